@@ -1,0 +1,9 @@
+"""LSTM forecasting and sequence classification as scikit-learn estimators."""
+
+from ._data import make_supervised
+from ._regressor import LSTMRegressor
+from ._windower import Windower
+
+__version__ = "0.1.0"
+
+__all__ = ["LSTMRegressor", "Windower", "make_supervised"]

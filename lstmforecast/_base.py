@@ -1,0 +1,299 @@
+"""What the recurrent regressor and classifier share: hyper-parameters, input handling,
+the fit / partial_fit machinery, prediction and device-independent pickling."""
+
+import copy
+import warnings
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from ._device import resolve_device
+from ._network import CELLS, POOLINGS, RecurrentNetwork
+from ._params import check_choice, check_int, check_real
+from ._sequences import check_sequences, preview
+from ._training import forward_all, seeded_generator, to_tensor, train
+
+# Statistics of huge inputs are estimated on at most this many time steps.
+_STATS_MAX_STEPS = 2_000_000
+
+
+class RecurrentEstimator(BaseEstimator):
+    """Base class; use :class:`LSTMRegressor` or :class:`LSTMClassifier`."""
+
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        pooling="last",
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        conv_channels=None,
+        conv_kernel_size=3,
+        embedding_dim=None,
+        lr=1e-3,
+        weight_decay=0.0,
+        batch_size=64,
+        max_epochs=100,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        clip_grad_norm=None,
+        lr_schedule=None,
+        warm_start=False,
+        random_state=None,
+        device="auto",
+        verbose=0,
+    ):
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.pooling = pooling
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.conv_channels = conv_channels
+        self.conv_kernel_size = conv_kernel_size
+        self.embedding_dim = embedding_dim
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.clip_grad_norm = clip_grad_norm
+        self.lr_schedule = lr_schedule
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
+    # -- subclass hooks -------------------------------------------------------------
+    def _fit_targets(self, sequences, y):
+        """Validate y, fit target transforms; return (targets array, n_outputs)."""
+        raise NotImplementedError
+
+    def _transform_targets(self, sequences, y):
+        raise NotImplementedError
+
+    def _loss(self):
+        raise NotImplementedError
+
+    # -- fitting --------------------------------------------------------------------
+    def fit(self, X, y):
+        """Train the network on sequences X and targets y.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_steps, n_features) or (n_samples, n_steps), \
+or list of arrays of shape (n_steps_i, n_features)
+            Sequences, oldest step first. Leading all-NaN steps are padding (shorter
+            sequences). With ``embedding_dim`` set: integer token ids, 0 = padding.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        keep = self.warm_start and hasattr(self, "network_")
+        return self._fit(X, y, max_epochs=self.max_epochs, keep_network=keep)
+
+    def _fit(self, X, y, *, max_epochs, keep_network):
+        self._check_params()
+        tokens = self.embedding_dim is not None
+        sequences = check_sequences(self, X, reset=not keep_network, tokens=tokens)
+        if keep_network:
+            targets = self._transform_targets(sequences, y)
+        else:
+            targets, n_outputs = self._fit_targets(sequences, y)
+        device = resolve_device(self.device)
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        rng_devices = [device.index or 0] if device.type == "cuda" else []
+        # Dropout and weight initialisation draw from torch's global RNG: fork it so that
+        # a fit is reproducible from random_state alone and leaves the caller's RNG as is.
+        with torch.random.fork_rng(devices=rng_devices):
+            torch.manual_seed(seed)
+            if not keep_network:
+                self.network_ = self._build_network(sequences, n_outputs)
+                self.history_ = {"train_loss": [], "valid_loss": []}
+                self.n_iter_ = 0
+            network = self.network_.to(device)
+            inputs = self._network_inputs(sequences, device)
+            lengths = torch.from_numpy(sequences.lengths)
+            optimizer = torch.optim.Adam(
+                network.parameters(), lr=self.lr, weight_decay=self.weight_decay
+            )
+            scheduler = None
+            if self.lr_schedule == "plateau":
+                scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
+                    optimizer, factor=0.5, patience=max(1, self.n_iter_no_change // 2)
+                )
+            before = len(self.history_["train_loss"])
+            train(
+                network,
+                inputs,
+                lengths,
+                to_tensor(targets, device),
+                loss=self._loss(device),
+                max_epochs=max_epochs,
+                batch_size=self.batch_size,
+                optimizer=optimizer,
+                generator=seeded_generator(seed),
+                early_stopping=self.early_stopping,
+                validation_fraction=self.validation_fraction,
+                n_iter_no_change=self.n_iter_no_change,
+                tol=self.tol,
+                clip_grad_norm=self.clip_grad_norm,
+                scheduler=scheduler,
+                verbose=self.verbose,
+                history=self.history_,
+            )
+        self.n_iter_ += len(self.history_["train_loss"]) - before
+        self.device_ = device
+        return self
+
+    def _build_network(self, sequences, n_outputs):
+        tokens = self.embedding_dim is not None
+        if tokens:
+            # Ids 1..max seen in fit; one more row stands for ids never seen (see docs).
+            self.vocabulary_size_ = int(sequences.values.max()) + 1
+        network = RecurrentNetwork(
+            self.n_step_features_,
+            n_outputs,
+            cell=self.cell,
+            hidden_size=self.hidden_size,
+            num_layers=self.num_layers,
+            bidirectional=self.bidirectional,
+            dropout=self.dropout,
+            recurrent_dropout=self.recurrent_dropout,
+            pooling=self.pooling,
+            conv_channels=self.conv_channels,
+            conv_kernel_size=self.conv_kernel_size,
+            vocab_size=self.vocabulary_size_ + 1 if tokens else None,
+            embedding_dim=self.embedding_dim,
+        )
+        if not tokens and self._scales_inputs():
+            shift, scale = _feature_stats(sequences.values)
+            network.input_shift.copy_(torch.from_numpy(shift))
+            network.input_scale.copy_(torch.from_numpy(scale))
+        return network
+
+    def _scales_inputs(self):
+        return True
+
+    def _network_inputs(self, sequences, device):
+        values = sequences.values
+        if self.embedding_dim is not None:
+            unknown = self.vocabulary_size_
+            values = np.where(values >= unknown, unknown, values)
+        return to_tensor(values, device)
+
+    # -- prediction -----------------------------------------------------------------
+    def _forward(self, X):
+        """Raw network outputs for X, and the validated sequences."""
+        check_is_fitted(self, "network_")
+        sequences = check_sequences(self, X, reset=False, tokens=self.embedding_dim is not None)
+        device = self.device_
+        inputs = self._network_inputs(sequences, device)
+        lengths = torch.from_numpy(sequences.lengths)
+        return forward_all(self.network_, inputs, lengths), sequences
+
+    def summary(self, print_fn=print):
+        """Print a Keras-style table of the fitted network's layers.
+
+        See :func:`lstmforecast.summary`.
+        """
+        from ._summary import summary
+
+        return summary(self, print_fn=print_fn)
+
+    # -- parameters -----------------------------------------------------------------
+    def _check_params(self):
+        check_choice(self.cell, "cell", tuple(CELLS))
+        check_choice(self.pooling, "pooling", POOLINGS)
+        check_choice(self.lr_schedule, "lr_schedule", (None, "plateau"))
+        for name in ("hidden_size", "num_layers", "batch_size", "max_epochs", "n_iter_no_change"):
+            check_int(getattr(self, name), name, minimum=1)
+        check_int(self.conv_kernel_size, "conv_kernel_size", minimum=1)
+        if self.conv_channels is not None:
+            check_int(self.conv_channels, "conv_channels", minimum=1)
+        if self.embedding_dim is not None:
+            check_int(self.embedding_dim, "embedding_dim", minimum=1)
+        for name in ("dropout", "recurrent_dropout"):
+            check_real(getattr(self, name), name, 0.0, 1.0, closed_high=False)
+        check_real(
+            self.validation_fraction,
+            "validation_fraction",
+            0.0,
+            1.0,
+            closed_low=False,
+            closed_high=False,
+        )
+        check_real(self.lr, "lr", 0.0, np.inf, closed_low=False)
+        check_real(self.weight_decay, "weight_decay", 0.0, np.inf)
+        check_real(self.tol, "tol", 0.0, np.inf)
+        if self.clip_grad_norm is not None:
+            check_real(self.clip_grad_norm, "clip_grad_norm", 0.0, np.inf, closed_low=False)
+
+    # -- pickling -------------------------------------------------------------------
+    def __getstate__(self):
+        state = super().__getstate__()
+        network = state.get("network_")
+        if network is not None and any(p.device.type != "cpu" for p in network.parameters()):
+            # Pickles hold CPU tensors, so they load on machines without the GPU.
+            state["network_"] = copy.deepcopy(network).to("cpu")
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        device = state.get("device_")
+        if device is None or device.type == "cpu":
+            return
+        if self.device != "cpu" and torch.cuda.is_available():
+            self.network_.to(device)
+        else:
+            warnings.warn(
+                f"This {type(self).__name__} was fitted on {device}, which is not available "
+                "here: it was loaded on the CPU and will predict there.",
+                UserWarning,
+                stacklevel=2,
+            )
+            self.device_ = torch.device("cpu")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # leading NaN steps are padding
+        tags.input_tags.three_d_array = True
+        tags.non_deterministic = False
+        return tags
+
+
+def _feature_stats(values):
+    """Per-feature mean and standard deviation over every observed (non-NaN) step."""
+    n, n_steps, _ = values.shape
+    if n * n_steps > _STATS_MAX_STEPS:
+        values = values[:: int(np.ceil(n * n_steps / _STATS_MAX_STEPS))]
+    shift = np.nanmean(values, axis=(0, 1), dtype=np.float64)
+    scale = np.nanstd(values, axis=(0, 1), dtype=np.float64)
+    scale[~(scale > 1e-12)] = 1.0  # constant features: shift only
+    return shift.astype(np.float32), scale.astype(np.float32)
+
+
+def check_targets_finite(y):
+    bad = ~np.isfinite(y)
+    if bad.any():
+        rows = np.flatnonzero(bad.reshape(len(y), -1).any(axis=1))
+        raise ValueError(
+            f"y contains NaN or inf in rows [{preview(rows)}]; drop those rows (e.g. the "
+            "final rows that have no future) or impute them."
+        )

@@ -1,0 +1,188 @@
+"""The one recurrent network behind every estimator of the package.
+
+Input (values or token ids) -> optional embedding -> input dropout -> optional causal
+Conv1d front end -> LSTM / GRU / RNN (stacked, optionally bidirectional) -> pooling over
+time -> linear head. Sequences arrive right-aligned (front padding, see ``_sequences``)
+and are left-aligned and packed here, so padding never reaches the recurrence.
+"""
+
+import torch
+from torch import nn
+from torch.func import functional_call
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+POOLINGS = ("last", "mean", "max", "attention")
+
+
+class RecurrentNetwork(nn.Module):
+    """Recurrent encoder with a linear head, built from plain hyper-parameters.
+
+    ``input_shift`` and ``input_scale`` standardise value inputs inside the module, so a
+    saved network is self-contained. With ``relative_inputs`` every sequence is first
+    expressed relative to its last observed step (level-free inputs for trending series).
+    """
+
+    def __init__(
+        self,
+        n_inputs,
+        n_outputs,
+        *,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        pooling="last",
+        conv_channels=None,
+        conv_kernel_size=3,
+        vocab_size=None,
+        embedding_dim=None,
+        relative_inputs=False,
+    ):
+        super().__init__()
+        self.pooling = pooling
+        self.relative_inputs = relative_inputs
+        self.recurrent_dropout = recurrent_dropout
+        self.register_buffer("input_shift", torch.zeros(n_inputs))
+        self.register_buffer("input_scale", torch.ones(n_inputs))
+        if vocab_size is not None:
+            self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
+            width = embedding_dim
+        else:
+            self.embedding = None
+            width = n_inputs
+        self.input_dropout = nn.Dropout(dropout)
+        if conv_channels:
+            # Causal: output step t sees input steps t-k+1..t only (left zero padding).
+            self.conv = nn.Sequential(
+                nn.ConstantPad1d((conv_kernel_size - 1, 0), 0.0),
+                nn.Conv1d(width, conv_channels, conv_kernel_size),
+                nn.ReLU(),
+            )
+            width = conv_channels
+        else:
+            self.conv = None
+        self.rnn = CELLS[cell](
+            width,
+            hidden_size,
+            num_layers=num_layers,
+            batch_first=True,
+            dropout=dropout if num_layers > 1 else 0.0,
+            bidirectional=bidirectional,
+        )
+        directions = 2 if bidirectional else 1
+        features = hidden_size * directions
+        if pooling == "attention":
+            self.attention = nn.Sequential(
+                nn.Linear(features, hidden_size), nn.Tanh(), nn.Linear(hidden_size, 1)
+            )
+        else:
+            self.attention = None
+        self.head = nn.Linear(features, n_outputs)
+        self._initialise(cell)
+
+    def _initialise(self, cell):
+        """Orthogonal recurrent weights, Xavier input weights, zero biases and, for the
+        LSTM, a forget-gate bias of 1 so that memory is kept at the start of training."""
+        hidden = self.rnn.hidden_size
+        for name, param in self.rnn.named_parameters():
+            if name.startswith("weight_hh"):
+                for gate in param.data.split(hidden):
+                    nn.init.orthogonal_(gate)
+            elif name.startswith("weight_ih"):
+                for gate in param.data.split(hidden):
+                    nn.init.xavier_uniform_(gate)
+            else:
+                nn.init.zeros_(param)
+                if cell == "lstm" and name.startswith("bias_ih"):
+                    param.data[hidden : 2 * hidden] = 1.0
+
+    def forward(self, x, lengths):
+        """Encode a batch of right-aligned sequences.
+
+        Parameters
+        ----------
+        x : Tensor of shape (B, T, f) float or (B, T) long token ids
+            Front-padded sequences (NaN or 0 in the padding).
+        lengths : Tensor of shape (B,), int64 on the CPU
+            Valid steps of each sequence.
+        """
+        n_steps = x.shape[1]
+        if self.relative_inputs:
+            x = x - x[:, -1:]  # right-aligned: step -1 is every sequence's last observation
+        padded = bool((lengths < n_steps).any())
+        if padded:
+            x = _left_align(x, lengths.to(x.device))
+        if self.embedding is not None:
+            x = self.embedding(x)
+        else:
+            x = (x - self.input_shift) / self.input_scale
+            if padded:
+                # NaN padding must not reach any weight, not even as NaN * 0 in a gradient.
+                mask = torch.arange(n_steps, device=x.device) >= lengths.to(x.device)[:, None]
+                x = x.masked_fill(mask[:, :, None], 0.0)
+        x = self.input_dropout(x)
+        if self.conv is not None:
+            x = self.conv(x.transpose(1, 2)).transpose(1, 2)
+        if padded:
+            packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+            out, state = self._run_rnn(packed)
+            out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_steps)
+        else:
+            out, state = self._run_rnn(x)
+        return self.head(self._pool(out, state, lengths if padded else None))
+
+    def _run_rnn(self, x):
+        if not (self.training and self.recurrent_dropout > 0):
+            return self.rnn(x)
+        # DropConnect on the hidden-to-hidden weights: the recurrence itself stays one
+        # fused cuDNN / oneDNN call, which per-step dropout masks would rule out.
+        weights = {
+            name: nn.functional.dropout(param, self.recurrent_dropout)
+            if name.startswith("weight_hh")
+            else param
+            for name, param in self.rnn.named_parameters()
+        }
+        return functional_call(self.rnn, weights, (x,))
+
+    def _pool(self, out, state, lengths):
+        if self.pooling == "last":
+            hidden = state[0] if isinstance(state, tuple) else state
+            if self.rnn.bidirectional:
+                return torch.cat([hidden[-2], hidden[-1]], dim=1)
+            return hidden[-1]
+        if lengths is None:
+            valid = None
+        else:
+            steps = torch.arange(out.shape[1], device=out.device)
+            valid = steps[None, :] < lengths.to(out.device)[:, None]
+        if self.pooling == "mean":
+            if valid is None:
+                return out.mean(dim=1)
+            total = (out * valid[:, :, None]).sum(dim=1)
+            return total / lengths.to(out.device, out.dtype)[:, None]
+        if self.pooling == "max":
+            if valid is None:
+                return out.amax(dim=1)
+            return out.masked_fill(~valid[:, :, None], float("-inf")).amax(dim=1)
+        scores = self.attention(out).squeeze(2)
+        if valid is not None:
+            scores = scores.masked_fill(~valid, float("-inf"))
+        weights = torch.softmax(scores, dim=1)
+        return (weights[:, :, None] * out).sum(dim=1)
+
+
+def _left_align(x, lengths):
+    """Rotate each front-padded sequence so that its steps start at position 0."""
+    n_steps = x.shape[1]
+    shift = n_steps - lengths
+    source = (torch.arange(n_steps, device=x.device)[None, :] + shift[:, None]) % n_steps
+    if x.dim() == 3:
+        source = source[:, :, None].expand(-1, -1, x.shape[2])
+    return torch.gather(x, 1, source)
+
+
+def count_parameters(module):
+    return sum(p.numel() for p in module.parameters())

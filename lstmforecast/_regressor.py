@@ -1,0 +1,305 @@
+"""LSTMRegressor: scikit-learn regressor over a recurrent network."""
+
+import numpy as np
+import torch
+from sklearn.base import RegressorMixin
+from sklearn.utils.validation import check_array
+
+from ._base import RecurrentEstimator, check_targets_finite
+
+__all__ = ["LSTMRegressor"]
+
+
+class LSTMRegressor(RegressorMixin, RecurrentEstimator):
+    """Recurrent-network regressor (LSTM, GRU or RNN) with the scikit-learn API.
+
+    Forecasting: put a :class:`Windower` in front of it, ``Pipeline([("win",
+    Windower(look_back=24)), ("lstm", LSTMRegressor())])``, and feed time-ordered rows X
+    with y[t] = what to predict from row t (see :func:`make_supervised`). A 2-D y
+    (n_samples, horizon) is a direct multi-horizon forecast.
+
+    Inputs and targets are standardised inside with statistics of the training data
+    (``scale=True``). For non-stationary series the target is learned relative to an
+    anchor, the last observed value of one input feature (``target_anchor``); with an
+    anchor, each input sequence is also expressed relative to its last step. The
+    network then learns the change from the last observation, which a trend does not
+    push outside the range seen in training, so the default keeps up with trending data
+    where absolute targets would lag behind.
+
+    Parameters
+    ----------
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent cell.
+    hidden_size : int, default=64
+        Units per recurrent layer (and direction).
+    num_layers : int, default=1
+        Stacked recurrent layers; ``dropout`` applies between them.
+    bidirectional : bool, default=False
+        Read sequences in both directions.
+    pooling : {"last", "mean", "max", "attention"}, default="last"
+        How the outputs over time become one vector: last valid step, mean or max over
+        valid steps, or additive attention over valid steps. Padding never counts.
+    dropout : float, default=0.0
+        Dropout on the inputs and between stacked layers.
+    recurrent_dropout : float, default=0.0
+        DropConnect on the hidden-to-hidden weights (one mask per batch), which keeps
+        the fused cuDNN / oneDNN recurrence; Keras' per-step masks would not.
+    conv_channels : int, default=None
+        If set, a causal Conv1d (+ ReLU) with this many channels runs before the
+        recurrence (CNN-LSTM).
+    conv_kernel_size : int, default=3
+        Kernel size of the Conv1d front end.
+    embedding_dim : int, default=None
+        If set, X holds integer token ids (0 = padding) read through an embedding of
+        this size.
+    lr : float, default=1e-3
+        Adam learning rate.
+    weight_decay : float, default=0.0
+        L2 penalty (Adam's weight decay).
+    batch_size : int, default=64
+        Sequences per mini-batch.
+    max_epochs : int, default=100
+        Maximum passes over the training data.
+    early_stopping : bool, default=False
+        Hold out the most recent ``validation_fraction`` of the samples (the end of X,
+        never a random draw), stop when its loss stalls and restore the best weights.
+    validation_fraction : float, default=0.1
+        Share of the samples held out when ``early_stopping`` is True.
+    n_iter_no_change : int, default=10
+        Epochs without an improvement larger than ``tol`` before training stops
+        (validation loss with early stopping, training loss without).
+    tol : float, default=1e-4
+        Minimum loss improvement.
+    clip_grad_norm : float, default=None
+        Clip the gradient norm to this value.
+    lr_schedule : {None, "plateau"}, default=None
+        "plateau" halves the learning rate when the monitored loss stalls.
+    warm_start : bool, default=False
+        Continue training the fitted network on the next ``fit``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, dropout and batch order: two fits with the same integer
+        are bit-identical on CPU. torch's global RNG is left untouched.
+    device : {"auto", "cpu", "cuda"}, default="auto"
+        "auto" trains on CUDA when PyTorch sees a GPU.
+    verbose : int, default=0
+        If > 0, show a progress bar with the per-epoch losses on stderr.
+    scale : bool, default=True
+        Standardise inputs and targets with training statistics.
+    target_anchor : "auto", int or None, default="auto"
+        Input feature whose last observed value the target is learned relative to.
+        "auto" picks, on the training data, the feature whose last value is the best
+        last-value forecast of y, and uses none when no feature beats predicting the
+        mean. None learns absolute targets.
+
+    Attributes
+    ----------
+    network_ : torch.nn.Module
+        The trained network (on ``device_``).
+    history_ : dict
+        ``"train_loss"`` and ``"valid_loss"`` per epoch (the latter with early stopping).
+    n_iter_ : int
+        Epochs run.
+    n_features_in_ : int
+        Columns of a 2-D X (time steps), or features per step of a 3-D X.
+    n_step_features_ : int
+        Features per time step.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of a 2-D DataFrame X, when all strings.
+    n_outputs_ : int
+        Number of targets (y's columns).
+    target_anchor_ : int or None
+        The anchor feature in use.
+    device_ : torch.device
+        Where the network was trained and predicts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from lstmforecast import LSTMRegressor, Windower, make_supervised
+    >>> X, y = make_supervised(np.sin(np.arange(200) / 5))
+    >>> model = make_pipeline(Windower(look_back=8),
+    ...                       LSTMRegressor(hidden_size=16, max_epochs=5, random_state=0))
+    >>> model.fit(X, y).predict(X).shape
+    (199,)
+    """
+
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        pooling="last",
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        conv_channels=None,
+        conv_kernel_size=3,
+        embedding_dim=None,
+        lr=1e-3,
+        weight_decay=0.0,
+        batch_size=64,
+        max_epochs=100,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        clip_grad_norm=None,
+        lr_schedule=None,
+        warm_start=False,
+        random_state=None,
+        device="auto",
+        verbose=0,
+        scale=True,
+        target_anchor="auto",
+    ):
+        super().__init__(
+            cell=cell,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            pooling=pooling,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            conv_channels=conv_channels,
+            conv_kernel_size=conv_kernel_size,
+            embedding_dim=embedding_dim,
+            lr=lr,
+            weight_decay=weight_decay,
+            batch_size=batch_size,
+            max_epochs=max_epochs,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            clip_grad_norm=clip_grad_norm,
+            lr_schedule=lr_schedule,
+            warm_start=warm_start,
+            random_state=random_state,
+            device=device,
+            verbose=verbose,
+        )
+        self.scale = scale
+        self.target_anchor = target_anchor
+
+    def partial_fit(self, X, y):
+        """Train for one epoch on (X, y), continuing from the current network.
+
+        The first call fits the input and target scaling on its data; later calls keep
+        it. Use it for online learning on data that arrives in chunks.
+
+        Parameters
+        ----------
+        X : array-like
+            As in :meth:`fit`.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+
+        Returns
+        -------
+        self : LSTMRegressor
+        """
+        return self._fit(X, y, max_epochs=1, keep_network=hasattr(self, "network_"))
+
+    def predict(self, X):
+        """Predict targets for sequences X.
+
+        Parameters
+        ----------
+        X : array-like
+            As in :meth:`fit`.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            In the shape of the y seen in ``fit``.
+        """
+        outputs, sequences = self._forward(X)
+        y_pred = outputs.astype(np.float64) * self._y_scale + self._y_shift
+        if self.target_anchor_ is not None:
+            y_pred += self._anchor_values(sequences)
+        return y_pred.ravel() if self._y_1d else y_pred
+
+    # -- targets ---------------------------------------------------------------------
+    def _validate_y(self, sequences, y):
+        y = check_array(
+            y, ensure_2d=False, dtype=np.float64, ensure_all_finite=False, input_name="y"
+        )
+        if y.ndim not in (1, 2) or len(y) != len(sequences):
+            raise ValueError(
+                f"y must have shape (n_samples,) or (n_samples, n_outputs) with n_samples = "
+                f"{len(sequences)} (the number of sequences in X), got shape {y.shape}."
+            )
+        check_targets_finite(y)
+        return y
+
+    def _fit_targets(self, sequences, y):
+        y = self._validate_y(sequences, y)
+        self._y_1d = y.ndim == 1
+        y = y.reshape(len(y), -1)
+        self.n_outputs_ = y.shape[1]
+        self.target_anchor_ = self._choose_anchor(sequences, y)
+        if self.target_anchor_ is not None:
+            y = y - self._anchor_values(sequences)
+        if self.scale:
+            self._y_shift = y.mean(axis=0)
+            std = y.std(axis=0)
+            self._y_scale = np.where(std > 1e-12, std, 1.0)
+        else:
+            self._y_shift, self._y_scale = np.zeros(y.shape[1]), np.ones(y.shape[1])
+        return self._scaled(y), self.n_outputs_
+
+    def _transform_targets(self, sequences, y):
+        y = self._validate_y(sequences, y).reshape(len(sequences), -1)
+        if y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {y.shape[1]} outputs, but this model was fitted with {self.n_outputs_}."
+            )
+        if self.target_anchor_ is not None:
+            y = y - self._anchor_values(sequences)
+        return self._scaled(y)
+
+    def _scaled(self, y):
+        return ((y - self._y_shift) / self._y_scale).astype(np.float32)
+
+    def _choose_anchor(self, sequences, y):
+        anchor = self.target_anchor
+        if anchor is None or self.embedding_dim is not None:
+            return None
+        n_features = self.n_step_features_
+        if anchor == "auto":
+            last = sequences.values[:, -1, :].astype(np.float64)  # (n, f)
+            errors = np.abs(y[:, :, None] - last[:, None, :]).mean(axis=(0, 1))
+            constant = np.abs(y - y.mean(axis=0)).mean()
+            best = int(np.argmin(errors))
+            return best if errors[best] < constant else None
+        if isinstance(anchor, (int, np.integer)) and not isinstance(anchor, bool):
+            if -n_features <= anchor < n_features:
+                return int(anchor) % n_features
+        raise ValueError(
+            f'target_anchor must be "auto", None or a feature index in [0, {n_features}), '
+            f"got {anchor!r}."
+        )
+
+    def _anchor_values(self, sequences):
+        return sequences.values[:, -1, self.target_anchor_, None].astype(np.float64)
+
+    def _build_network(self, sequences, n_outputs):
+        network = super()._build_network(sequences, n_outputs)
+        network.relative_inputs = self.target_anchor_ is not None
+        if network.relative_inputs and self.scale:
+            # Statistics of the level-free inputs the network will actually see.
+            sample = sequences.values[:: max(1, len(sequences) // 20_000)]
+            relative = sample - sample[:, -1:]
+            from ._base import _feature_stats
+
+            shift, scale = _feature_stats(relative)
+            network.input_shift.copy_(torch.from_numpy(shift))
+            network.input_scale.copy_(torch.from_numpy(scale))
+        return network
+
+    def _scales_inputs(self):
+        return self.scale
+
+    def _loss(self, device):
+        return torch.nn.functional.mse_loss

@@ -1,0 +1,194 @@
+"""Validation of sequence inputs for the recurrent estimators.
+
+Every accepted form of X becomes one layout: a right-aligned array whose shorter
+sequences are front-padded (NaN for values, 0 for tokens), plus each sequence's length.
+Windows from :class:`Windower` are already in that layout, so they pass through as the
+same strided view, never copied here.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.utils.validation import check_array, validate_data
+
+
+@dataclass
+class Sequences:
+    """Right-aligned sequences: ``values[i, -lengths[i]:]`` is sequence i."""
+
+    values: np.ndarray  # (n, T, f) float32, or (n, T) int64 tokens
+    lengths: np.ndarray  # (n,) int64, 1 <= lengths <= T
+
+    @property
+    def n_steps(self):
+        return self.values.shape[1]
+
+    def __len__(self):
+        return len(self.values)
+
+
+def preview(rows, limit=10):
+    """Row numbers for an error message, shortened."""
+    shown = ", ".join(str(int(r)) for r in rows[:limit])
+    return shown + (f", ... ({len(rows)} rows)" if len(rows) > limit else "")
+
+
+def reject_nonfinite(array, name, hint):
+    """Raise a ValueError naming the rows of ``array`` that hold NaN or inf."""
+    finite = np.isfinite(array)
+    if finite.all():
+        return
+    rows = np.flatnonzero(~finite.reshape(len(array), -1).all(axis=1))
+    raise ValueError(f"{name} contains NaN or inf in rows [{preview(rows)}]; {hint}.")
+
+
+def check_sequences(estimator, X, *, reset, tokens=False):
+    """Validate X and return it as :class:`Sequences`.
+
+    Sets ``n_features_in_``, ``feature_names_in_`` and ``n_step_features_`` on the
+    estimator when ``reset`` is True, and checks them otherwise.
+    """
+    if _is_ragged(X):
+        return _ragged(estimator, X, reset=reset, tokens=tokens)
+    ndim = np.ndim(X) if not hasattr(X, "ndim") else X.ndim
+    if ndim == 2:
+        # Each column is a time step, as sklearn sees a 2-D X: its width is checked.
+        array = validate_data(
+            estimator,
+            X,
+            reset=reset,
+            dtype=None if tokens else (np.float32, np.float64),
+            ensure_all_finite=False,
+            ensure_min_features=1,
+        )
+        array = array if tokens else array[:, :, None]
+    elif ndim == 3 and not tokens:
+        array = check_array(
+            X, allow_nd=True, dtype=(np.float32, np.float64), ensure_all_finite=False, copy=False
+        )
+        if reset:
+            estimator.n_features_in_ = array.shape[2]
+            if hasattr(estimator, "feature_names_in_"):
+                del estimator.feature_names_in_
+    else:
+        expected = (
+            "(n_samples, n_steps) token ids"
+            if tokens
+            else ("(n_samples, n_steps, n_features) or (n_samples, n_steps)")
+        )
+        raise ValueError(
+            f"X must have shape {expected}, got an array with shape {np.shape(X)}. "
+            "Use Windower to turn time-ordered rows into look-back windows."
+        )
+    return _finish(estimator, array, reset=reset, tokens=tokens)
+
+
+def _is_ragged(X):
+    if not isinstance(X, (list, tuple)) or len(X) == 0:
+        return False
+    first = np.shape(X[0])
+    return any(np.shape(x) != first for x in X) or (
+        len(first) >= 1 and all(isinstance(x, np.ndarray) for x in X) and len(first) == 2
+    )
+
+
+def _ragged(estimator, X, *, reset, tokens):
+    parts = [np.asarray(x) for x in X]
+    for i, part in enumerate(parts):
+        if part.ndim not in (1, 2) or len(part) == 0 or (tokens and part.ndim != 1):
+            shape = "(n_steps,) of token ids" if tokens else "(n_steps, n_features) or (n_steps,)"
+            raise ValueError(
+                f"Sequence {i} of X has shape {part.shape}; each sequence must be a non-empty "
+                f"array of shape {shape}."
+            )
+    n_steps = max(len(p) for p in parts)
+    if tokens:
+        values = np.zeros((len(parts), n_steps), dtype=np.int64)
+        for i, part in enumerate(parts):  # one copy per sequence: ragged input has no array form
+            values[i, n_steps - len(part) :] = _token_ids(part, f"sequence {i} of X")
+    else:
+        parts = [p[:, None] if p.ndim == 1 else p for p in parts]
+        widths = {p.shape[1] for p in parts}
+        if len(widths) > 1:
+            raise ValueError(
+                f"The sequences of X have different numbers of features {sorted(widths)}; "
+                "every time step must have the same features."
+            )
+        values = np.full((len(parts), n_steps, widths.pop()), np.nan, dtype=np.float32)
+        for i, part in enumerate(parts):
+            try:
+                values[i, n_steps - len(part) :] = part
+            except (TypeError, ValueError) as error:
+                raise ValueError(f"Sequence {i} of X is not numeric: {error}") from None
+    if hasattr(estimator, "feature_names_in_") and reset:
+        del estimator.feature_names_in_
+    if reset:
+        estimator.n_features_in_ = values.shape[2] if values.ndim == 3 else 1
+    return _finish(estimator, values, reset=reset, tokens=tokens)
+
+
+def _finish(estimator, array, *, reset, tokens):
+    n_step_features = 1 if tokens else array.shape[2]
+    if reset:
+        estimator.n_step_features_ = n_step_features
+    elif n_step_features != estimator.n_step_features_:
+        raise ValueError(
+            f"X has {n_step_features} features per time step, but "
+            f"{type(estimator).__name__} was fitted with {estimator.n_step_features_}."
+        )
+    if len(array) == 0:
+        raise ValueError("X has no sequences (0 samples); at least 1 is required.")
+    if tokens:
+        return _token_sequences(array)
+    return _value_sequences(array)
+
+
+def _token_ids(array, name):
+    if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.bool_)):
+        if not np.issubdtype(array.dtype, np.floating) or not np.all(np.mod(array, 1) == 0):
+            raise ValueError(
+                f"{name} must hold integer token ids (0 = padding) because embedding_dim is "
+                f"set, got dtype {array.dtype}. Encode tokens as integers, or leave "
+                "embedding_dim=None for numeric sequences."
+            )
+    if array.size and array.min() < 0:
+        raise ValueError(f"{name} holds negative token ids; ids must be >= 0 (0 = padding).")
+    return array.astype(np.int64, copy=False)
+
+
+def _token_sequences(array):
+    array = _token_ids(np.asarray(array), "X")
+    present = array != 0
+    lengths = present.sum(axis=1)
+    empty = np.flatnonzero(lengths == 0)
+    if empty.size:
+        raise ValueError(f"Sequences [{preview(empty)}] of X hold only padding (token 0).")
+    if not np.all(present[:, 1:] >= present[:, :-1]):
+        # Padding inside or after the tokens: move every 0 to the front, keeping order.
+        order = np.argsort(present, axis=1, kind="stable")
+        array = np.take_along_axis(array, order, axis=1)
+    return Sequences(array, lengths.astype(np.int64))
+
+
+def _value_sequences(array):
+    missing = np.isnan(array)
+    if np.isinf(array).any():
+        rows = np.flatnonzero(np.isinf(array).reshape(len(array), -1).any(axis=1))
+        raise ValueError(f"X contains inf in rows [{preview(rows)}]; replace or drop them.")
+    if not missing.any():
+        lengths = np.full(len(array), array.shape[1], dtype=np.int64)
+        return Sequences(array, lengths)
+    empty_step = missing.all(axis=2)
+    padding = np.logical_and.accumulate(empty_step, axis=1)  # leading all-NaN steps only
+    n_pad = padding.sum(axis=1)
+    empty = np.flatnonzero(n_pad == array.shape[1])
+    if empty.size:
+        raise ValueError(f"Rows [{preview(empty)}] of X are entirely NaN: nothing to read.")
+    inner = missing.any(axis=2) & ~padding
+    if inner.any():
+        rows = np.flatnonzero(inner.any(axis=1))
+        raise ValueError(
+            f"X contains NaN in rows [{preview(rows)}] after their first observed step. "
+            "Only leading all-NaN time steps are read as padding; impute the others."
+        )
+    return Sequences(array, (array.shape[1] - n_pad).astype(np.int64))
