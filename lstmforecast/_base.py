@@ -110,6 +110,10 @@ or list of arrays of shape (n_steps_i, n_features)
 
     def _fit(self, X, y, *, max_epochs, keep_network):
         self._check_params()
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
         tokens = self.embedding_dim is not None
         sequences = check_sequences(self, X, reset=not keep_network, tokens=tokens)
         if keep_network:
@@ -272,7 +276,8 @@ or list of arrays of shape (n_steps_i, n_features)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True  # leading NaN steps are padding
+        # Leading all-NaN steps are padding, but NaN anywhere else is an error.
+        tags.input_tags.allow_nan = False
         tags.input_tags.three_d_array = True
         tags.non_deterministic = False
         return tags

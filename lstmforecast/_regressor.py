@@ -301,5 +301,10 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     def _scales_inputs(self):
         return self.scale
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
     def _loss(self, device):
         return torch.nn.functional.mse_loss

@@ -50,7 +50,9 @@ def check_sequences(estimator, X, *, reset, tokens=False):
     """
     if _is_ragged(X):
         return _ragged(estimator, X, reset=reset, tokens=tokens)
-    ndim = np.ndim(X) if not hasattr(X, "ndim") else X.ndim
+    if not hasattr(X, "ndim"):
+        X = np.asarray(X)
+    ndim = X.ndim
     if ndim == 2:
         # Each column is a time step, as sklearn sees a 2-D X: its width is checked.
         array = validate_data(
@@ -77,8 +79,8 @@ def check_sequences(estimator, X, *, reset, tokens=False):
             else ("(n_samples, n_steps, n_features) or (n_samples, n_steps)")
         )
         raise ValueError(
-            f"X must have shape {expected}, got an array with shape {np.shape(X)}. "
-            "Use Windower to turn time-ordered rows into look-back windows."
+            f"X must have shape {expected}, got an array with shape {np.shape(X)}. Reshape "
+            "your data: Windower turns time-ordered rows into look-back windows."
         )
     return _finish(estimator, array, reset=reset, tokens=tokens)
 

@@ -183,4 +183,5 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
+        tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
