@@ -54,15 +54,16 @@ def check_sequences(estimator, X, *, reset, tokens=False):
         X = np.asarray(X)
     ndim = X.ndim
     if ndim == 2:
-        # Each column is a time step, as sklearn sees a 2-D X: its width is checked.
-        array = validate_data(
-            estimator,
-            X,
-            reset=reset,
-            dtype=None if tokens else (np.float32, np.float64),
-            ensure_all_finite=False,
-            ensure_min_features=1,
-        )
+        dtype = None if tokens else (np.float32, np.float64)
+        if reset or estimator._steps_are_columns:
+            # Each column is a time step, as sklearn sees a 2-D X: its width is checked.
+            array = validate_data(
+                estimator, X, reset=reset, dtype=dtype, ensure_all_finite=False
+            )
+            estimator._steps_are_columns = True
+        else:
+            # Fitted on 3-D sequences: a 2-D X holds univariate sequences of any length.
+            array = check_array(X, dtype=dtype, ensure_all_finite=False)
         array = array if tokens else array[:, :, None]
     elif ndim == 3 and not tokens:
         array = check_array(
@@ -70,6 +71,7 @@ def check_sequences(estimator, X, *, reset, tokens=False):
         )
         if reset:
             estimator.n_features_in_ = array.shape[2]
+            estimator._steps_are_columns = False
             if hasattr(estimator, "feature_names_in_"):
                 del estimator.feature_names_in_
     else:
@@ -126,6 +128,7 @@ def _ragged(estimator, X, *, reset, tokens):
         del estimator.feature_names_in_
     if reset:
         estimator.n_features_in_ = values.shape[2] if values.ndim == 3 else 1
+        estimator._steps_are_columns = False
     return _finish(estimator, values, reset=reset, tokens=tokens)
 
 

@@ -1,0 +1,37 @@
+"""Run where PyTorch sees a GPU (the device tool); skipped everywhere else."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+from lstmforecast import LSTMRegressor, Windower, make_supervised
+
+pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+
+
+@pytest.fixture(scope="module")
+def windows():
+    X, y = make_supervised(np.sin(np.arange(400) / 6))
+    return Windower(look_back=12).fit_transform(X), y.to_numpy()
+
+
+def test_auto_trains_on_cuda_and_matches_cpu(windows):
+    X, y = windows
+    params = dict(hidden_size=16, max_epochs=20, lr=0.01, random_state=0)
+    gpu = LSTMRegressor(**params).fit(X, y)
+    assert gpu.device_.type == "cuda"
+    assert next(gpu.network_.parameters()).device.type == "cuda"
+    cpu = LSTMRegressor(**params, device="cpu").fit(X, y)
+    np.testing.assert_allclose(gpu.predict(X), cpu.predict(X), atol=0.05)
+
+
+def test_cuda_pickle_holds_cpu_tensors(windows):
+    X, y = windows
+    model = LSTMRegressor(hidden_size=8, max_epochs=3, random_state=0).fit(X, y)
+    state = model.__getstate__()
+    assert all(p.device.type == "cpu" for p in state["network_"].parameters())
+    loaded = pickle.loads(pickle.dumps(model))
+    assert loaded.device_.type == "cuda"
+    np.testing.assert_allclose(loaded.predict(X), model.predict(X), rtol=1e-5)
