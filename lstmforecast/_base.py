@@ -84,7 +84,8 @@ class RecurrentEstimator(BaseEstimator):
     def _transform_targets(self, sequences, y):
         raise NotImplementedError
 
-    def _loss(self):
+    def _loss(self, device, targets):
+        """The training loss, a callable (outputs, targets) -> scalar tensor."""
         raise NotImplementedError
 
     # -- fitting --------------------------------------------------------------------
@@ -148,7 +149,7 @@ or list of arrays of shape (n_steps_i, n_features)
                 inputs,
                 lengths,
                 to_tensor(targets, device),
-                loss=self._loss(device),
+                loss=self._loss(device, targets),
                 max_epochs=max_epochs,
                 batch_size=self.batch_size,
                 optimizer=optimizer,

@@ -306,5 +306,5 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         tags.target_tags.multi_output = True
         return tags
 
-    def _loss(self, device):
+    def _loss(self, device, targets):
         return torch.nn.functional.mse_loss

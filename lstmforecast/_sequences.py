@@ -57,9 +57,7 @@ def check_sequences(estimator, X, *, reset, tokens=False):
         dtype = None if tokens else (np.float32, np.float64)
         if reset or estimator._steps_are_columns:
             # Each column is a time step, as sklearn sees a 2-D X: its width is checked.
-            array = validate_data(
-                estimator, X, reset=reset, dtype=dtype, ensure_all_finite=False
-            )
+            array = validate_data(estimator, X, reset=reset, dtype=dtype, ensure_all_finite=False)
             estimator._steps_are_columns = True
         else:
             # Fitted on 3-D sequences: a 2-D X holds univariate sequences of any length.

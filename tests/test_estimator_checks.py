@@ -2,7 +2,7 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from lstmforecast import LSTMRegressor, Windower
+from lstmforecast import LSTMClassifier, LSTMRegressor, Windower
 
 TINY = dict(hidden_size=8, max_epochs=30, lr=0.02, batch_size=32, random_state=0, device="cpu")
 
@@ -10,6 +10,7 @@ ESTIMATORS = [
     Windower(look_back=3),
     Windower(look_back=3, flatten=True),
     LSTMRegressor(**TINY),
+    LSTMClassifier(**TINY),
 ]
 
 ORDER = (

@@ -40,7 +40,9 @@ def test_estimator_pipeline_and_search_roundtrip(data, tmp_path):
 
 def test_clone_keeps_params_and_drops_fit(data):
     X, y = data
-    model = LSTMRegressor(**dict(TINY, hidden_size=5)).fit(Windower(look_back=4).fit_transform(X), y)
+    model = LSTMRegressor(**dict(TINY, hidden_size=5)).fit(
+        Windower(look_back=4).fit_transform(X), y
+    )
     copy = clone(model)
     assert copy.get_params() == model.get_params() and not hasattr(copy, "network_")
 

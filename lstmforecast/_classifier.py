@@ -1,0 +1,280 @@
+"""LSTMClassifier: scikit-learn classifier over a recurrent network."""
+
+import numpy as np
+import torch
+from sklearn.base import ClassifierMixin
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import column_or_1d
+
+from ._base import RecurrentEstimator
+
+__all__ = ["LSTMClassifier"]
+
+
+class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
+    """Recurrent-network classifier (LSTM, GRU or RNN) with the scikit-learn API.
+
+    Classifies whole sequences: windows from a :class:`Windower` (e.g. "does the next
+    value go up?"), fixed-length sequences such as images read row by row, ragged lists
+    of ``(n_steps_i, n_features)`` arrays, or integer token sequences through an
+    embedding (``embedding_dim``). Binary and multiclass, any label type.
+
+    Parameters
+    ----------
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent cell.
+    hidden_size : int, default=64
+        Units per recurrent layer (and direction).
+    num_layers : int, default=1
+        Stacked recurrent layers; ``dropout`` applies between them.
+    bidirectional : bool, default=False
+        Read sequences in both directions.
+    pooling : {"last", "mean", "max", "attention"}, default="last"
+        How the outputs over time become one vector; padding never counts.
+    dropout : float, default=0.0
+        Dropout on the inputs (embeddings) and between stacked layers.
+    recurrent_dropout : float, default=0.0
+        DropConnect on the hidden-to-hidden weights, which keeps the fused recurrence.
+    conv_channels : int, default=None
+        If set, a causal Conv1d (+ ReLU) front end with this many channels.
+    conv_kernel_size : int, default=3
+        Kernel size of the Conv1d front end.
+    embedding_dim : int, default=None
+        If set, X holds integer token ids read through an embedding of this size. Id 0
+        is padding (anywhere in a row; it is removed and the rest kept in order). The
+        vocabulary is the ids seen in ``fit``; larger ids met later map to one shared
+        "unknown" embedding.
+    lr : float, default=1e-3
+        Adam learning rate.
+    weight_decay : float, default=0.0
+        L2 penalty (Adam's weight decay).
+    batch_size : int, default=64
+        Sequences per mini-batch.
+    max_epochs : int, default=100
+        Maximum passes over the training data.
+    early_stopping : bool, default=False
+        Hold out the last ``validation_fraction`` of the samples (never a random draw),
+        stop when their loss stalls and restore the best weights.
+    validation_fraction : float, default=0.1
+        Share of the samples held out when ``early_stopping`` is True.
+    n_iter_no_change : int, default=10
+        Epochs without an improvement larger than ``tol`` before training stops.
+    tol : float, default=1e-4
+        Minimum loss improvement.
+    clip_grad_norm : float, default=None
+        Clip the gradient norm to this value.
+    lr_schedule : {None, "plateau"}, default=None
+        "plateau" halves the learning rate when the monitored loss stalls.
+    warm_start : bool, default=False
+        Continue training the fitted network on the next ``fit``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, dropout and batch order (bit-identical fits on CPU);
+        torch's global RNG is left untouched.
+    device : {"auto", "cpu", "cuda"}, default="auto"
+        "auto" trains on CUDA when PyTorch sees a GPU.
+    verbose : int, default=0
+        If > 0, show a progress bar with the per-epoch losses on stderr.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the cross-entropy loss.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    network_ : torch.nn.Module
+        The trained network.
+    history_ : dict
+        ``"train_loss"`` and ``"valid_loss"`` per epoch.
+    n_iter_ : int
+        Epochs run.
+    n_features_in_ : int
+        Columns of a 2-D X (time steps), or features per step of a 3-D X.
+    n_step_features_ : int
+        Features per time step (1 for tokens).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of a 2-D DataFrame X, when all strings.
+    vocabulary_size_ : int
+        With ``embedding_dim``: largest token id seen in ``fit`` plus one.
+    device_ : torch.device
+        Where the network was trained and predicts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lstmforecast import LSTMClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 6, 2))
+    >>> y = np.where(X[:, -1, 0] > 0, "up", "down")
+    >>> clf = LSTMClassifier(hidden_size=16, max_epochs=30, lr=0.01, random_state=0)
+    >>> clf.fit(X, y).score(X, y) > 0.9
+    True
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    """
+
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        pooling="last",
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        conv_channels=None,
+        conv_kernel_size=3,
+        embedding_dim=None,
+        lr=1e-3,
+        weight_decay=0.0,
+        batch_size=64,
+        max_epochs=100,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        clip_grad_norm=None,
+        lr_schedule=None,
+        warm_start=False,
+        random_state=None,
+        device="auto",
+        verbose=0,
+        class_weight=None,
+    ):
+        super().__init__(
+            cell=cell,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            pooling=pooling,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            conv_channels=conv_channels,
+            conv_kernel_size=conv_kernel_size,
+            embedding_dim=embedding_dim,
+            lr=lr,
+            weight_decay=weight_decay,
+            batch_size=batch_size,
+            max_epochs=max_epochs,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            clip_grad_norm=clip_grad_norm,
+            lr_schedule=lr_schedule,
+            warm_start=warm_start,
+            random_state=random_state,
+            device=device,
+            verbose=verbose,
+        )
+        self.class_weight = class_weight
+
+    def partial_fit(self, X, y, classes=None):
+        """Train for one epoch on (X, y), continuing from the current network.
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+            As in :meth:`fit`.
+        y : array-like of shape (n_samples,)
+            Labels.
+        classes : array-like of shape (n_classes,), default=None
+            Every label that will ever be seen; required on the first call, since one
+            chunk of data need not hold every class.
+
+        Returns
+        -------
+        self : LSTMClassifier
+        """
+        first = not hasattr(self, "network_")
+        if first:
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit: one chunk of "
+                    "data need not hold every class."
+                )
+            self._all_classes = np.asarray(classes)
+        try:
+            return self._fit(X, y, max_epochs=1, keep_network=not first)
+        finally:
+            self.__dict__.pop("_all_classes", None)
+
+    def predict_proba(self, X):
+        """Class probabilities of sequences X.
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+            As in :meth:`fit`.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        logits, _ = self._forward(X)
+        return torch.softmax(torch.from_numpy(logits).double(), dim=1).numpy()
+
+    def predict(self, X):
+        """Most probable class of each sequence in X.
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+            As in :meth:`fit`.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        logits, _ = self._forward(X)
+        return self.classes_[logits.argmax(axis=1)]
+
+    def _labels(self, sequences, y):
+        y = column_or_1d(y, warn=True)
+        if len(y) != len(sequences):
+            raise ValueError(
+                f"y has {len(y)} labels but X has {len(sequences)} sequences; give one label "
+                "per sequence."
+            )
+        check_classification_targets(y)
+        return y
+
+    def _fit_targets(self, sequences, y):
+        y = self._labels(sequences, y)
+        encoder = LabelEncoder().fit(getattr(self, "_all_classes", y))
+        self.classes_ = encoder.classes_
+        if len(self.classes_) < 2 and not hasattr(self, "_all_classes"):
+            raise ValueError(
+                f"y holds one class ({self.classes_[0]}); a classifier needs at least "
+                "2 classes to learn from."
+            )
+        return self._encode(y), len(self.classes_)
+
+    def _transform_targets(self, sequences, y):
+        return self._encode(self._labels(sequences, y))
+
+    def _encode(self, y):
+        unseen = ~np.isin(y, self.classes_)
+        if unseen.any():
+            raise ValueError(
+                f"y holds labels not in classes_ {list(self.classes_)}: "
+                f"{list(np.unique(y[unseen]))[:5]}."
+            )
+        return np.searchsorted(self.classes_, y).astype(np.int64)
+
+    def _loss(self, device, targets):
+        weight = None
+        if self.class_weight is not None:
+            weights = compute_class_weight(
+                self.class_weight, classes=self.classes_, y=self.classes_[targets]
+            )
+            weight = torch.as_tensor(weights, dtype=torch.float32, device=device)
+        return torch.nn.CrossEntropyLoss(weight=weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = True
+        return tags

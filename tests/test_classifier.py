@@ -1,0 +1,188 @@
+import joblib
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.model_selection import GridSearchCV, KFold, train_test_split
+from sklearn.pipeline import Pipeline
+
+from lstmforecast import LSTMClassifier, Windower, make_supervised
+
+from .conftest import TINY
+
+# Documented configuration for sklearn's digits read as 8 steps (rows) x 8 features.
+DIGITS_CONFIG = dict(
+    hidden_size=64,
+    bidirectional=True,
+    pooling="attention",
+    dropout=0.3,
+    recurrent_dropout=0.2,
+    weight_decay=1e-4,
+    lr=0.005,
+    batch_size=32,
+    max_epochs=60,
+    random_state=0,
+    device="cpu",
+)
+
+
+def ragged_last_sign(n=400, seed=0):
+    """Sequences of 3..20 steps whose class is the sign of their last value."""
+    rng = np.random.default_rng(seed)
+    X = [rng.normal(size=(rng.integers(3, 21), 2)).astype(np.float32) for _ in range(n)]
+    y = np.array(["pos" if x[-1, 0] > 0 else "neg" for x in X])
+    return X, y
+
+
+def test_digits_rows_as_time_steps_reach_95_percent():
+    digits = load_digits()
+    X_train, X_test, y_train, y_test = train_test_split(
+        digits.images / 16.0, digits.target, test_size=0.5, shuffle=False
+    )  # the split of scikit-learn's digits example, where SVC(gamma=0.001) scores 0.969
+    clf = LSTMClassifier(**DIGITS_CONFIG).fit(X_train, y_train)
+    assert clf.score(X_test, y_test) >= 0.95
+    assert list(clf.classes_) == list(range(10))
+
+
+def test_variable_length_classes_depend_on_the_true_end():
+    X, y = ragged_last_sign()
+    clf = LSTMClassifier(hidden_size=16, max_epochs=40, lr=0.01, random_state=0, device="cpu")
+    clf.fit(X[:300], y[:300])
+    # Reading padding as values, or the last padded position as the end, is at chance here.
+    assert clf.score(X[300:], y[300:]) >= 0.9
+    assert set(clf.classes_) == {"neg", "pos"}
+    proba = clf.predict_proba(X[300:])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], clf.predict(X[300:]))
+
+
+OPTIONS = [
+    dict(cell=cell, pooling=pooling)
+    for cell in ("lstm", "gru", "rnn")
+    for pooling in ("last", "mean", "max", "attention")
+] + [
+    dict(bidirectional=True, pooling="last"),
+    dict(bidirectional=True, pooling="attention", num_layers=2, dropout=0.2),
+    dict(conv_channels=4, conv_kernel_size=3, pooling="max"),
+    dict(recurrent_dropout=0.3, num_layers=2),
+]
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: "-".join(f"{v}" for v in o.values()))
+def test_every_architecture_is_padding_invariant(options):
+    X, y = ragged_last_sign(n=60)
+    clf = LSTMClassifier(**dict(TINY, max_epochs=2), **options).fit(X, y)
+    short = np.asarray(X[0][-3:])
+    alone = clf.predict_proba([short, short])[0]
+    longer = [np.asarray(x) for x in X[1:6]]  # up to 20 steps: short gets 17 padding steps
+    in_batch = clf.predict_proba([short, *longer])[0]
+    np.testing.assert_allclose(alone, in_batch, rtol=1e-5, atol=1e-6)
+    assert clf.predict_proba(X).shape == (60, 2)
+
+
+def sentiment(n=600, seed=0):
+    """Token ids: 1-10 positive words, 11-20 negative, 21-60 neutral."""
+    rng = np.random.default_rng(seed)
+    X, y = [], []
+    for _ in range(n):
+        tokens = rng.integers(21, 61, size=rng.integers(4, 15))
+        label = rng.integers(2)
+        marked = rng.choice(len(tokens), size=2, replace=False)
+        tokens[marked] = rng.integers(1, 11, 2) if label else rng.integers(11, 21, 2)
+        X.append(tokens.tolist())
+        y.append(label)
+    return X, np.array(y)
+
+
+def test_token_sequences_learn_a_small_sentiment_task():
+    X, y = sentiment()
+    clf = LSTMClassifier(
+        embedding_dim=8,
+        hidden_size=16,
+        pooling="max",
+        max_epochs=30,
+        lr=0.01,
+        random_state=0,
+        device="cpu",
+    ).fit(X[:500], y[:500])
+    assert clf.score(X[500:], y[500:]) >= 0.9
+    assert clf.vocabulary_size_ == 61
+    # The same data as a Keras-style pre-padded 2-D array gives the same predictions.
+    padded = np.zeros((100, 14), dtype=np.int64)
+    for i, tokens in enumerate(X[500:]):
+        padded[i, 14 - len(tokens) :] = tokens
+    np.testing.assert_array_equal(clf.predict(padded), clf.predict(X[500:]))
+    # Post-padding too: 0 is padding wherever it stands.
+    post = np.zeros_like(padded)
+    for i, tokens in enumerate(X[500:]):
+        post[i, : len(tokens)] = tokens
+    np.testing.assert_array_equal(clf.predict(post), clf.predict(X[500:]))
+    # Ids never seen in fit map to the shared unknown embedding instead of failing.
+    assert clf.predict([[5, 999, 1000]]).shape == (1,)
+
+
+def test_token_errors_are_named():
+    with pytest.raises(ValueError, match="integer token ids"):
+        LSTMClassifier(**TINY, embedding_dim=4).fit(np.full((4, 3), 0.5), [0, 1, 0, 1])
+    with pytest.raises(ValueError, match="negative token ids"):
+        LSTMClassifier(**TINY, embedding_dim=4).fit(np.array([[1, -2]] * 4), [0, 1, 0, 1])
+    with pytest.raises(ValueError, match=r"Sequences \[1\] of X hold only padding"):
+        LSTMClassifier(**TINY, embedding_dim=4).fit(np.array([[1, 2], [0, 0]]), [0, 1])
+
+
+def test_classifies_after_a_windower_whether_the_next_value_goes_up():
+    rng = np.random.default_rng(0)
+    series = np.sin(np.arange(500) / 4) + 0.05 * rng.normal(size=500)
+    X, y_next = make_supervised(series)
+    up = (y_next.to_numpy() > X.iloc[:, 0].to_numpy()).astype(int)
+    pipe = Pipeline(
+        [
+            ("win", Windower(look_back=8)),
+            ("clf", LSTMClassifier(hidden_size=16, max_epochs=20, lr=0.01, random_state=0)),
+        ]
+    )
+    pipe.fit(X.iloc[:400], up[:400])
+    assert pipe.score(X.iloc[400:], up[400:]) >= 0.85
+
+
+def test_grid_search_over_architecture_and_joblib_roundtrip(tmp_path):
+    X, y = ragged_last_sign(n=80)
+    X = np.stack([np.pad(x[-3:], ((0, 0), (0, 0))) for x in X])  # fixed length 3
+    search = GridSearchCV(
+        LSTMClassifier(**dict(TINY, max_epochs=2)),
+        {"cell": ["lstm", "gru"], "pooling": ["last", "attention"], "bidirectional": [False, True]},
+        cv=KFold(2),
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 8
+    joblib.dump(search, tmp_path / "search.joblib")
+    loaded = joblib.load(tmp_path / "search.joblib")
+    np.testing.assert_array_equal(loaded.predict_proba(X), search.predict_proba(X))
+
+
+def test_class_weight_shifts_predictions_to_the_rare_class():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4, 1))
+    y = np.where(X[:, -1, 0] > 1.0, "rare", "common")
+    params = dict(TINY, max_epochs=10, lr=0.01)
+    plain = LSTMClassifier(**params).fit(X, y)
+    weighted = LSTMClassifier(**params, class_weight="balanced").fit(X, y)
+    assert (weighted.predict(X) == "rare").sum() > (plain.predict(X) == "rare").sum()
+
+
+def test_partial_fit_needs_classes_first():
+    X, y = ragged_last_sign(n=40)
+    clf = LSTMClassifier(**TINY)
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        clf.partial_fit(X, y)
+    clf.partial_fit(X[:20], y[:20], classes=["neg", "pos"])
+    clf.partial_fit(X[20:], y[20:])
+    assert clf.n_iter_ == 2 and list(clf.classes_) == ["neg", "pos"]
+    with pytest.raises(ValueError, match="labels not in classes_"):
+        clf.partial_fit(X[:2], ["neg", "maybe"])
+
+
+def test_single_class_and_label_count_mismatch_are_named():
+    X = np.zeros((4, 3, 1))
+    with pytest.raises(ValueError, match="one class"):
+        LSTMClassifier(**TINY).fit(X, [1, 1, 1, 1])
+    with pytest.raises(ValueError, match="y has 3 labels but X has 4 sequences"):
+        LSTMClassifier(**TINY).fit(X, [0, 1, 0])
