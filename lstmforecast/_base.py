@@ -14,7 +14,8 @@ from ._device import resolve_device
 from ._network import CELLS, POOLINGS, RecurrentNetwork
 from ._params import check_choice, check_int, check_real
 from ._sequences import check_sequences, preview
-from ._training import forward_all, seeded_generator, to_tensor, train
+from ._training import Sequences as TrainingSequences
+from ._training import forward_all, seeded_generator, split_latest, to_tensor, train
 
 # Statistics of huge inputs are estimated on at most this many time steps.
 _STATS_MAX_STEPS = 2_000_000
@@ -133,8 +134,7 @@ or list of arrays of shape (n_steps_i, n_features)
                 self.history_ = {"train_loss": [], "valid_loss": []}
                 self.n_iter_ = 0
             network = self.network_.to(device)
-            inputs = self._network_inputs(sequences, device)
-            lengths = torch.from_numpy(sequences.lengths)
+            train_set, valid_set = self._training_data(sequences, targets, device)
             optimizer = torch.optim.Adam(
                 network.parameters(), lr=self.lr, weight_decay=self.weight_decay
             )
@@ -146,16 +146,13 @@ or list of arrays of shape (n_steps_i, n_features)
             before = len(self.history_["train_loss"])
             train(
                 network,
-                inputs,
-                lengths,
-                to_tensor(targets, device),
+                train_set,
+                valid_set,
                 loss=self._loss(device, targets),
                 max_epochs=max_epochs,
                 batch_size=self.batch_size,
                 optimizer=optimizer,
                 generator=seeded_generator(seed),
-                early_stopping=self.early_stopping,
-                validation_fraction=self.validation_fraction,
                 n_iter_no_change=self.n_iter_no_change,
                 tol=self.tol,
                 clip_grad_norm=self.clip_grad_norm,
@@ -166,6 +163,17 @@ or list of arrays of shape (n_steps_i, n_features)
         self.n_iter_ += len(self.history_["train_loss"]) - before
         self.device_ = device
         return self
+
+    def _training_data(self, sequences, targets, device):
+        """(train set, validation set or None) as tensors on ``device``."""
+        data = TrainingSequences(
+            self._network_inputs(sequences, device),
+            torch.from_numpy(sequences.lengths),
+            to_tensor(targets, device),
+        )
+        if self.early_stopping:
+            return split_latest(data, self.validation_fraction)
+        return data, None
 
     def _build_network(self, sequences, n_outputs):
         tokens = self.embedding_dim is not None
@@ -188,7 +196,7 @@ or list of arrays of shape (n_steps_i, n_features)
             embedding_dim=self.embedding_dim,
         )
         if not tokens and self._scales_inputs():
-            shift, scale = _feature_stats(sequences.values)
+            shift, scale = feature_stats(sequences.values)
             network.input_shift.copy_(torch.from_numpy(shift))
             network.input_scale.copy_(torch.from_numpy(scale))
         return network
@@ -284,7 +292,7 @@ or list of arrays of shape (n_steps_i, n_features)
         return tags
 
 
-def _feature_stats(values):
+def feature_stats(values):
     """Per-feature mean and standard deviation over every observed (non-NaN) step."""
     n, n_steps, _ = values.shape
     if n * n_steps > _STATS_MAX_STEPS:

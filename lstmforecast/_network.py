@@ -19,8 +19,10 @@ class RecurrentNetwork(nn.Module):
     """Recurrent encoder with a linear head, built from plain hyper-parameters.
 
     ``input_shift`` and ``input_scale`` standardise value inputs inside the module, so a
-    saved network is self-contained. With ``relative_inputs`` every sequence is first
-    expressed relative to its last observed step (level-free inputs for trending series).
+    saved network is self-contained. ``input_transform`` removes the level of trending
+    inputs first: "last" expresses every sequence relative to its last observed step,
+    "diff" replaces values by their change from the previous step (a per-step form that
+    sequence-mode training can use).
     """
 
     def __init__(
@@ -39,11 +41,11 @@ class RecurrentNetwork(nn.Module):
         conv_kernel_size=3,
         vocab_size=None,
         embedding_dim=None,
-        relative_inputs=False,
+        input_transform="none",
     ):
         super().__init__()
         self.pooling = pooling
-        self.relative_inputs = relative_inputs
+        self.input_transform = input_transform
         self.recurrent_dropout = recurrent_dropout
         self.register_buffer("input_shift", torch.zeros(n_inputs))
         self.register_buffer("input_scale", torch.ones(n_inputs))
@@ -110,16 +112,15 @@ class RecurrentNetwork(nn.Module):
             Valid steps of each sequence.
         """
         n_steps = x.shape[1]
-        if self.relative_inputs:
-            x = x - x[:, -1:]  # right-aligned: step -1 is every sequence's last observation
         padded = bool((lengths < n_steps).any())
-        if padded:
-            x = _left_align(x, lengths.to(x.device))
         if self.embedding is not None:
+            if padded:
+                x = _left_align(x, lengths.to(x.device))
             x = self.embedding(x)
         else:
-            x = (x - self.input_shift) / self.input_scale
+            x = self._standardise(x)
             if padded:
+                x = _left_align(x, lengths.to(x.device))
                 # NaN padding must not reach any weight, not even as NaN * 0 in a gradient.
                 mask = torch.arange(n_steps, device=x.device) >= lengths.to(x.device)[:, None]
                 x = x.masked_fill(mask[:, :, None], 0.0)
@@ -133,6 +134,24 @@ class RecurrentNetwork(nn.Module):
         else:
             out, state = self._run_rnn(x)
         return self.head(self._pool(out, state, lengths if padded else None))
+
+    def forward_steps(self, x):
+        """Head outputs at every step of full-length sequences x (B, T, f): for a
+        unidirectional network with "last" pooling, step t's output is the prediction
+        from steps 0..t (sequence-mode training)."""
+        x = self.input_dropout(self._standardise(x))
+        if self.conv is not None:
+            x = self.conv(x.transpose(1, 2)).transpose(1, 2)
+        out, _ = self._run_rnn(x)
+        return self.head(out)
+
+    def _standardise(self, x):
+        if self.input_transform == "last":
+            x = x - x[:, -1:]  # right-aligned: step -1 is every sequence's last observation
+        elif self.input_transform == "diff":
+            change = torch.nan_to_num(x[:, 1:] - x[:, :-1], nan=0.0)  # 0 at the first step
+            x = torch.cat([torch.zeros_like(x[:, :1]), change], dim=1)
+        return (x - self.input_shift) / self.input_scale
 
     def _run_rnn(self, x):
         if not (self.training and self.recurrent_dropout > 0):

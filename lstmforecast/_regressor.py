@@ -5,7 +5,14 @@ import torch
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_array
 
-from ._base import RecurrentEstimator, check_targets_finite
+from ._base import RecurrentEstimator, check_targets_finite, feature_stats
+from ._params import check_choice
+from ._training import Chunks as TrainingChunks
+from ._training import to_tensor
+
+# Sequence mode: each chunk carries a loss on this many look_backs of rows after its
+# burn-in, so an epoch costs about (1 + 1 / _CHUNK_FACTOR) cell steps per row.
+_CHUNK_FACTOR = 4
 
 __all__ = ["LSTMRegressor"]
 
@@ -153,6 +160,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         verbose=0,
         scale=True,
         target_anchor="auto",
+        training="window",
     ):
         super().__init__(
             cell=cell,
@@ -182,6 +190,20 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         )
         self.scale = scale
         self.target_anchor = target_anchor
+        self.training = training
+
+    def _check_params(self):
+        super()._check_params()
+        check_choice(self.training, "training", ("window", "sequence"))
+        if self.training == "sequence" and (
+            self.bidirectional or self.pooling != "last" or self.embedding_dim is not None
+        ):
+            raise ValueError(
+                'training="sequence" predicts at every step, which needs a unidirectional '
+                'network with pooling="last" on numeric inputs; got '
+                f"bidirectional={self.bidirectional}, pooling={self.pooling!r}, "
+                f"embedding_dim={self.embedding_dim}."
+            )
 
     def partial_fit(self, X, y):
         """Train for one epoch on (X, y), continuing from the current network.
@@ -286,17 +308,54 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
 
     def _build_network(self, sequences, n_outputs):
         network = super()._build_network(sequences, n_outputs)
-        network.relative_inputs = self.target_anchor_ is not None
-        if network.relative_inputs and self.scale:
-            # Statistics of the level-free inputs the network will actually see.
+        if self.target_anchor_ is None:
+            return network
+        # Level-free inputs: relative to the window's last step, or step-to-step changes
+        # in sequence mode, where every step is some window's last step.
+        network.input_transform = "diff" if self.training == "sequence" else "last"
+        if self.scale:
             sample = sequences.values[:: max(1, len(sequences) // 20_000)]
-            relative = sample - sample[:, -1:]
-            from ._base import _feature_stats
-
-            shift, scale = _feature_stats(relative)
+            network.input_shift.zero_()
+            network.input_scale.fill_(1.0)
+            with torch.no_grad():
+                level_free = network._standardise(torch.from_numpy(np.ascontiguousarray(sample)))
+            shift, scale = feature_stats(level_free.numpy())
             network.input_shift.copy_(torch.from_numpy(shift))
             network.input_scale.copy_(torch.from_numpy(scale))
         return network
+
+    def _training_data(self, sequences, targets, device):
+        train_set, valid_set = super()._training_data(sequences, targets, device)
+        if self.training == "window":
+            return train_set, valid_set
+        n_steps = sequences.n_steps
+        if not np.array_equal(sequences.values[1:, :-1], sequences.values[:-1, 1:], equal_nan=True):
+            raise ValueError(
+                'training="sequence" needs the windows of consecutive rows that a Windower '
+                "makes (window t+1 = window t shifted by one row); these sequences are not. "
+                'Use training="window" for independent sequences.'
+            )
+        n_rows = len(train_set)
+        if n_rows <= n_steps:
+            raise ValueError(
+                f'training="sequence" needs more training rows ({n_rows}) than look_back '
+                f'({n_steps}), which is the burn-in of every chunk. Use training="window".'
+            )
+        rows = sequences.values[:n_rows, -1, :]  # window t ends at row t
+        step_targets = targets[:n_rows]
+        # Chunks of burn-in + `steps` rows; a final chunk aligned on the end covers the rest.
+        steps = min(_CHUNK_FACTOR * n_steps, n_rows - n_steps)
+        length = n_steps + steps
+        starts = np.arange(0, n_rows - length + 1, steps)
+        if starts[-1] != n_rows - length:
+            starts = np.append(starts, n_rows - length)
+        index = starts[:, None] + np.arange(length)
+        chunks = TrainingChunks(
+            to_tensor(np.ascontiguousarray(rows[index]), device),
+            to_tensor(step_targets[index], device),
+            burn_in=n_steps,
+        )
+        return chunks, valid_set
 
     def _scales_inputs(self):
         return self.scale

@@ -6,6 +6,7 @@ import math
 import sys
 import time
 import warnings
+from dataclasses import dataclass
 
 import torch
 
@@ -18,72 +19,114 @@ def to_tensor(array, device):
         tensor = torch.from_numpy(array)
     if tensor.dtype == torch.float64:
         tensor = tensor.float()
-    return tensor.to(device)
+    if device.type == "cuda" and tensor.device.type == "cpu":
+        # One transfer per fit; pinned pages let it run at full bus speed.
+        tensor = tensor.contiguous().pin_memory()
+    return tensor.to(device, non_blocking=True)
 
 
-def batches(n, batch_size, generator=None):
-    """Index tensors of consecutive batches; shuffled when a generator is given."""
+def batches(n, batch_size, generator=None, start=0):
+    """Index tensors of consecutive batches of range(start, start + n); shuffled when a
+    generator is given."""
     order = torch.randperm(n, generator=generator) if generator is not None else torch.arange(n)
-    return order.split(batch_size)
+    return (order + start).split(batch_size)
+
+
+@dataclass
+class Sequences:
+    """Whole sequences and one target each: the loss of a batch is on the pooled output."""
+
+    inputs: torch.Tensor
+    lengths: torch.Tensor  # on the CPU, for packing
+    targets: torch.Tensor
+
+    def __len__(self):
+        return len(self.inputs)
+
+    def batch_loss(self, network, index, loss):
+        on_device = index.to(self.inputs.device, non_blocking=True)
+        return loss(network(self.inputs[on_device], self.lengths[index]), self.targets[on_device])
+
+
+@dataclass
+class Chunks:
+    """Contiguous chunks of a series with a target at every step (sequence mode): the
+    first ``burn_in`` steps of each chunk only build the state and carry no loss."""
+
+    inputs: torch.Tensor  # (n_chunks, burn_in + steps, f)
+    targets: torch.Tensor  # (n_chunks, burn_in + steps, n_outputs)
+    burn_in: int
+
+    def __len__(self):
+        return len(self.inputs)
+
+    def batch_loss(self, network, index, loss):
+        on_device = index.to(self.inputs.device, non_blocking=True)
+        outputs = network.forward_steps(self.inputs[on_device])[:, self.burn_in :]
+        return loss(outputs, self.targets[on_device][:, self.burn_in :])
+
+
+def split_latest(data, validation_fraction):
+    """(train, valid): the valid part is the most recent ``validation_fraction`` of the
+    rows (the end of the arrays), never a random draw."""
+    n = len(data)
+    n_valid = int(math.ceil(validation_fraction * n))
+    if n_valid < 1 or n - n_valid < 1:
+        raise ValueError(
+            f"early_stopping needs at least 1 training and 1 validation sample; with {n} "
+            f"samples and validation_fraction={validation_fraction} there are {n - n_valid} "
+            f"and {n_valid}. Use more data or early_stopping=False."
+        )
+    cut = n - n_valid
+    return (
+        Sequences(data.inputs[:cut], data.lengths[:cut], data.targets[:cut]),
+        Sequences(data.inputs[cut:], data.lengths[cut:], data.targets[cut:]),
+    )
 
 
 def train(
     network,
-    inputs,
-    lengths,
-    targets,
+    train_set,
+    valid_set,
     *,
     loss,
     max_epochs,
     batch_size,
     optimizer,
     generator,
-    early_stopping,
-    validation_fraction,
     n_iter_no_change,
     tol,
     clip_grad_norm=None,
     scheduler=None,
     verbose=0,
-    history=None,
+    history,
 ):
-    """Train ``network`` in place and return its per-epoch history.
+    """Train ``network`` in place, appending per-epoch losses to ``history``.
 
-    The validation set is the most recent ``validation_fraction`` of the rows (the
-    end of the arrays), never a random draw. With early stopping the best weights on it
-    are restored; without it, training stops when the training loss has not improved by
-    ``tol`` for ``n_iter_no_change`` epochs (as scikit-learn's MLP does).
+    With a ``valid_set`` the best weights on it are restored at the end; without one,
+    training stops when the training loss has not improved by ``tol`` for
+    ``n_iter_no_change`` epochs (as scikit-learn's MLP does).
     """
-    n = len(inputs)
-    n_valid = int(math.ceil(validation_fraction * n)) if early_stopping else 0
-    if early_stopping and (n_valid < 1 or n - n_valid < 1):
-        raise ValueError(
-            f"early_stopping needs at least 1 training and 1 validation sample; with "
-            f"{n} samples and validation_fraction={validation_fraction} there are "
-            f"{n - n_valid} and {n_valid}. Use more data or early_stopping=False."
-        )
-    n_train = n - n_valid
-    history = history if history is not None else {"train_loss": [], "valid_loss": []}
     best_loss, best_state, stale = math.inf, None, 0
     progress = _Progress(max_epochs) if verbose else None
+    valid_loss = None
     for epoch in range(max_epochs):
         network.train()
         total = 0.0
-        for index in batches(n_train, batch_size, generator):
-            on_device = index.to(inputs.device, non_blocking=True)
-            batch_loss = loss(network(inputs[on_device], lengths[index]), targets[on_device])
+        for index in batches(len(train_set), batch_size, generator):
+            batch_loss = train_set.batch_loss(network, index, loss)
             optimizer.zero_grad(set_to_none=True)
             batch_loss.backward()
             if clip_grad_norm:
                 torch.nn.utils.clip_grad_norm_(network.parameters(), clip_grad_norm)
             optimizer.step()
-            total += batch_loss.detach() * len(index)
-        train_loss = float(total) / n_train
+            total += batch_loss.detach() * len(index)  # no host sync inside the epoch
+        train_loss = float(total) / len(train_set)
         history["train_loss"].append(train_loss)
-        if n_valid:
-            valid_loss = evaluate(network, inputs, lengths, targets, loss, n_train, batch_size)
+        if valid_set is not None:
+            valid_loss = evaluate(network, valid_set, loss, batch_size)
             history["valid_loss"].append(valid_loss)
-        monitored = valid_loss if n_valid else train_loss
+        monitored = train_loss if valid_set is None else valid_loss
         if not math.isfinite(monitored):
             raise FloatingPointError(
                 f"The loss became {monitored} at epoch {epoch + 1}. Lower lr, set "
@@ -93,12 +136,12 @@ def train(
             scheduler.step(monitored)
         if monitored < best_loss - tol:
             best_loss, stale = monitored, 0
-            if n_valid:
+            if valid_set is not None:
                 best_state = copy.deepcopy(network.state_dict())
         else:
             stale += 1
         if progress:
-            progress.update(epoch + 1, train_loss, valid_loss if n_valid else None)
+            progress.update(epoch + 1, train_loss, valid_loss)
         if stale >= n_iter_no_change:
             break
     if progress:
@@ -109,17 +152,14 @@ def train(
     return history
 
 
-def evaluate(network, inputs, lengths, targets, loss, start, batch_size):
-    """Mean loss over ``inputs[start:]``, in eval mode."""
+def evaluate(network, data, loss, batch_size):
+    """Mean loss over ``data``, in eval mode."""
     network.eval()
     total = 0.0
     with torch.no_grad():
-        for index in batches(len(inputs) - start, max(batch_size, 1024)):
-            index = index + start
-            on_device = index.to(inputs.device, non_blocking=True)
-            batch_loss = loss(network(inputs[on_device], lengths[index]), targets[on_device])
-            total += float(batch_loss) * len(index)
-    return total / (len(inputs) - start)
+        for index in batches(len(data), max(batch_size, 1024)):
+            total += float(data.batch_loss(network, index, loss)) * len(index)
+    return total / len(data)
 
 
 def forward_all(network, inputs, lengths, batch_size=4096):

@@ -234,3 +234,43 @@ def test_early_stopping_with_too_few_samples_is_explained():
     X, y = sine_windows(n=1)
     with pytest.raises(ValueError, match="early_stopping needs at least 1 training"):
         LSTMRegressor(**TINY, early_stopping=True).fit(X, y)
+
+
+def test_sequence_mode_trains_on_chunks_and_predicts_from_windows():
+    rng = np.random.default_rng(0)
+    series = np.sin(np.arange(1200) / 6) + np.arange(1200) / 300 + 0.02 * rng.normal(size=1200)
+    X, y = make_supervised(series)
+    pipe = Pipeline(
+        [
+            ("win", Windower(look_back=16)),
+            (
+                "lstm",
+                LSTMRegressor(
+                    hidden_size=16,
+                    max_epochs=150,
+                    lr=0.01,
+                    random_state=0,
+                    device="cpu",
+                    training="sequence",
+                    early_stopping=True,
+                    n_iter_no_change=30,
+                ),
+            ),
+        ]
+    )
+    pipe.fit(X.iloc[:1000], y.iloc[:1000])
+    mae = np.abs(pipe.predict(X.iloc[1000:]) - y.iloc[1000:]).mean()
+    naive = np.abs(X.iloc[1000:, 0] - y.iloc[1000:]).mean()
+    assert mae < 0.5 * naive
+    assert pipe[-1].network_.input_transform == "diff"
+
+
+def test_sequence_mode_refuses_what_it_cannot_train():
+    X, y = sine_windows(n=100)
+    shuffled = X[np.random.default_rng(0).permutation(100)]
+    with pytest.raises(ValueError, match="consecutive rows that a Windower"):
+        LSTMRegressor(**TINY, training="sequence").fit(shuffled, y)
+    with pytest.raises(ValueError, match="unidirectional network"):
+        LSTMRegressor(**TINY, training="sequence", bidirectional=True).fit(X, y)
+    with pytest.raises(ValueError, match="more training rows"):
+        LSTMRegressor(**TINY, training="sequence").fit(X[:5], y[:5])
