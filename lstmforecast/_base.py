@@ -14,8 +14,8 @@ from ._device import resolve_device
 from ._network import CELLS, POOLINGS, RecurrentNetwork
 from ._params import check_choice, check_int, check_real
 from ._sequences import check_sequences, preview
+from ._training import PRECISIONS, forward_all, seeded_generator, split_latest, to_tensor, train
 from ._training import Sequences as TrainingSequences
-from ._training import forward_all, seeded_generator, split_latest, to_tensor, train
 
 # Statistics of huge inputs are estimated on at most this many time steps.
 _STATS_MAX_STEPS = 2_000_000
@@ -50,6 +50,7 @@ class RecurrentEstimator(BaseEstimator):
         warm_start=False,
         random_state=None,
         device="auto",
+        precision="fp32",
         verbose=0,
     ):
         self.cell = cell
@@ -75,6 +76,7 @@ class RecurrentEstimator(BaseEstimator):
         self.warm_start = warm_start
         self.random_state = random_state
         self.device = device
+        self.precision = precision
         self.verbose = verbose
 
     # -- subclass hooks -------------------------------------------------------------
@@ -123,6 +125,11 @@ or list of arrays of shape (n_steps_i, n_features)
         else:
             targets, n_outputs = self._fit_targets(sequences, y)
         device = resolve_device(self.device)
+        if self.precision == "fp16" and device.type != "cuda":
+            raise ValueError(
+                f'precision="fp16" needs a CUDA device, but training runs on {device}. Use '
+                'precision="bf16" (CPU and recent GPUs) or "fp32".'
+            )
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         rng_devices = [device.index or 0] if device.type == "cuda" else []
         # Dropout and weight initialisation draw from torch's global RNG: fork it so that
@@ -158,6 +165,7 @@ or list of arrays of shape (n_steps_i, n_features)
                 clip_grad_norm=self.clip_grad_norm,
                 scheduler=scheduler,
                 verbose=self.verbose,
+                precision=self.precision,
                 history=self.history_,
             )
         self.n_iter_ += len(self.history_["train_loss"]) - before
@@ -219,7 +227,7 @@ or list of arrays of shape (n_steps_i, n_features)
         device = self.device_
         inputs = self._network_inputs(sequences, device)
         lengths = torch.from_numpy(sequences.lengths)
-        return forward_all(self.network_, inputs, lengths), sequences
+        return forward_all(self.network_, inputs, lengths, self.precision), sequences
 
     def summary(self, print_fn=print):
         """Print a Keras-style table of the fitted network's layers.
@@ -235,6 +243,7 @@ or list of arrays of shape (n_steps_i, n_features)
         check_choice(self.cell, "cell", tuple(CELLS))
         check_choice(self.pooling, "pooling", POOLINGS)
         check_choice(self.lr_schedule, "lr_schedule", (None, "plateau"))
+        check_choice(self.precision, "precision", tuple(PRECISIONS))
         for name in ("hidden_size", "num_layers", "batch_size", "max_epochs", "n_iter_no_change"):
             check_int(getattr(self, name), name, minimum=1)
         check_int(self.conv_kernel_size, "conv_kernel_size", minimum=1)

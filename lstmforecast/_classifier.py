@@ -74,6 +74,10 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         torch's global RNG is left untouched.
     device : {"auto", "cpu", "cuda"}, default="auto"
         "auto" trains on CUDA when PyTorch sees a GPU.
+    precision : {"fp32", "bf16", "fp16"}, default="fp32"
+        Mixed precision for training and prediction (torch.autocast); "fp16" needs
+        CUDA and uses loss scaling, "bf16" also runs on CPU. The recurrence stays on
+        the fused cuDNN kernel in every precision.
     verbose : int, default=0
         If > 0, show a progress bar with the per-epoch losses on stderr.
     class_weight : dict, "balanced" or None, default=None
@@ -140,6 +144,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         warm_start=False,
         random_state=None,
         device="auto",
+        precision="fp32",
         verbose=0,
         class_weight=None,
     ):
@@ -167,6 +172,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
             warm_start=warm_start,
             random_state=random_state,
             device=device,
+            precision=precision,
             verbose=verbose,
         )
         self.class_weight = class_weight

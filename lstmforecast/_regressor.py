@@ -88,6 +88,10 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         are bit-identical on CPU. torch's global RNG is left untouched.
     device : {"auto", "cpu", "cuda"}, default="auto"
         "auto" trains on CUDA when PyTorch sees a GPU.
+    precision : {"fp32", "bf16", "fp16"}, default="fp32"
+        Mixed precision for training and prediction (torch.autocast); "fp16" needs
+        CUDA and uses loss scaling, "bf16" also runs on CPU. The recurrence stays on
+        the fused cuDNN kernel in every precision.
     verbose : int, default=0
         If > 0, show a progress bar with the per-epoch losses on stderr.
     scale : bool, default=True
@@ -157,6 +161,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         warm_start=False,
         random_state=None,
         device="auto",
+        precision="fp32",
         verbose=0,
         scale=True,
         target_anchor="auto",
@@ -186,6 +191,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             warm_start=warm_start,
             random_state=random_state,
             device=device,
+            precision=precision,
             verbose=verbose,
         )
         self.scale = scale

@@ -1,6 +1,7 @@
 """The one training loop shared by every estimator: mini-batches gathered by index from
 tensors that live on the training device, time-ordered validation, early stopping."""
 
+import contextlib
 import copy
 import math
 import sys
@@ -23,6 +24,17 @@ def to_tensor(array, device):
         # One transfer per fit; pinned pages let it run at full bus speed.
         tensor = tensor.contiguous().pin_memory()
     return tensor.to(device, non_blocking=True)
+
+
+PRECISIONS = {"fp32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+def autocast(device, precision):
+    """Mixed-precision context for ``precision`` in PRECISIONS ("fp32": none)."""
+    dtype = PRECISIONS[precision]
+    if dtype is None:
+        return contextlib.nullcontext()
+    return torch.autocast(device.type, dtype=dtype)
 
 
 def batches(n, batch_size, generator=None, start=0):
@@ -99,6 +111,7 @@ def train(
     clip_grad_norm=None,
     scheduler=None,
     verbose=0,
+    precision="fp32",
     history,
 ):
     """Train ``network`` in place, appending per-epoch losses to ``history``.
@@ -109,22 +122,29 @@ def train(
     """
     best_loss, best_state, stale = math.inf, None, 0
     progress = _Progress(max_epochs) if verbose else None
+    device = next(network.parameters()).device
+    # fp16 gradients underflow without loss scaling; bf16 has fp32's range and needs none.
+    scaler = torch.amp.GradScaler(device.type, enabled=precision == "fp16")
     valid_loss = None
     for epoch in range(max_epochs):
         network.train()
         total = 0.0
         for index in batches(len(train_set), batch_size, generator):
-            batch_loss = train_set.batch_loss(network, index, loss)
+            with autocast(device, precision):
+                batch_loss = train_set.batch_loss(network, index, loss)
             optimizer.zero_grad(set_to_none=True)
-            batch_loss.backward()
+            scaler.scale(batch_loss).backward()
             if clip_grad_norm:
+                scaler.unscale_(optimizer)
                 torch.nn.utils.clip_grad_norm_(network.parameters(), clip_grad_norm)
-            optimizer.step()
+            scaler.step(optimizer)
+            scaler.update()
             total += batch_loss.detach() * len(index)  # no host sync inside the epoch
         train_loss = float(total) / len(train_set)
         history["train_loss"].append(train_loss)
         if valid_set is not None:
-            valid_loss = evaluate(network, valid_set, loss, batch_size)
+            with autocast(device, precision):
+                valid_loss = evaluate(network, valid_set, loss, batch_size)
             history["valid_loss"].append(valid_loss)
         monitored = train_loss if valid_set is None else valid_loss
         if not math.isfinite(monitored):
@@ -162,10 +182,10 @@ def evaluate(network, data, loss, batch_size):
     return total / len(data)
 
 
-def forward_all(network, inputs, lengths, batch_size=4096):
+def forward_all(network, inputs, lengths, precision="fp32", batch_size=4096):
     """Network outputs for every sequence, in eval mode, as one float32 numpy array."""
     network.eval()
-    with torch.inference_mode():
+    with torch.inference_mode(), autocast(inputs.device, precision):
         if len(inputs) <= batch_size:
             return network(inputs, lengths).float().cpu().numpy()
         parts = [

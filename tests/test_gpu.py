@@ -35,3 +35,13 @@ def test_cuda_pickle_holds_cpu_tensors(windows):
     loaded = pickle.loads(pickle.dumps(model))
     assert loaded.device_.type == "cuda"
     np.testing.assert_allclose(loaded.predict(X), model.predict(X), rtol=1e-5)
+
+
+@pytest.mark.parametrize("precision", ["bf16", "fp16"])
+def test_mixed_precision_on_cuda_learns_like_fp32(windows, precision):
+    X, y = windows
+    params = dict(hidden_size=16, max_epochs=20, lr=0.01, random_state=0)
+    full = LSTMRegressor(**params).fit(X, y)
+    mixed = LSTMRegressor(**params, precision=precision).fit(X, y)
+    full_mse = np.mean((full.predict(X) - y) ** 2)
+    assert np.mean((mixed.predict(X) - y) ** 2) < 2 * full_mse + 0.01

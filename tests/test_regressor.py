@@ -274,3 +274,14 @@ def test_sequence_mode_refuses_what_it_cannot_train():
         LSTMRegressor(**TINY, training="sequence", bidirectional=True).fit(X, y)
     with pytest.raises(ValueError, match="more training rows"):
         LSTMRegressor(**TINY, training="sequence").fit(X[:5], y[:5])
+
+
+def test_bf16_mixed_precision_stays_close_to_fp32_and_fp16_needs_cuda():
+    X, y = sine_windows(n=300)
+    params = dict(hidden_size=16, max_epochs=20, lr=0.01, random_state=0, device="cpu")
+    full = LSTMRegressor(**params).fit(X, y).predict(X)
+    half = LSTMRegressor(**params, precision="bf16").fit(X, y).predict(X)
+    assert np.mean((half - y) ** 2) < 2 * np.mean((full - y) ** 2) + 0.01
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match='precision="fp16" needs a CUDA device'):
+            LSTMRegressor(**TINY, precision="fp16").fit(X, y)
