@@ -1,11 +1,37 @@
-"""LSTM forecasting and sequence classification as scikit-learn estimators."""
+"""LSTM forecasting and sequence classification as scikit-learn estimators.
 
-from ._classifier import LSTMClassifier
-from ._data import make_supervised
-from ._regressor import LSTMRegressor
-from ._summary import summary
-from ._windower import Windower
+The public names load their module on first use, so that ``import lstmforecast`` (and
+the command line's ``--help``) does not pay for torch or statsmodels until needed.
+"""
+
+import importlib
 
 __version__ = "0.1.0"
 
-__all__ = ["LSTMClassifier", "LSTMRegressor", "Windower", "make_supervised", "summary"]
+_EXPORTS = {
+    "ARIMARegressor": "._arima",
+    "LSTMClassifier": "._classifier",
+    "LSTMRegressor": "._regressor",
+    "NaiveRegressor": "._naive",
+    "SeasonalNaiveRegressor": "._naive",
+    "Windower": "._windower",
+    "compare": "._compare",
+    "make_supervised": "._data",
+    "summary": "._summary",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    if name in ("datasets", "metrics"):
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'lstmforecast' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *__all__})

@@ -17,19 +17,29 @@ from ._time_index import continues, index_signature
 __all__ = ["NaiveRegressor", "SeasonalNaiveRegressor"]
 
 
-def _has_pandas_index(X):
-    # A list also has an ``index`` attribute (a method): only pandas labels count.
-    return isinstance(getattr(X, "index", None), pd.Index)
+def rows_skipped(signature, X, max_skipped):
+    """Rows missing between the rows seen in ``fit`` and the pandas ``X``.
+
+    0 when ``X`` continues the fitted rows, k when it starts k steps later (as after
+    ``TimeSeriesSplit(gap=k)``), None when it does not follow them within ``max_skipped``
+    steps (or has no pandas index): then nothing is known of the rows before ``X``.
+    """
+    if signature is None:
+        return None
+    last, step = signature
+    for skipped in range(max_skipped + 1):
+        try:
+            shifted = (last + step * skipped, step) if skipped else signature
+        except (TypeError, ValueError):
+            return None
+        if continues(shifted, X):
+            return skipped
+    return None
 
 
-def fitted_index_signature(X):
-    """``index_signature`` of a pandas X, None for any other input."""
-    return index_signature(X) if _has_pandas_index(X) else None
-
-
-def continues_fitted_rows(signature, X):
-    """Whether the pandas X starts one step after the rows summarised by ``signature``."""
-    return _has_pandas_index(X) and continues(signature, X)
+def as_frame_if_series(X):
+    """A pandas Series is one time series: treat it as a one-column DataFrame."""
+    return X.to_frame() if isinstance(X, pd.Series) else X
 
 
 def resolve_target_column(target_column, feature_names, n_features):
@@ -72,8 +82,9 @@ class _RowForecaster(RegressorMixin, BaseEstimator):
         return tags
 
     def _validate_fit_data(self, X, y, min_samples=1):
+        X = as_frame_if_series(X)
         # The index is read before validation turns a DataFrame into an array.
-        self.index_signature_ = fitted_index_signature(X)
+        self.index_signature_ = index_signature(X)
         X, y = validate_data(
             self, X, y, multi_output=True, y_numeric=True, ensure_min_samples=min_samples
         )
@@ -85,10 +96,16 @@ class _RowForecaster(RegressorMixin, BaseEstimator):
         return X, y
 
     def _validate_predict_data(self, X):
+        """Validated X, and the rows skipped since the fitted rows (None: unrelated rows).
+
+        Gaps up to ``horizon_ - 1`` rows, those that keep multi-step training targets out
+        of a following test fold, are bridged.
+        """
         check_is_fitted(self)
-        continuing = continues_fitted_rows(self.index_signature_, X)
+        X = as_frame_if_series(X)
+        skipped = rows_skipped(self.index_signature_, X, self.horizon_ - 1)
         X = validate_data(self, X, reset=False)
-        return X, continuing
+        return X, skipped
 
     def _shape_output(self, predictions):
         predictions = np.asarray(predictions, dtype=np.float64)
@@ -127,7 +144,7 @@ class NaiveRegressor(_RowForecaster):
     Examples
     --------
     >>> import numpy as np
-    >>> from lstmforecast._naive import NaiveRegressor
+    >>> from lstmforecast import NaiveRegressor
     >>> series = np.array([1.0, 2.0, 4.0, 7.0, 11.0])
     >>> X, y = series[:-1, None], series[1:]
     >>> NaiveRegressor().fit(X, y).predict(X)
@@ -142,7 +159,7 @@ class NaiveRegressor(_RowForecaster):
 
         Parameters
         ----------
-        X : array-like of shape (n_timesteps, n_features)
+        X : array-like of shape (n_timesteps, n_features) or pandas.Series
             Time-ordered rows; one column is the target series.
         y : array-like of shape (n_timesteps,) or (n_timesteps, horizon)
             What is predicted from each row (only its shape is used).
@@ -160,7 +177,7 @@ class NaiveRegressor(_RowForecaster):
 
         Parameters
         ----------
-        X : array-like of shape (n_timesteps, n_features)
+        X : array-like of shape (n_timesteps, n_features) or pandas.Series
             Rows to forecast from, with the columns seen in ``fit``.
 
         Returns
@@ -180,13 +197,13 @@ class SeasonalNaiveRegressor(_RowForecaster):
     ``t + k - season_length * ceil(k / season_length)``, the latest row of the same season
     that is known at t.
 
-    History: when the rows given to ``predict`` directly continue the rows seen in ``fit``
-    (a pandas index one step after the last fitted label, as for a test fold that follows
-    its training fold), the last ``season_length`` training values supply the seasons
-    before the first row. Otherwise (or when training was shorter than a season), rows
-    whose same-season value is not available fall back to the naive forecast, the
-    target's value at the origin row: the output never contains NaN and never uses a
-    later row.
+    History: when the rows given to ``predict`` follow the rows seen in ``fit`` (a pandas
+    index one step after the last fitted label, as for a test fold that follows its
+    training fold, or up to ``horizon - 1`` steps later, the gap that keeps multi-step
+    targets apart), the last ``season_length`` training values supply the seasons before
+    the first row. Rows whose same-season value is not available (other inputs, skipped
+    rows, training shorter than a season) fall back to the naive forecast, the target's
+    value at the origin row: the output never contains NaN and never uses a later row.
 
     Parameters
     ----------
@@ -219,7 +236,7 @@ class SeasonalNaiveRegressor(_RowForecaster):
     Examples
     --------
     >>> import numpy as np
-    >>> from lstmforecast._naive import SeasonalNaiveRegressor
+    >>> from lstmforecast import SeasonalNaiveRegressor
     >>> series = np.array([1.0, 5.0, 2.0, 6.0, 3.0, 7.0])
     >>> X, y = series[:-1, None], series[1:]
     >>> SeasonalNaiveRegressor(season_length=2).fit(X, y).predict(X)
@@ -237,7 +254,7 @@ class SeasonalNaiveRegressor(_RowForecaster):
 
         Parameters
         ----------
-        X : array-like of shape (n_timesteps, n_features)
+        X : array-like of shape (n_timesteps, n_features) or pandas.Series
             Time-ordered rows; one column is the target series.
         y : array-like of shape (n_timesteps,) or (n_timesteps, horizon)
             What is predicted from each row (only its shape is used).
@@ -265,7 +282,7 @@ class SeasonalNaiveRegressor(_RowForecaster):
 
         Parameters
         ----------
-        X : array-like of shape (n_timesteps, n_features)
+        X : array-like of shape (n_timesteps, n_features) or pandas.Series
             Rows to forecast from, with the columns seen in ``fit``.
 
         Returns
@@ -273,9 +290,12 @@ class SeasonalNaiveRegressor(_RowForecaster):
         y_pred : ndarray of shape (n_timesteps,) or (n_timesteps, horizon)
             Forecasts from each row, shaped like ``y`` in ``fit``.
         """
-        X, continuing = self._validate_predict_data(X)
+        X, skipped = self._validate_predict_data(X)
         target = X[:, self.target_index_].astype(np.float64)
-        history = self.history_ if continuing else target[:0]
+        if skipped is None:
+            history = target[:0]
+        else:  # the skipped rows are unknown: NaN, replaced by the naive fallback below
+            history = np.concatenate([self.history_, np.full(skipped, np.nan)])
         series = np.concatenate([history, target])
 
         steps = np.arange(1, self.horizon_ + 1)
@@ -283,7 +303,7 @@ class SeasonalNaiveRegressor(_RowForecaster):
         lag = self.season_length * np.ceil(steps / self.season_length).astype(int) - steps
         origins = len(history) + np.arange(len(target))
         positions = origins[:, None] - lag[None, :]
-        available = positions >= 0
-        seasonal = series[np.where(available, positions, 0)]
+        seasonal = series[np.maximum(positions, 0)]
+        available = (positions >= 0) & ~np.isnan(seasonal)
         naive = target[:, None]
         return self._shape_output(np.where(available, seasonal, naive))

@@ -1,0 +1,495 @@
+"""ARIMA baseline as an sklearn regressor, built on statsmodels' SARIMAX.
+
+statsmodels is imported inside the functions that use it, so ``import lstmforecast``
+stays light.
+"""
+
+import numbers
+import pickle
+import warnings
+from contextlib import contextmanager
+
+import numpy as np
+import pandas as pd
+from sklearn.exceptions import ConvergenceWarning
+
+from ._naive import _RowForecaster, resolve_target_column
+
+__all__ = ["ARIMARegressor"]
+
+_CRITERIA = ("aic", "aicc", "bic", "hqic")
+_TREND_STRINGS = ("n", "c", "t", "ct")
+# Bounds of the automatic search, the usual auto.arima defaults.
+_MAX_P, _MAX_Q, _MAX_SEASONAL_P, _MAX_SEASONAL_Q, _MAX_D = 5, 5, 2, 2, 2
+_MAX_MODELS = 60
+_KPSS_LEVEL = 0.05
+
+
+@contextmanager
+def _statsmodels_context():
+    """Quiet, single-threaded BLAS while statsmodels runs.
+
+    statsmodels warns freely (start parameters, convergence of candidate models during
+    the search, interpolated KPSS p-values): the estimator stays quiet and reports
+    non-convergence of the final model itself. Importing statsmodels installs "always"
+    filters for its warnings: it is imported first, so that they neither outrank the
+    "ignore" below nor vanish with it.
+
+    The Kalman filter works on tiny matrices, where a multi-threaded BLAS only adds
+    synchronisation: one thread makes fits several times (up to 50x on busy cores) faster.
+    """
+    import statsmodels.tsa.statespace.sarimax  # noqa: F401
+    import statsmodels.tsa.stattools  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _is_order(value, length):
+    return (
+        isinstance(value, tuple | list)
+        and len(value) == length
+        and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value)
+        and all(v >= 0 for v in value)
+    )
+
+
+def _lagged(exog, previous_row):
+    """Regressors for each time step: the exogenous row of the step before.
+
+    The value of an exogenous column at time t+1 is not known at origin t (it sits in a
+    later row), so the model links y[t] to the exogenous row t-1. The first row has no
+    predecessor unless the rows continue earlier ones; it then uses its own values.
+    """
+    first = exog[:1] if previous_row is None else previous_row[None, :]
+    return np.vstack([first, exog[:-1]])
+
+
+def _fit_sarimax(endog, exog, order, seasonal_order, trend, maxiter):
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    model = SARIMAX(endog, exog=exog, order=order, seasonal_order=seasonal_order, trend=trend)
+    return model.fit(disp=False, maxiter=maxiter)
+
+
+def _differences_needed(endog, seasonal_differences, period):
+    """Number of ordinary differences that make the series level-stationary (KPSS test)."""
+    from statsmodels.tsa.stattools import kpss
+
+    series = np.asarray(endog, dtype=float)
+    for _ in range(seasonal_differences):
+        series = series[period:] - series[:-period]
+    for differences in range(_MAX_D + 1):
+        if len(series) < 10 or np.ptp(series) == 0:
+            return differences
+        # The short bandwidth of auto.arima's KPSS test: longer ones rarely reject.
+        lags = int(4 * (len(series) / 100) ** 0.25)
+        try:
+            result = kpss(series, regression="c", nlags=lags)
+        except (ValueError, np.linalg.LinAlgError):
+            return differences
+        pvalue = result.pvalue if hasattr(result, "pvalue") else result[1]
+        if pvalue >= _KPSS_LEVEL:
+            return differences
+        if differences < _MAX_D:
+            series = np.diff(series)
+    return _MAX_D
+
+
+def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter):
+    """Stepwise information-criterion search in the spirit of Hyndman and Khandakar (2008).
+
+    The ordinary differencing order comes from repeated KPSS tests; the seasonal one is the
+    D of ``seasonal_order``. The search starts from four small models and moves to the best
+    neighbour (p, q, P or Q changed by one, p and q or P and Q together, or the constant
+    toggled) until no neighbour improves the criterion.
+
+    Returns the chosen order, seasonal order and trend, and a table of the models tried.
+    """
+    _, seasonal_d, _, period = seasonal_order
+    seasonal = period > 1
+    d = _differences_needed(endog, seasonal_d, period)
+    # A constant with two or more differences would be a quadratic trend: never tried.
+    search_constant = trend is None and d + seasonal_d <= 1
+
+    def as_model(candidate):
+        p, q, big_p, big_q, constant = candidate
+        model_trend = ("c" if constant else "n") if trend is None else trend
+        return (p, d, q), (big_p, seasonal_d, big_q, period), model_trend
+
+    scores = {}
+
+    def score(candidate):
+        if candidate not in scores:
+            order, model_seasonal, model_trend = as_model(candidate)
+            try:
+                results = _fit_sarimax(endog, exog, order, model_seasonal, model_trend, maxiter)
+                value = float(getattr(results, criterion))
+            except (ValueError, np.linalg.LinAlgError, IndexError):
+                value = np.inf
+            scores[candidate] = value if np.isfinite(value) else np.inf
+        return scores[candidate]
+
+    def allowed(candidate):
+        p, q, big_p, big_q, constant = candidate
+        return (
+            0 <= p <= _MAX_P
+            and 0 <= q <= _MAX_Q
+            and 0 <= big_p <= (_MAX_SEASONAL_P if seasonal else 0)
+            and 0 <= big_q <= (_MAX_SEASONAL_Q if seasonal else 0)
+            and (search_constant or constant == (d + seasonal_d <= 1))
+        )
+
+    def neighbours(candidate):
+        p, q, big_p, big_q, constant = candidate
+        moves = [(1, 0, 0, 0), (0, 1, 0, 0), (1, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1), (0, 0, 1, 1)]
+        for move in moves:
+            for sign in (1, -1):
+                dp, dq, dbp, dbq = (sign * m for m in move)
+                yield (p + dp, q + dq, big_p + dbp, big_q + dbq, constant)
+        if search_constant:
+            yield (p, q, big_p, big_q, not constant)
+
+    constant = d + seasonal_d <= 1
+    s = 1 if seasonal else 0
+    starts = [(2, 2, s, s, constant), (0, 0, 0, 0, constant), (1, 0, s, 0, constant)]
+    starts.append((0, 1, 0, s, constant))
+    best = min((c for c in starts if allowed(c)), key=score)
+    while len(scores) < _MAX_MODELS:
+        candidates = [c for c in neighbours(best) if allowed(c)]
+        challenger = min(candidates, key=score, default=best)
+        if score(challenger) >= score(best):
+            break
+        best = challenger
+
+    if not np.isfinite(score(best)):
+        raise ValueError(
+            "order='auto' could not fit any ARIMA model to this series; check that it is "
+            "long enough and not constant, or give an explicit order."
+        )
+    rows = []
+    for candidate, value in scores.items():
+        order, model_seasonal, model_trend = as_model(candidate)
+        rows.append(
+            {
+                "order": order,
+                "seasonal_order": model_seasonal,
+                "trend": model_trend,
+                criterion: value,
+            }
+        )
+    table = pd.DataFrame(rows).sort_values(criterion, ignore_index=True)
+    return (*as_model(best), table)
+
+
+def _at_times(matrix, times):
+    """Slices of a state-space matrix at the given times (time is its last axis)."""
+    if matrix.shape[-1] == 1:
+        return np.repeat(matrix, len(times), axis=-1)
+    return matrix[..., times]
+
+
+def _forecasts_from_each_origin(results, first_origin, n_origins, horizon):
+    """Forecasts of steps 1..horizon from origins ``first_origin``, ... of ``results``.
+
+    The filter's predicted state a[t+1 | t] is propagated through the state equation,
+    vectorised over origins; only the (short) horizon is a Python loop. The observation
+    intercept (the exogenous effect, from the row known at the origin) is held fixed over
+    the horizon, while the state intercept (the trend) follows the time of each step:
+    ``results`` must cover ``horizon`` rows after the last origin for that.
+    """
+    ssm = results.model.ssm
+    origins = first_origin + np.arange(n_origins)
+    state = results.filter_results.predicted_state[:, origins + 1]
+    level = _at_times(ssm.obs_intercept, origins + 1)[0]
+    forecasts = np.empty((n_origins, horizon))
+    for step in range(horizon):
+        times = origins + 1 + step
+        design = _at_times(ssm.design, times)
+        forecasts[:, step] = np.einsum("ijn,jn->in", design, state)[0] + level
+        if step + 1 < horizon:
+            transition = _at_times(ssm.transition, times)
+            state = np.einsum("ijn,jn->in", transition, state)
+            state += _at_times(ssm.state_intercept, times)
+    return forecasts
+
+
+class ARIMARegressor(_RowForecaster):
+    """Seasonal ARIMA forecaster (statsmodels SARIMAX) with the sklearn regressor API.
+
+    The target series is one column of ``X``; other columns may enter as exogenous
+    regressors. Parameters are estimated once in ``fit``. In ``predict``, each row t is an
+    origin: steps t+1..t+h (one per column of the ``y`` seen in ``fit``) are forecast from
+    the observations up to row t, with the fitted parameters.
+
+    Which observations come before the first row given to ``predict``:
+
+    - when the rows continue the training rows (a pandas index that starts one step after
+      the last training label, as in a ``TimeSeriesSplit`` test fold), the Kalman filter
+      continues from the end of the training data; a gap of up to ``horizon - 1`` rows
+      (``TimeSeriesSplit(gap=horizon - 1)``) is bridged as missing observations;
+    - otherwise (NumPy input, other rows) the filter restarts on the given rows,
+      from the model's initial state, so the first few forecasts are less informed.
+
+    Exogenous regressors: the value of a column at t+1 is not known at origin t, so the
+    model links the target at t to the exogenous row t-1, and steps beyond t+1 hold the
+    exogenous row of the origin fixed. No forecast uses a later row.
+
+    Parameters
+    ----------
+    order : tuple of 3 int or "auto", default=(1, 0, 0)
+        (p, d, q): autoregressive order, differences, moving-average order. With "auto",
+        d is chosen by repeated KPSS tests and p, q (and P, Q when ``seasonal_order`` has a
+        period) by a stepwise search minimising ``information_criterion`` (p, q <= 5,
+        P, Q <= 2), in the spirit of R's ``auto.arima``.
+    seasonal_order : tuple of 4 int or None, default=None
+        (P, D, Q, s): seasonal orders and the season length s in rows. None means no
+        seasonal part. With ``order="auto"``, D and s are used as given and P, Q are
+        searched.
+    trend : {"n", "c", "t", "ct"}, list of int or None, default=None
+        Deterministic trend as in statsmodels: none, constant, linear in time, or both;
+        None means no trend, except that ``order="auto"`` then also decides whether to
+        include a constant (only when d + D <= 1).
+    target_column : int or str, default=0
+        Column of ``X`` that holds the target series: a position, or a name when ``X`` is
+        a pandas DataFrame.
+    exog_columns : None, "others" or list of int or str, default=None
+        Columns of ``X`` used as exogenous regressors: none, every column except the
+        target, or the listed positions or names.
+    information_criterion : {"aic", "aicc", "bic", "hqic"}, default="aic"
+        Criterion minimised by ``order="auto"``.
+    maxiter : int, default=50
+        Maximum number of optimizer iterations for each model fit.
+
+    Attributes
+    ----------
+    results_ : statsmodels SARIMAXResults
+        The fitted statsmodels results (parameters, ``summary()``, information criteria).
+    order_ : tuple of 3 int
+        The (p, d, q) order used, the chosen one with ``order="auto"``.
+    seasonal_order_ : tuple of 4 int
+        The (P, D, Q, s) seasonal order used.
+    trend_ : str or list or None
+        The trend used.
+    search_ : pandas.DataFrame or None
+        With ``order="auto"``, every model tried and its criterion, best first.
+    target_index_ : int
+        Position of the target column in ``X``.
+    exog_indices_ : ndarray of int
+        Positions of the exogenous columns in ``X`` (empty without regressors).
+    horizon_ : int
+        Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
+    index_signature_ : tuple or None
+        Last index label and step of a pandas ``X`` seen in ``fit`` (None otherwise).
+    n_features_in_ : int
+        Number of columns of ``X`` seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of ``X``, when ``X`` is a DataFrame with string column names.
+
+    See Also
+    --------
+    NaiveRegressor, SeasonalNaiveRegressor : Simpler baselines.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lstmforecast import ARIMARegressor
+    >>> rng = np.random.default_rng(0)
+    >>> series = np.zeros(120)
+    >>> for t in range(1, 120):
+    ...     series[t] = 0.7 * series[t - 1] + rng.normal()
+    >>> X, y = series[:-1, None], series[1:]
+    >>> model = ARIMARegressor(order="auto").fit(X[:100], y[:100])
+    >>> model.order_
+    (1, 0, 0)
+    >>> model.predict(X[100:]).shape
+    (19,)
+    """
+
+    def __init__(
+        self,
+        order=(1, 0, 0),
+        seasonal_order=None,
+        trend=None,
+        target_column=0,
+        exog_columns=None,
+        information_criterion="aic",
+        maxiter=50,
+    ):
+        self.order = order
+        self.seasonal_order = seasonal_order
+        self.trend = trend
+        self.target_column = target_column
+        self.exog_columns = exog_columns
+        self.information_criterion = information_criterion
+        self.maxiter = maxiter
+
+    def fit(self, X, y):
+        """Estimate the ARIMA parameters on the target column of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features) or pandas.Series
+            Time-ordered rows; one column is the target series.
+        y : array-like of shape (n_timesteps,) or (n_timesteps, horizon)
+            What is predicted from each row; its number of columns sets the horizon (the
+            values come from the target column of ``X``).
+
+        Returns
+        -------
+        self : ARIMARegressor
+            The fitted estimator.
+        """
+        seasonal_order = self._check_params()
+        X, _ = self._validate_fit_data(X, y, min_samples=2)
+        self.exog_indices_ = self._resolve_exog_columns()
+        self._check_length(len(X), seasonal_order)
+
+        endog = X[:, self.target_index_].astype(np.float64)
+        exog = self._exog(X, previous_row=None)
+        with _statsmodels_context():
+            if self.order == "auto":
+                order, seasonal_order, trend, self.search_ = _search_order(
+                    endog,
+                    exog,
+                    seasonal_order,
+                    self.trend,
+                    self.information_criterion,
+                    self.maxiter,
+                )
+            else:
+                order, trend, self.search_ = tuple(self.order), self.trend, None
+            self.results_ = _fit_sarimax(endog, exog, order, seasonal_order, trend, self.maxiter)
+        self.order_, self.seasonal_order_, self.trend_ = order, seasonal_order, trend
+        self._last_exog_row = X[-1, self.exog_indices_].astype(np.float64)
+        if not self.results_.mle_retvals.get("converged", True):
+            warnings.warn(
+                f"The ARIMA{order} optimizer did not converge in maxiter={self.maxiter} "
+                "iterations; increase maxiter or simplify the order.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        return self
+
+    def predict(self, X):
+        """Forecast steps t+1..t+h from every row t, with the fitted parameters.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features) or pandas.Series
+            Rows to forecast from, with the columns seen in ``fit``. A pandas ``X`` whose
+            index continues the training index continues the training filter.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_timesteps,) or (n_timesteps, horizon)
+            Forecasts from each row, shaped like ``y`` in ``fit``.
+        """
+        X, skipped = self._validate_predict_data(X)
+        n_rows, horizon = len(X), self.horizon_
+        endog = X[:, self.target_index_].astype(np.float64)
+        continuing = skipped is not None
+        exog = self._exog(X, previous_row=self._last_exog_row if continuing else None)
+        # Skipped rows enter the filter as missing observations (the state is propagated
+        # over them), with the last known exogenous row held. ``horizon`` empty rows after
+        # the last origin give the time-dependent terms (trend, held exogenous row) of the
+        # steps forecast from the last origins.
+        lead = skipped or 0
+        endog = np.concatenate([np.full(lead, np.nan), endog, np.full(horizon, np.nan)])
+        if exog is not None:
+            before = np.repeat(self._last_exog_row[None, :], lead, axis=0)
+            held = np.repeat(X[-1:, self.exog_indices_].astype(np.float64), horizon, axis=0)
+            exog = np.vstack([before, exog, held])
+        with _statsmodels_context():
+            if continuing:
+                results = self.results_.extend(endog, exog=exog)
+            else:
+                results = self.results_.apply(endog, exog=exog)
+            forecasts = _forecasts_from_each_origin(results, lead, n_rows, horizon)
+        return self._shape_output(forecasts)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        # statsmodels' Cython state-space objects cannot be rebuilt from read-only memory
+        # (joblib.load(mmap_mode="r"), arrays shared with joblib workers): keep the results
+        # as opaque bytes inside the estimator's pickle.
+        if "results_" in state:
+            state = {**state, "results_": pickle.dumps(state["results_"])}
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("results_"), bytes):
+            state = {**state, "results_": pickle.loads(state["results_"])}
+        super().__setstate__(state)
+
+    def _exog(self, X, previous_row):
+        if self.exog_indices_.size == 0:
+            return None
+        return _lagged(X[:, self.exog_indices_].astype(np.float64), previous_row)
+
+    def _check_params(self):
+        """Validate the model parameters; return the seasonal order as a 4-tuple."""
+        if not (self.order == "auto" or _is_order(self.order, 3)):
+            raise ValueError(
+                "order must be a tuple (p, d, q) of non-negative integers such as (1, 0, 0), "
+                f"or 'auto' for an automatic search; got {self.order!r}."
+            )
+        seasonal_order = (0, 0, 0, 0) if self.seasonal_order is None else self.seasonal_order
+        if not _is_order(seasonal_order, 4) or (seasonal_order[3] < 2 and any(seasonal_order[:3])):
+            raise ValueError(
+                "seasonal_order must be None or a tuple (P, D, Q, s) of non-negative integers "
+                f"with a season length s >= 2 (e.g. (0, 1, 1, 12)); got {self.seasonal_order!r}."
+            )
+        if isinstance(self.trend, str) and self.trend not in _TREND_STRINGS:
+            raise ValueError(
+                f"trend must be None, one of {_TREND_STRINGS} or a list of 0/1 polynomial "
+                f"flags; got {self.trend!r}."
+            )
+        if self.information_criterion not in _CRITERIA:
+            raise ValueError(
+                f"information_criterion must be one of {_CRITERIA}; "
+                f"got {self.information_criterion!r}."
+            )
+        if not isinstance(self.maxiter, numbers.Integral) or self.maxiter < 1:
+            raise ValueError(f"maxiter must be a positive integer; got {self.maxiter!r}.")
+        return tuple(int(v) for v in seasonal_order)
+
+    def _resolve_exog_columns(self):
+        names = getattr(self, "feature_names_in_", None)
+        if self.exog_columns is None:
+            return np.array([], dtype=int)
+        if isinstance(self.exog_columns, str) and self.exog_columns == "others":
+            others = np.arange(self.n_features_in_)
+            return others[others != self.target_index_]
+        if isinstance(self.exog_columns, str) or not hasattr(self.exog_columns, "__iter__"):
+            raise ValueError(
+                "exog_columns must be None, 'others' or a list of column positions or names; "
+                f"got {self.exog_columns!r}."
+            )
+        indices = np.array(
+            [resolve_target_column(c, names, self.n_features_in_) for c in self.exog_columns],
+            dtype=int,
+        )
+        if self.target_index_ in indices:
+            raise ValueError(
+                "exog_columns includes the target column; list only the other columns."
+            )
+        return indices
+
+    def _check_length(self, n_rows, seasonal_order):
+        seasonal_p, seasonal_d, seasonal_q, period = seasonal_order
+        if self.order == "auto":
+            # Room for the largest starting model of the search.
+            p, d, q = 2, _MAX_D, 2
+            seasonal_p = seasonal_q = 1 if period > 1 else 0
+        else:
+            p, d, q = self.order
+        n_parameters = p + q + seasonal_p + seasonal_q + self.exog_indices_.size + 2
+        needed = max(3, d + seasonal_d * period + n_parameters + 1)
+        if n_rows < needed:
+            raise ValueError(
+                f"The series is too short: {n_rows} rows, while this ARIMA specification "
+                f"needs at least {needed}. Pass a longer series or a smaller order."
+            )

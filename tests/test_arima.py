@@ -1,0 +1,172 @@
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from lstmforecast import ARIMARegressor, make_supervised
+
+
+@parametrize_with_checks([ARIMARegressor(order=(1, 0, 0))])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    n = 140
+    driver = rng.normal(size=n)
+    noise = np.zeros(n)
+    for t in range(1, n):
+        noise[t] = 0.6 * noise[t - 1] + rng.normal(scale=0.5)
+    # The target reacts to the previous driver value, as the regressor assumes.
+    level = np.cumsum(noise) + 0.8 * np.r_[0.0, driver[:-1]] + 0.05 * np.arange(n)
+    index = pd.date_range("2000-01", periods=n, freq="MS")
+    return pd.DataFrame({"level": level, "driver": driver}, index=index)
+
+
+def raw_forecast(params, endog, exog, held_exog, horizon, spec):
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = SARIMAX(endog, exog=exog, **spec).filter(params)
+        future = None if exog is None else np.repeat(held_exog[None, :], horizon, axis=0)
+        return results.forecast(horizon, exog=future)
+
+
+@pytest.mark.parametrize("use_exog", [False, True])
+def test_matches_statsmodels_forecasts(data, use_exog):
+    horizon, n_train = 3, 100
+    X, y = make_supervised(data, target="level", horizon=horizon)
+    spec = dict(order=(1, 1, 1), seasonal_order=(1, 0, 0, 4), trend="ct")
+    model = ARIMARegressor(
+        **spec, target_column="level", exog_columns=["driver"] if use_exog else None
+    ).fit(X.iloc[:n_train], y.iloc[:n_train])
+    params = model.results_.params
+    level, driver = data["level"].to_numpy(), data["driver"].to_numpy()
+    lagged = np.r_[driver[:1], driver[:-1]][:, None]
+
+    continued = model.predict(X.iloc[n_train:])  # the filter continues the training data
+    restarted = model.predict(X.iloc[n_train:].reset_index(drop=True))  # fresh filter
+    assert continued.shape == restarted.shape == (len(X) - n_train, horizon)
+    for origin in (2, 7, len(X) - n_train - 1):
+        t = n_train + origin
+        held = driver[t : t + 1]
+        exog = lagged[: t + 1] if use_exog else None
+        expected = raw_forecast(params, level[: t + 1], exog, held, horizon, spec)
+        assert_allclose(continued[origin], expected, rtol=1e-7, atol=1e-8)
+
+        exog = np.r_[driver[n_train : n_train + 1], driver[n_train:t]][:, None]
+        exog = exog if use_exog else None
+        expected = raw_forecast(params, level[n_train : t + 1], exog, held, horizon, spec)
+        assert_allclose(restarted[origin], expected, rtol=1e-7, atol=1e-8)
+
+
+@pytest.mark.parametrize("use_exog", [False, True])
+def test_gap_after_training_is_bridged_as_missing_rows(data, use_exog):
+    # TimeSeriesSplit(gap=horizon - 1) leaves rows out between training and test folds.
+    horizon, n_train, gap = 3, 100, 2
+    X, y = make_supervised(data, target="level", horizon=horizon)
+    spec = dict(order=(1, 1, 1), trend="c")
+    model = ARIMARegressor(
+        **spec, target_column="level", exog_columns=["driver"] if use_exog else None
+    ).fit(X.iloc[:n_train], y.iloc[:n_train])
+    start = n_train + gap
+    prediction = model.predict(X.iloc[start:])
+    level, driver = data["level"].to_numpy(), data["driver"].to_numpy()
+    known = level.copy()
+    known[n_train:start] = np.nan  # the skipped rows are never seen
+    last_train = driver[n_train - 1]
+    lagged = np.r_[driver[:1], driver[: n_train - 1], [last_train] * (gap + 1), driver[start:-1]]
+    for origin in (0, 5):
+        t = start + origin
+        exog = lagged[: t + 1, None] if use_exog else None
+        expected = raw_forecast(
+            model.results_.params, known[: t + 1], exog, driver[t : t + 1], horizon, spec
+        )
+        assert_allclose(prediction[origin], expected, rtol=1e-7, atol=1e-8)
+
+
+def test_one_step_output_is_one_dimensional(data):
+    X, y = make_supervised(data[["level"]])
+    prediction = ARIMARegressor(order=(1, 1, 0)).fit(X.iloc[:80], y.iloc[:80]).predict(X)
+    assert prediction.shape == (len(X),)
+    assert np.isfinite(prediction).all()
+
+
+def test_auto_order_finds_an_ar1(data):
+    rng = np.random.default_rng(0)
+    series = np.zeros(150)
+    for t in range(1, 150):
+        series[t] = 0.7 * series[t - 1] + rng.normal()
+    X, y = series[:-1, None], series[1:]
+    model = ARIMARegressor(order="auto").fit(X, y)
+    assert model.order_ == (1, 0, 0)
+    assert list(model.search_.columns) == ["order", "seasonal_order", "trend", "aic"]
+    best = model.search_.iloc[0]
+    assert (best["order"], best["trend"]) == (model.order_, model.trend_)
+    assert best["aic"] == pytest.approx(model.results_.aic)
+
+
+def test_auto_order_differences_a_random_walk():
+    series = np.cumsum(np.random.default_rng(2).normal(size=150))
+    model = ARIMARegressor(order="auto").fit(series[:-1, None], series[1:])
+    assert model.order_[1] == 1
+
+
+def test_grid_search_over_orders(data):
+    X, y = make_supervised(data[["level"]])
+    search = GridSearchCV(
+        ARIMARegressor(),
+        {"order": [(0, 1, 0), (1, 1, 0)]},
+        cv=TimeSeriesSplit(2),
+        scoring="neg_mean_absolute_error",
+    ).fit(X, y)
+    assert search.best_params_["order"] in [(0, 1, 0), (1, 1, 0)]
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"order": (1, 0)}, "order must be a tuple"),
+        ({"order": "best"}, "order must be a tuple"),
+        ({"seasonal_order": (1, 0, 0, 1)}, "season length s >= 2"),
+        ({"trend": "quadratic"}, "trend must be"),
+        ({"information_criterion": "r2"}, "information_criterion"),
+        ({"target_column": "price"}, "not a column of X"),
+        ({"exog_columns": ["level"]}, "includes the target"),
+        ({"exog_columns": "driver"}, "exog_columns must be"),
+    ],
+)
+def test_bad_parameters_say_what_to_fix(data, params, message):
+    X, y = make_supervised(data, target="level")
+    with pytest.raises(ValueError, match=message):
+        ARIMARegressor(**{"target_column": "level", **params}).fit(X, y)
+
+
+def test_too_short_series():
+    with pytest.raises(ValueError, match="too short"):
+        ARIMARegressor(order=(2, 1, 2)).fit(np.ones((5, 1)), np.ones(5))
+
+
+def test_unfitted_predict_raises():
+    with pytest.raises(NotFittedError):
+        ARIMARegressor().predict(np.ones((3, 1)))
+
+
+def test_statsmodels_is_not_imported_by_the_package():
+    code = (
+        "import sys, lstmforecast, lstmforecast._arima, lstmforecast._compare, "
+        "lstmforecast._naive, lstmforecast.metrics; print('statsmodels' in sys.modules)"
+    )
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,136 @@
+"""End-to-end runs of the ``lstmforecast`` command in subprocesses.
+
+All commands start at once (module fixture), so that the interpreter and torch start-up
+of each process overlap instead of adding up.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_csvs(folder):
+    n = 48
+    months = pd.date_range("2018-01-01", periods=n, freq="MS")
+    sales = 100 + 0.5 * np.arange(n) + 10 * np.sin(np.arange(n) * 2 * np.pi / 12)
+    frame = pd.DataFrame(
+        {"month": months.strftime("%Y-%m-%d"), "sales": sales.round(3), "note": "x"}
+    )
+    frame.iloc[::-1].to_csv(folder / "sales.csv", index=False)  # newest first: gets sorted
+    frame.head(8).to_csv(folder / "short.csv", index=False)
+    gaps = frame.copy()
+    gaps.loc[5, "sales"] = np.nan
+    gaps.to_csv(folder / "gaps.csv", index=False)
+
+
+def commands(folder):
+    sales, out, plot = folder / "sales.csv", folder / "out.csv", folder / "plot.png"
+    base = ["forecast", str(sales), "--target", "sales", "--horizon", "3"]
+    return {
+        "lstm": [*base, "--time-col", "month", "--look-back", "6", "--out", str(out),
+                 "--plot", str(plot)],
+        "naive": [*base, "--model", "naive"],
+        "help": ["--help"],
+        "forecast_help": ["forecast", "--help"],
+        "missing_file": ["forecast", str(folder / "nope.csv"), "--target", "sales",
+                         "--horizon", "2"],
+        "missing_column": [*base[:3], "revenue", *base[4:]],
+        "non_numeric": [*base[:3], "note", *base[4:]],
+        "too_short": ["forecast", str(folder / "short.csv"), "--target", "sales",
+                      "--horizon", "3"],
+        "missing_values": ["forecast", str(folder / "gaps.csv"), "--target", "sales",
+                           "--horizon", "3"],
+        "bad_time_col": [*base, "--time-col", "note"],
+        "bad_horizon": [*base[:5], "0"],
+        "no_horizon": base[:4],
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    write_csvs(folder)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    processes = {
+        name: subprocess.Popen(
+            [sys.executable, "-m", "lstmforecast", *argv],
+            cwd=folder,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name, argv in commands(folder).items()
+    }
+    results = {}
+    for name, process in processes.items():
+        stdout, stderr = process.communicate(timeout=300)
+        results[name] = (process.returncode, stdout, stderr)
+    return folder, results
+
+
+def test_lstm_forecast_writes_dated_csv_and_plot(runs):
+    folder, results = runs
+    code, stdout, stderr = results["lstm"]
+    assert code == 0, stderr
+    forecast = pd.read_csv(folder / "out.csv")
+    assert forecast.columns.tolist() == ["month", "sales"]
+    assert forecast["month"].tolist() == ["2022-01-01", "2022-02-01", "2022-03-01"]
+    assert np.isfinite(forecast["sales"]).all()
+    assert (folder / "plot.png").stat().st_size > 0
+    assert "Traceback" not in stderr
+
+
+def test_naive_forecast_prints_numbered_steps(runs):
+    _, results = runs
+    code, stdout, _ = results["naive"]
+    assert code == 0
+    # Without --time-col the rows stay in file order: its last row is the oldest month.
+    assert stdout.splitlines() == ["step,sales", "1,100.0", "2,100.0", "3,100.0"]
+
+
+@pytest.mark.parametrize("name", ["help", "forecast_help"])
+def test_help_explains_the_commands(runs, name):
+    _, results = runs
+    code, stdout, _ = results[name]
+    assert code == 0
+    assert "usage: lstmforecast" in stdout
+    words = {
+        "help": ["demo", "forecast", "ARIMA", "COMMAND --help"],
+        "forecast_help": ["--target", "--horizon", "--time-col", "--model", "examples:"],
+    }[name]
+    assert all(word in stdout for word in words)
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("missing_file", "file not found"),
+        ("missing_column", "column 'revenue' is not in"),
+        ("non_numeric", "column 'note' is not numeric"),
+        ("too_short", "too short"),
+        ("missing_values", "missing values"),
+        ("bad_time_col", "does not hold dates"),
+        ("bad_horizon", "positive integer"),
+        ("no_horizon", "--horizon"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(runs, name, message):
+    _, results = runs
+    code, stdout, stderr = results[name]
+    assert code == 2
+    assert stdout == ""
+    assert len(stderr.strip().splitlines()) == 1, stderr
+    assert stderr.startswith("lstmforecast") and ": error: " in stderr
+    assert message in stderr
+    assert "Traceback" not in stderr

@@ -1,0 +1,131 @@
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.model_selection import KFold, TimeSeriesSplit
+from sklearn.pipeline import Pipeline
+
+from lstmforecast import ARIMARegressor, NaiveRegressor, SeasonalNaiveRegressor, make_supervised
+from lstmforecast._compare import _torch_thread_limit, compare
+from lstmforecast.datasets import load_sunspots
+
+
+class RecordsRows(RegressorMixin, BaseEstimator):
+    """Predicts zeros and reports the rows it was fitted on through its predictions."""
+
+    def fit(self, X, y):
+        self.last_row_ = int(np.asarray(X)[-1, 0])
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), float(self.last_row_))
+
+
+@pytest.fixture(scope="module")
+def sunspots():
+    return make_supervised(load_sunspots(), horizon=2)
+
+
+def test_tidy_table_on_a_shipped_dataset(sunspots):
+    X, y = sunspots
+    table = compare(
+        {"arima": ARIMARegressor(order=(2, 0, 0), trend="c"), "naive": NaiveRegressor()},
+        X,
+        y,
+        cv=3,
+    )
+    metrics = ["mae", "rmse", "smape", "mase", "fit_seconds", "predict_seconds"]
+    assert list(table.columns) == ["model", "metric", "mean", "std", "fold_1", "fold_2", "fold_3"]
+    assert table["model"].tolist() == ["arima"] * 6 + ["naive"] * 6
+    assert table["metric"].tolist() == metrics * 2
+    folds = table[["fold_1", "fold_2", "fold_3"]].to_numpy()
+    assert_allclose(table["mean"], folds.mean(axis=1))
+    assert (table["mean"] >= 0).all()  # errors are reported positive
+    mae = table[table.metric == "mae"].set_index("model")["mean"]
+    assert mae["arima"] < mae["naive"]
+
+
+def fitted_last_row(estimator, X, y):
+    return float(estimator.predict(X)[0])
+
+
+def test_default_folds_are_time_series_split_with_gap(sunspots):
+    X, y = sunspots  # horizon 2: one row of gap
+    rows = pd.DataFrame({"row": np.arange(len(X))}, index=X.index)
+    table = compare(
+        {"a": RecordsRows(), "b": RecordsRows()}, rows, y, cv=4, scoring={"end": fitted_last_row}
+    )
+    expected = [train.max() for train, _ in TimeSeriesSplit(4, gap=1).split(rows)]
+    ends = table.loc[table.metric == "end", ["fold_1", "fold_2", "fold_3", "fold_4"]]
+    # Every model is fitted on the same folds, those of TimeSeriesSplit(gap=horizon - 1).
+    assert_allclose(ends.to_numpy(), [expected, expected])
+
+
+def test_leaking_folds_are_rejected(sunspots):
+    X, y = sunspots
+    with pytest.raises(ValueError, match="gap=1"):
+        compare([NaiveRegressor()], X, y, cv=TimeSeriesSplit(3))
+    with pytest.raises(ValueError, match="before the test rows"):
+        compare([NaiveRegressor()], X, y.iloc[:, 0], cv=KFold(3))
+
+
+def test_rows_must_align(sunspots):
+    X, y = sunspots
+    with pytest.raises(ValueError, match="aligned row by row"):
+        compare([NaiveRegressor()], X.iloc[:-1], y)
+
+
+def test_scoring_forms_and_duplicate_names(sunspots):
+    X, y = sunspots
+    table = compare(
+        [NaiveRegressor(), NaiveRegressor()],
+        X,
+        y,
+        cv=2,
+        scoring=["neg_mae", "neg_mean_squared_error", "r2"],
+    )
+    assert table["model"].unique().tolist() == ["NaiveRegressor", "NaiveRegressor-2"]
+    by_metric = table.groupby("metric", sort=False)["mean"].first()
+    assert list(by_metric.index[:3]) == ["mae", "mean_squared_error", "r2"]
+    assert by_metric["mean_squared_error"] > 0
+
+
+def test_parallel_matches_sequential_and_plot(sunspots, tmp_path):
+    X, y = sunspots
+    models = {"seasonal": SeasonalNaiveRegressor(season_length=11), "naive": NaiveRegressor()}
+    sequential = compare(models, X, y, cv=3)
+    path = tmp_path / "compare.png"
+    parallel, figure = compare(models, X, y, cv=3, n_jobs=2, plot=str(path))
+    metrics = ~sequential.metric.str.endswith("seconds")
+    pd.testing.assert_frame_equal(sequential[metrics], parallel[metrics])
+    assert path.stat().st_size > 0
+    assert len(figure.axes) == 2
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)
+
+
+def test_torch_threads_are_limited_then_restored():
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    with _torch_thread_limit(1):
+        with _torch_thread_limit(1):  # nested users (threads) share one save/restore
+            assert torch.get_num_threads() == 1
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+
+
+def test_lstm_pipeline_in_parallel(sunspots):
+    pytest.importorskip("torch")
+    from lstmforecast import LSTMRegressor, Windower
+
+    X, y = sunspots
+    lstm = Pipeline(
+        [
+            ("win", Windower(look_back=8)),
+            ("lstm", LSTMRegressor(hidden_size=4, max_epochs=2, random_state=0, device="cpu")),
+        ]
+    )
+    table = compare({"lstm": lstm, "naive": NaiveRegressor()}, X, y, cv=2, n_jobs=2)
+    assert np.isfinite(table["mean"]).all()
