@@ -1,7 +1,9 @@
 """What the recurrent regressor and classifier share: hyper-parameters, input handling,
 the fit / partial_fit machinery, prediction and device-independent pickling."""
 
+import contextlib
 import copy
+import threading
 import warnings
 
 import numpy as np
@@ -16,6 +18,8 @@ from ._params import check_choice, check_int, check_real
 from ._sequences import check_sequences, preview
 from ._training import PRECISIONS, forward_all, seeded_generator, split_latest, to_tensor, train
 from ._training import Sequences as TrainingSequences
+
+_GLOBAL_RNG_LOCK = threading.Lock()
 
 # Statistics of huge inputs are estimated on at most this many time steps.
 _STATS_MAX_STEPS = 2_000_000
@@ -132,14 +136,13 @@ or list of arrays of shape (n_steps_i, n_features)
             )
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         rng_devices = [device.index or 0] if device.type == "cuda" else []
-        # Dropout and weight initialisation draw from torch's global RNG: fork it so that
-        # a fit is reproducible from random_state alone and leaves the caller's RNG as is.
-        with torch.random.fork_rng(devices=rng_devices):
-            torch.manual_seed(seed)
-            if not keep_network:
+        if not keep_network:
+            with _seeded_global_rng(seed, rng_devices):
                 self.network_ = self._build_network(sequences, n_outputs)
-                self.history_ = {"train_loss": [], "valid_loss": []}
-                self.n_iter_ = 0
+            self.history_ = {"train_loss": [], "valid_loss": []}
+            self.n_iter_ = 0
+        drawing = self.dropout > 0 or self.recurrent_dropout > 0
+        with _seeded_global_rng(seed, rng_devices) if drawing else contextlib.nullcontext():
             network = self.network_.to(device)
             train_set, valid_set = self._training_data(sequences, targets, device)
             optimizer = torch.optim.Adam(
@@ -299,6 +302,20 @@ or list of arrays of shape (n_steps_i, n_features)
         tags.input_tags.three_d_array = True
         tags.non_deterministic = False
         return tags
+
+
+@contextlib.contextmanager
+def _seeded_global_rng(seed, devices):
+    """torch's global RNG, seeded for this fit and restored afterwards.
+
+    Weight initialisation and dropout can only draw from it, so a fit is reproducible
+    from random_state alone and leaves the caller's RNG as it was. The RNG is
+    process-wide: the lock keeps fits running in threads of one process (dask's thread
+    workers, joblib's threading backend) from seeding and drawing it at the same time.
+    """
+    with _GLOBAL_RNG_LOCK, torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
 
 
 def feature_stats(values):

@@ -101,6 +101,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         "auto" picks, on the training data, the feature whose last value is the best
         last-value forecast of y, and uses none when no feature beats predicting the
         mean. None learns absolute targets.
+    training : {"window", "sequence"}, default="window"
+        "window" trains on each window independently. "sequence" needs the consecutive
+        windows of a :class:`Windower` and trains on contiguous chunks of rows
+        (truncated backpropagation through time: a burn-in of ``look_back`` rows, then
+        a loss at every following step), which costs about 1.25 recurrent steps per
+        row and epoch instead of ``look_back``. It needs ``bidirectional=False``,
+        ``pooling="last"`` and numeric inputs.
 
     Attributes
     ----------
@@ -364,7 +371,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return chunks, valid_set
 
     def _scales_inputs(self):
-        return self.scale
+        # With an anchor, _build_network computes the level-free statistics itself.
+        return self.scale and self.target_anchor_ is None
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

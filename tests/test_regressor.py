@@ -76,6 +76,18 @@ def test_reproducible_and_global_rng_untouched():
     assert not np.array_equal(first.predict(X), other.predict(X))
 
 
+def test_seeded_fits_in_threads_of_one_process_stay_reproducible():
+    from concurrent.futures import ThreadPoolExecutor
+
+    X, y = sine_windows()
+    params = dict(TINY, dropout=0.2)
+    expected = LSTMRegressor(**params).fit(X, y).predict(X)
+    with ThreadPoolExecutor(4) as pool:
+        fits = list(pool.map(lambda _: LSTMRegressor(**params).fit(X, y), range(4)))
+    for model in fits:
+        np.testing.assert_array_equal(model.predict(X), expected)
+
+
 def test_early_stopping_validates_on_the_latest_rows_and_restores_the_best():
     X, y = sine_windows(n=200)
     model = LSTMRegressor(
