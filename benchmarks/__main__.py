@@ -8,13 +8,14 @@ from pathlib import Path
 
 import torch
 
-from . import fit, imports, predict, search, windower
+from . import fit, imports, predict, search, sequence, windower
 from ._common import Row, Section, machine_lines, note, render
 
 SECTIONS = {
     "fit": ("fit: LSTMRegressor vs hand-written loop vs skorch", fit.run),
     "predict": ("predict", predict.run),
     "windower": ("Windower (4 features, look_back 256)", windower.run),
+    "sequence": ("sequence-mode training vs window mode", sequence.run),
     "search": ("GridSearchCV in parallel", search.run),
     "import": ("import time", imports.run),
 }
