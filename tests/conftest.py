@@ -1,5 +1,10 @@
 import numpy as np
 import pytest
+import torch
+
+# The test models are tiny: a second intra-op thread only adds synchronisation, and
+# pytest-driven subprocesses (CLI, loky workers) must not oversubscribe 2 CI cores.
+torch.set_num_threads(1)
 
 
 @pytest.fixture
