@@ -374,12 +374,12 @@ def _forecast(args):
     output = pd.DataFrame({label: future, args.target: values})
     if args.out:
         try:
-            output.to_csv(args.out, index=False)
+            output.to_csv(args.out, index=False, float_format="%.10g")
         except OSError as error:
             raise UserError(f"cannot write {args.out}: {error.strerror or error}") from None
         _progress(f"forecast written to {args.out}")
     else:
-        print(output.to_csv(index=False), end="")
+        print(output.to_csv(index=False, float_format="%.10g"), end="")
     if args.plot:
         _plot_forecast(times, frame[args.target], future, values, args)
         _progress(f"plot written to {args.plot}")
