@@ -371,15 +371,16 @@ def _forecast(args):
 
     future = _future_labels(times, args.horizon)
     label = args.time_col or "step"
-    output = pd.DataFrame({label: future, args.target: values})
+    # Ten decimals: float noise such as 373.79999999999995 is not part of a forecast.
+    output = pd.DataFrame({label: future, args.target: values.round(10)})
     if args.out:
         try:
-            output.to_csv(args.out, index=False, float_format="%.10g")
+            output.to_csv(args.out, index=False)
         except OSError as error:
             raise UserError(f"cannot write {args.out}: {error.strerror or error}") from None
         _progress(f"forecast written to {args.out}")
     else:
-        print(output.to_csv(index=False, float_format="%.10g"), end="")
+        print(output.to_csv(index=False), end="")
     if args.plot:
         _plot_forecast(times, frame[args.target], future, values, args)
         _progress(f"plot written to {args.plot}")
