@@ -8,7 +8,7 @@ from pathlib import Path
 
 import torch
 
-from . import fit, imports, predict, search, sequence, windower
+from . import fit, gpu, imports, predict, search, sequence, windower
 from ._common import Row, Section, machine_lines, note, render
 
 SECTIONS = {
@@ -17,6 +17,7 @@ SECTIONS = {
     "windower": ("Windower (4 features, look_back 256)", windower.run),
     "sequence": ("sequence-mode training vs window mode", sequence.run),
     "search": ("GridSearchCV in parallel", search.run),
+    "gpu": ("GPU: training throughput against the CPU", gpu.run),
     "import": ("import time", imports.run),
 }
 README = Path(__file__).with_name("README.md")
