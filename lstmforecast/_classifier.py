@@ -104,6 +104,13 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
     device_ : torch.device
         Where the network was trained and predicts.
 
+    Notes
+    -----
+    Initialisation: orthogonal hidden-to-hidden weights, Xavier-uniform input weights,
+    zero biases and, for the LSTM, a forget-gate bias of 1 so that the cell keeps its
+    memory early in training. Sequences with leading all-NaN steps (or token 0) are
+    packed, so padding never enters the recurrence and never counts in pooling.
+
     Examples
     --------
     >>> import numpy as np
