@@ -22,7 +22,7 @@ from ._training import Sequences as TrainingSequences
 _GLOBAL_RNG_LOCK = threading.Lock()
 
 # Statistics of huge inputs are estimated on at most this many time steps.
-_STATS_MAX_STEPS = 2_000_000
+STATS_MAX_STEPS = 2_000_000
 
 
 class RecurrentEstimator(BaseEstimator):
@@ -116,7 +116,9 @@ or list of arrays of shape (n_steps_i, n_features)
         keep = self.warm_start and hasattr(self, "network_")
         return self._fit(X, y, max_epochs=self.max_epochs, keep_network=keep)
 
-    def _fit(self, X, y, *, max_epochs, keep_network):
+    def _fit(self, X, y, *, max_epochs, keep_network, incremental=False):
+        """Train; ``incremental`` (partial_fit) holds nothing out for validation, as
+        scikit-learn's MLP does, since each chunk is already new data."""
         self._check_params()
         if y is None:
             raise ValueError(
@@ -134,20 +136,27 @@ or list of arrays of shape (n_steps_i, n_features)
                 f'precision="fp16" needs a CUDA device, but training runs on {device}. Use '
                 'precision="bf16" (CPU and recent GPUs) or "fp32".'
             )
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         rng_devices = [device.index or 0] if device.type == "cuda" else []
         if not keep_network:
-            with _seeded_global_rng(seed, rng_devices):
+            self._seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+            with _seeded_global_rng(self._seed, rng_devices):
                 self.network_ = self._build_network(sequences, n_outputs)
             self.history_ = {"train_loss": [], "valid_loss": []}
             self.n_iter_ = 0
+            self.__dict__.pop("_optimizer_state", None)
+        # Continued training draws new batch orders and dropout masks, not the first ones.
+        seed = self._seed + self.n_iter_
         drawing = self.dropout > 0 or self.recurrent_dropout > 0
         with _seeded_global_rng(seed, rng_devices) if drawing else contextlib.nullcontext():
             network = self.network_.to(device)
-            train_set, valid_set = self._training_data(sequences, targets, device)
+            train_set, valid_set = self._training_data(
+                sequences, targets, device, self.early_stopping and not incremental
+            )
             optimizer = torch.optim.Adam(
                 network.parameters(), lr=self.lr, weight_decay=self.weight_decay
             )
+            if keep_network and hasattr(self, "_optimizer_state"):
+                optimizer.load_state_dict(self._optimizer_state)  # Adam's moments go on
             scheduler = None
             if self.lr_schedule == "plateau":
                 scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
@@ -172,17 +181,18 @@ or list of arrays of shape (n_steps_i, n_features)
                 history=self.history_,
             )
         self.n_iter_ += len(self.history_["train_loss"]) - before
+        self._optimizer_state = optimizer.state_dict()
         self.device_ = device
         return self
 
-    def _training_data(self, sequences, targets, device):
+    def _training_data(self, sequences, targets, device, validate):
         """(train set, validation set or None) as tensors on ``device``."""
         data = TrainingSequences(
             self._network_inputs(sequences, device),
             torch.from_numpy(sequences.lengths),
             to_tensor(targets, device),
         )
-        if self.early_stopping:
+        if validate:
             return split_latest(data, self.validation_fraction)
         return data, None
 
@@ -191,6 +201,12 @@ or list of arrays of shape (n_steps_i, n_features)
         if tokens:
             # Ids 1..max seen in fit; one more row stands for ids never seen (see docs).
             self.vocabulary_size_ = int(sequences.values.max()) + 1
+            if self.vocabulary_size_ > max(1_000_000, 10 * sequences.values.size):
+                raise ValueError(
+                    f"Token ids go up to {self.vocabulary_size_ - 1}, far more than the "
+                    "tokens in X: the embedding would need a row per id. Renumber the "
+                    "tokens 1..n_distinct (e.g. with sklearn's LabelEncoder, + 1)."
+                )
         network = RecurrentNetwork(
             self.n_step_features_,
             n_outputs,
@@ -230,7 +246,9 @@ or list of arrays of shape (n_steps_i, n_features)
         device = self.device_
         inputs = self._network_inputs(sequences, device)
         lengths = torch.from_numpy(sequences.lengths)
-        return forward_all(self.network_, inputs, lengths, self.precision), sequences
+        # fp16 exists for CUDA only: a model loaded onto a CPU predicts in fp32 there.
+        precision = "fp32" if self.precision == "fp16" and device.type != "cuda" else self.precision
+        return forward_all(self.network_, inputs, lengths, precision), sequences
 
     def summary(self, print_fn=print):
         """Print a Keras-style table of the fitted network's layers.
@@ -273,6 +291,7 @@ or list of arrays of shape (n_steps_i, n_features)
     # -- pickling -------------------------------------------------------------------
     def __getstate__(self):
         state = super().__getstate__()
+        state.pop("_optimizer_state", None)  # device tensors; warm restarts begin Adam anew
         network = state.get("network_")
         if network is not None and any(p.device.type != "cpu" for p in network.parameters()):
             # Pickles hold CPU tensors, so they load on machines without the GPU.
@@ -284,7 +303,8 @@ or list of arrays of shape (n_steps_i, n_features)
         device = state.get("device_")
         if device is None or device.type == "cpu":
             return
-        if self.device != "cpu" and torch.cuda.is_available():
+        usable = torch.cuda.is_available() and (device.index or 0) < torch.cuda.device_count()
+        if self.device != "cpu" and usable:
             self.network_.to(device)
         else:
             warnings.warn(
@@ -314,15 +334,19 @@ def _seeded_global_rng(seed, devices):
     workers, joblib's threading backend) from seeding and drawing it at the same time.
     """
     with _GLOBAL_RNG_LOCK, torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
+        # Not torch.manual_seed: it reseeds every GPU, and only `devices` are restored.
+        torch.random.default_generator.manual_seed(seed)
+        for index in devices:
+            with torch.cuda.device(index):
+                torch.cuda.manual_seed(seed)
         yield
 
 
 def feature_stats(values):
     """Per-feature mean and standard deviation over every observed (non-NaN) step."""
     n, n_steps, _ = values.shape
-    if n * n_steps > _STATS_MAX_STEPS:
-        values = values[:: int(np.ceil(n * n_steps / _STATS_MAX_STEPS))]
+    if n * n_steps > STATS_MAX_STEPS:
+        values = values[:: int(np.ceil(n * n_steps / STATS_MAX_STEPS))]
     shift = np.nanmean(values, axis=(0, 1), dtype=np.float64)
     scale = np.nanstd(values, axis=(0, 1), dtype=np.float64)
     scale[~(scale > 1e-12)] = 1.0  # constant features: shift only

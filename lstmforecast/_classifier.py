@@ -202,6 +202,11 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         self : LSTMClassifier
         """
         first = not hasattr(self, "network_")
+        if self.class_weight == "balanced":
+            raise ValueError(
+                'class_weight="balanced" needs the class counts of all the data, which '
+                "partial_fit never sees; pass a dict of weights instead."
+            )
         if first:
             if classes is None:
                 raise ValueError(
@@ -209,8 +214,13 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
                     "data need not hold every class."
                 )
             self._all_classes = np.asarray(classes)
+        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise ValueError(
+                f"classes={list(classes)} differs from classes_={list(self.classes_)} set by "
+                "the first call to partial_fit."
+            )
         try:
-            return self._fit(X, y, max_epochs=1, keep_network=not first)
+            return self._fit(X, y, max_epochs=1, keep_network=not first, incremental=True)
         finally:
             self.__dict__.pop("_all_classes", None)
 

@@ -5,7 +5,7 @@ import torch
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_array
 
-from ._base import RecurrentEstimator, check_targets_finite, feature_stats
+from ._base import STATS_MAX_STEPS, RecurrentEstimator, check_targets_finite, feature_stats
 from ._params import check_choice
 from ._training import Chunks as TrainingChunks
 from ._training import to_tensor
@@ -241,7 +241,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         -------
         self : LSTMRegressor
         """
-        return self._fit(X, y, max_epochs=1, keep_network=hasattr(self, "network_"))
+        return self._fit(
+            X, y, max_epochs=1, keep_network=hasattr(self, "network_"), incremental=True
+        )
 
     def predict(self, X):
         """Predict targets for sequences X.
@@ -310,8 +312,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             return None
         n_features = self.n_step_features_
         if anchor == "auto":
-            last = sequences.values[:, -1, :].astype(np.float64)  # (n, f)
-            errors = np.abs(y[:, :, None] - last[:, None, :]).mean(axis=(0, 1))
+            last = sequences.values[:, -1, :]  # (n, f)
+            errors = np.array([np.abs(y - last[:, [j]]).mean() for j in range(n_features)])
             constant = np.abs(y - y.mean(axis=0)).mean()
             best = int(np.argmin(errors))
             return best if errors[best] < constant else None
@@ -334,7 +336,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         # in sequence mode, where every step is some window's last step.
         network.input_transform = "diff" if self.training == "sequence" else "last"
         if self.scale:
-            sample = sequences.values[:: max(1, len(sequences) // 20_000)]
+            n, n_steps = sequences.values.shape[:2]
+            sample = sequences.values[:: max(1, -(-n * n_steps // STATS_MAX_STEPS))]
             network.input_shift.zero_()
             network.input_scale.fill_(1.0)
             with torch.no_grad():
@@ -344,12 +347,12 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             network.input_scale.copy_(torch.from_numpy(scale))
         return network
 
-    def _training_data(self, sequences, targets, device):
-        train_set, valid_set = super()._training_data(sequences, targets, device)
+    def _training_data(self, sequences, targets, device, validate):
+        train_set, valid_set = super()._training_data(sequences, targets, device, validate)
         if self.training == "window":
             return train_set, valid_set
         n_steps = sequences.n_steps
-        if not np.array_equal(sequences.values[1:, :-1], sequences.values[:-1, 1:], equal_nan=True):
+        if not _consecutive(sequences.values):
             raise ValueError(
                 'training="sequence" needs the windows of consecutive rows that a Windower '
                 "makes (window t+1 = window t shifted by one row); these sequences are not. "
@@ -388,3 +391,15 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
 
     def _loss(self, device, targets):
         return torch.nn.functional.mse_loss
+
+
+def _consecutive(windows, block=4096):
+    """True when window t+1 is window t shifted by one row, as a Windower makes them."""
+    if windows.strides[0] == windows.strides[1]:
+        return True  # a sliding view over one array of rows: consecutive by construction
+    for start in range(0, len(windows) - 1, block):
+        stop = min(start + block, len(windows) - 1)
+        later, earlier = windows[start + 1 : stop + 1, :-1], windows[start:stop, 1:]
+        if not np.array_equal(later, earlier, equal_nan=True):
+            return False
+    return True

@@ -88,8 +88,15 @@ def check_sequences(estimator, X, *, reset, tokens=False):
 def _is_ragged(X):
     if not isinstance(X, (list, tuple)) or len(X) == 0:
         return False
-    first = np.shape(X[0])
-    return any(np.shape(x) != first for x in X) or (
+    try:
+        shapes = [np.shape(x) for x in X]
+    except ValueError:
+        raise ValueError(
+            "X is a list whose sequences are not rectangular; give each sequence as an "
+            "array of shape (n_steps, n_features) or (n_steps,)."
+        ) from None
+    first = shapes[0]
+    return any(shape != first for shape in shapes) or (
         len(first) >= 1 and all(isinstance(x, np.ndarray) for x in X) and len(first) == 2
     )
 
@@ -97,7 +104,9 @@ def _is_ragged(X):
 def _ragged(estimator, X, *, reset, tokens):
     parts = [np.asarray(x) for x in X]
     for i, part in enumerate(parts):
-        if part.ndim not in (1, 2) or len(part) == 0 or (tokens and part.ndim != 1):
+        if np.iscomplexobj(part):
+            raise ValueError(f"Sequence {i} of X is complex; only real values are supported.")
+        if part.ndim not in (1, 2) or part.size == 0 or (tokens and part.ndim != 1):
             shape = "(n_steps,) of token ids" if tokens else "(n_steps, n_features) or (n_steps,)"
             raise ValueError(
                 f"Sequence {i} of X has shape {part.shape}; each sequence must be a non-empty "
@@ -141,6 +150,10 @@ def _finish(estimator, array, *, reset, tokens):
         )
     if len(array) == 0:
         raise ValueError("X has no sequences (0 samples); at least 1 is required.")
+    if array.shape[1] == 0 or (not tokens and array.shape[2] == 0):
+        raise ValueError(
+            f"X has shape {array.shape}: sequences need at least 1 time step and 1 feature."
+        )
     if tokens:
         return _token_sequences(array)
     return _value_sequences(array)

@@ -14,7 +14,10 @@ def index_signature(X):
         return None
     step = getattr(index, "freq", None)
     if step is None:
-        step = index[-1] - index[-2]
+        try:
+            step = index[-1] - index[-2]
+        except (TypeError, ValueError):  # labels without arithmetic (strings, tuples)
+            return None
     return index[-1], step
 
 

@@ -14,6 +14,8 @@ import torch
 
 def to_tensor(array, device):
     """One tensor on ``device``; a strided numpy view stays a view on the CPU."""
+    if any(stride < 0 for stride in array.strides):
+        array = array.copy()  # torch has no negative strides (e.g. X[::-1])
     with warnings.catch_warnings():
         # Windows are read-only views; the tensor is only ever read.
         warnings.filterwarnings("ignore", message="The given NumPy array is not writable")

@@ -172,6 +172,8 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         return np.asarray([f"{name}_lag{lag}" for lag in lags for name in names], dtype=object)
 
     def _validate_rows(self, X, reset):
+        if not hasattr(X, "ndim") and not hasattr(X, "to_frame"):
+            X = np.asarray(X)  # a list of values is one series too
         if getattr(X, "ndim", None) == 1 or (hasattr(X, "to_frame") and not hasattr(X, "columns")):
             X = X.to_frame() if hasattr(X, "to_frame") else np.asarray(X).reshape(-1, 1)
         rows = validate_data(

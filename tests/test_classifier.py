@@ -186,3 +186,17 @@ def test_single_class_and_label_count_mismatch_are_named():
         LSTMClassifier(**TINY).fit(X, [1, 1, 1, 1])
     with pytest.raises(ValueError, match="y has 3 labels but X has 4 sequences"):
         LSTMClassifier(**TINY).fit(X, [0, 1, 0])
+
+
+def test_partial_fit_guards_class_weights_and_classes():
+    X, y = ragged_last_sign(n=20)
+    with pytest.raises(ValueError, match='class_weight="balanced" needs the class counts'):
+        LSTMClassifier(**TINY, class_weight="balanced").partial_fit(X, y, classes=["neg", "pos"])
+    clf = LSTMClassifier(**TINY).partial_fit(X, y, classes=["neg", "pos"])
+    with pytest.raises(ValueError, match="differs from classes_"):
+        clf.partial_fit(X, y, classes=["neg", "pos", "zero"])
+
+
+def test_sparse_huge_token_ids_ask_for_renumbering():
+    with pytest.raises(ValueError, match="Renumber the tokens"):
+        LSTMClassifier(**TINY, embedding_dim=4).fit([[1, 5_000_000_000], [2, 3]], [0, 1])

@@ -297,3 +297,29 @@ def test_bf16_mixed_precision_stays_close_to_fp32_and_fp16_needs_cuda():
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match='precision="fp16" needs a CUDA device'):
             LSTMRegressor(**TINY, precision="fp16").fit(X, y)
+
+
+def test_partial_fit_is_one_more_epoch_of_fit():
+    X, y = sine_windows(n=64)
+    params = dict(TINY, batch_size=64, n_iter_no_change=1000)  # one full batch per epoch
+    fitted = LSTMRegressor(**dict(params, max_epochs=8)).fit(X, y)
+    online = LSTMRegressor(**params, early_stopping=True)  # no hold-out when incremental
+    for _ in range(8):
+        online.partial_fit(X, y)
+    assert online.history_["valid_loss"] == [] and online.n_iter_ == 8
+    # Adam's moments carry over between calls, so the two paths agree.
+    np.testing.assert_allclose(online.predict(X), fitted.predict(X), rtol=1e-4, atol=1e-5)
+    online.partial_fit(X[:1], y[:1])  # a single new row is a valid chunk
+
+
+def test_awkward_but_valid_inputs_are_handled():
+    X, y = sine_windows(n=60)
+    reversed_model = LSTMRegressor(**TINY).fit(X[::-1], y[::-1])  # negative strides
+    assert reversed_model.predict(X[::-1]).shape == (60,)
+    model = LSTMRegressor(**TINY).fit(X, y)
+    model.precision = "fp16"  # as if fitted on CUDA in fp16, then loaded on a CPU
+    np.testing.assert_allclose(model.predict(X), LSTMRegressor(**TINY).fit(X, y).predict(X))
+    with pytest.raises(ValueError, match="at least 1 time step and 1 feature"):
+        LSTMRegressor(**TINY).fit(np.zeros((5, 0, 1)), np.zeros(5))
+    with pytest.raises(ValueError, match="at least 1 time step and 1 feature"):
+        LSTMRegressor(**TINY).fit(np.zeros((5, 3, 0)), np.zeros(5))

@@ -114,3 +114,10 @@ def test_make_supervised_errors(kwargs, match):
     frame = pd.DataFrame({"a": np.arange(10.0), "b": np.arange(10.0)})
     with pytest.raises(ValueError, match=match):
         make_supervised(frame, **kwargs)
+
+
+def test_indexes_without_arithmetic_and_plain_lists_are_fine():
+    frame = pd.DataFrame({"x": np.arange(6.0)}, index=[f"d{i}" for i in range(6)])
+    win = Windower(look_back=2).fit(frame.iloc[:4])
+    assert np.isnan(win.transform(frame.iloc[4:])[0, 0, 0])  # no continuation claimed
+    assert Windower(look_back=2).fit_transform([1.0, 2.0, 3.0]).shape == (3, 2, 1)
