@@ -28,60 +28,12 @@ STATS_MAX_STEPS = 2_000_000
 class RecurrentEstimator(BaseEstimator):
     """Base class; use :class:`LSTMRegressor` or :class:`LSTMClassifier`."""
 
-    def __init__(
-        self,
-        *,
-        cell="lstm",
-        hidden_size=64,
-        num_layers=1,
-        bidirectional=False,
-        pooling="last",
-        dropout=0.0,
-        recurrent_dropout=0.0,
-        conv_channels=None,
-        conv_kernel_size=3,
-        embedding_dim=None,
-        lr=1e-3,
-        weight_decay=0.0,
-        batch_size=64,
-        max_epochs=100,
-        early_stopping=False,
-        validation_fraction=0.1,
-        n_iter_no_change=10,
-        tol=1e-4,
-        clip_grad_norm=None,
-        lr_schedule=None,
-        warm_start=False,
-        random_state=None,
-        device="auto",
-        precision="fp32",
-        verbose=0,
-    ):
-        self.cell = cell
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bidirectional = bidirectional
-        self.pooling = pooling
-        self.dropout = dropout
-        self.recurrent_dropout = recurrent_dropout
-        self.conv_channels = conv_channels
-        self.conv_kernel_size = conv_kernel_size
-        self.embedding_dim = embedding_dim
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.clip_grad_norm = clip_grad_norm
-        self.lr_schedule = lr_schedule
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.device = device
-        self.precision = precision
-        self.verbose = verbose
+    def _store_params(self, arguments):
+        """Keep the ``__init__`` arguments as attributes, nothing else (sklearn's rule);
+        each subclass spells its full signature so that get_params can read it."""
+        for name, value in arguments.items():
+            if name not in ("self", "__class__"):
+                setattr(self, name, value)
 
     # -- subclass hooks -------------------------------------------------------------
     def _fit_targets(self, sequences, y):

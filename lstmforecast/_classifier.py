@@ -155,34 +155,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         verbose=0,
         class_weight=None,
     ):
-        super().__init__(
-            cell=cell,
-            hidden_size=hidden_size,
-            num_layers=num_layers,
-            bidirectional=bidirectional,
-            pooling=pooling,
-            dropout=dropout,
-            recurrent_dropout=recurrent_dropout,
-            conv_channels=conv_channels,
-            conv_kernel_size=conv_kernel_size,
-            embedding_dim=embedding_dim,
-            lr=lr,
-            weight_decay=weight_decay,
-            batch_size=batch_size,
-            max_epochs=max_epochs,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            tol=tol,
-            clip_grad_norm=clip_grad_norm,
-            lr_schedule=lr_schedule,
-            warm_start=warm_start,
-            random_state=random_state,
-            device=device,
-            precision=precision,
-            verbose=verbose,
-        )
-        self.class_weight = class_weight
+        self._store_params(locals())
 
     def partial_fit(self, X, y, classes=None):
         """Train for one epoch on (X, y), continuing from the current network.
