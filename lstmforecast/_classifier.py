@@ -160,6 +160,9 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
     def partial_fit(self, X, y, classes=None):
         """Train for one epoch on (X, y), continuing from the current network.
 
+        Nothing is held out for validation (``early_stopping`` applies to :meth:`fit`
+        only), and the optimizer's state carries over from call to call.
+
         Parameters
         ----------
         X : array-like or list of arrays

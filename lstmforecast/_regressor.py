@@ -200,7 +200,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         """Train for one epoch on (X, y), continuing from the current network.
 
         The first call fits the input and target scaling on its data; later calls keep
-        it. Use it for online learning on data that arrives in chunks.
+        it. Use it for online learning on data that arrives in chunks. Nothing is held out
+        for validation (``early_stopping`` applies to :meth:`fit` only), and the
+        optimizer's state carries over from call to call.
 
         Parameters
         ----------
