@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._device import resolve_device
+from ._device import resolve_device, supports_bf16
 from ._network import CELLS, POOLINGS, RecurrentNetwork
 from ._params import check_choice, check_int, check_real
 from ._sequences import check_sequences, preview
@@ -87,6 +87,12 @@ or list of arrays of shape (n_steps_i, n_features)
             raise ValueError(
                 f'precision="fp16" needs a CUDA device, but training runs on {device}. Use '
                 'precision="bf16" (CPU and recent GPUs) or "fp32".'
+            )
+        if self.precision == "bf16" and not supports_bf16(device.type, self.cell):
+            raise ValueError(
+                f'precision="bf16" is not supported for cell={self.cell!r} on this {device.type}'
+                " (PyTorch has no bf16 kernel for it here; on x86 CPUs oneDNN's bf16 LSTM "
+                'needs AVX-512). Use precision="fp32".'
             )
         rng_devices = [device.index or 0] if device.type == "cuda" else []
         if not keep_network:
@@ -198,8 +204,11 @@ or list of arrays of shape (n_steps_i, n_features)
         device = self.device_
         inputs = self._network_inputs(sequences, device)
         lengths = torch.from_numpy(sequences.lengths)
-        # fp16 exists for CUDA only: a model loaded onto a CPU predicts in fp32 there.
-        precision = "fp32" if self.precision == "fp16" and device.type != "cuda" else self.precision
+        precision = self.precision
+        if (precision == "fp16" and device.type != "cuda") or (
+            precision == "bf16" and not supports_bf16(device.type, self.cell)
+        ):
+            precision = "fp32"  # e.g. fitted in half precision on a GPU, loaded elsewhere
         return forward_all(self.network_, inputs, lengths, precision), sequences
 
     def summary(self, print_fn=print):

@@ -76,7 +76,8 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         "auto" trains on CUDA when PyTorch sees a GPU.
     precision : {"fp32", "bf16", "fp16"}, default="fp32"
         Mixed precision for training and prediction (torch.autocast); "fp16" needs
-        CUDA and uses loss scaling, "bf16" also runs on CPU. The recurrence stays on
+        CUDA and uses loss scaling; "bf16" runs on CPUs with a bf16 kernel for the cell
+        (probed once; x86 needs AVX-512 for the LSTM, else a clear error). The recurrence stays on
         the fused cuDNN kernel in every precision.
     verbose : int, default=0
         If > 0, show a progress bar with the per-epoch losses on stderr.

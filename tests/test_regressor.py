@@ -7,6 +7,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 
 from lstmforecast import LSTMRegressor, Windower, make_supervised
+from lstmforecast._device import supports_bf16
 from lstmforecast.datasets import load_co2
 
 from .conftest import TINY
@@ -288,15 +289,30 @@ def test_sequence_mode_refuses_what_it_cannot_train():
         LSTMRegressor(**TINY, training="sequence").fit(X[:5], y[:5])
 
 
-def test_bf16_mixed_precision_stays_close_to_fp32_and_fp16_needs_cuda():
+@pytest.mark.skipif(
+    not supports_bf16("cpu", "lstm"), reason="this CPU has no bf16 LSTM kernel (needs AVX-512)"
+)
+def test_bf16_mixed_precision_stays_close_to_fp32():
     X, y = sine_windows(n=300)
     params = dict(hidden_size=16, max_epochs=20, lr=0.01, random_state=0, device="cpu")
     full = LSTMRegressor(**params).fit(X, y).predict(X)
     half = LSTMRegressor(**params, precision="bf16").fit(X, y).predict(X)
     assert np.mean((half - y) ** 2) < 2 * np.mean((full - y) ** 2) + 0.01
+
+
+def test_half_precision_the_machine_cannot_run_is_a_clear_error(monkeypatch):
+    X, y = sine_windows(n=60)
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match='precision="fp16" needs a CUDA device'):
             LSTMRegressor(**TINY, precision="fp16").fit(X, y)
+    import lstmforecast._base as base
+
+    model = LSTMRegressor(**TINY).fit(X, y)
+    monkeypatch.setattr(base, "supports_bf16", lambda device_type, cell: False)
+    with pytest.raises(ValueError, match='precision="bf16" is not supported for cell'):
+        LSTMRegressor(**TINY, precision="bf16").fit(X, y)
+    model.precision = "bf16"  # as if fitted with bf16 elsewhere: predicts in fp32 here
+    np.testing.assert_array_equal(model.predict(X), LSTMRegressor(**TINY).fit(X, y).predict(X))
 
 
 def test_partial_fit_is_one_more_epoch_of_fit():
