@@ -7,13 +7,12 @@ stays light.
 import numbers
 import pickle
 import warnings
-from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
-from ._naive import _RowForecaster, resolve_target_column
+from ._row_forecaster import RowForecaster, resolve_target_column, statsmodels_context
 
 __all__ = ["ARIMARegressor"]
 
@@ -23,28 +22,6 @@ _TREND_STRINGS = ("n", "c", "t", "ct")
 _MAX_P, _MAX_Q, _MAX_SEASONAL_P, _MAX_SEASONAL_Q, _MAX_D = 5, 5, 2, 2, 2
 _MAX_MODELS = 60
 _KPSS_LEVEL = 0.05
-
-
-@contextmanager
-def _statsmodels_context():
-    """Quiet, single-threaded BLAS while statsmodels runs.
-
-    statsmodels warns freely (start parameters, convergence of candidate models during
-    the search, interpolated KPSS p-values): the estimator stays quiet and reports
-    non-convergence of the final model itself. Importing statsmodels installs "always"
-    filters for its warnings: it is imported first, so that they neither outrank the
-    "ignore" below nor vanish with it.
-
-    The Kalman filter works on tiny matrices, where a multi-threaded BLAS only adds
-    synchronisation: one thread makes fits several times (up to 50x on busy cores) faster.
-    """
-    import statsmodels.tsa.statespace.sarimax  # noqa: F401
-    import statsmodels.tsa.stattools  # noqa: F401
-    from threadpoolctl import threadpool_limits
-
-    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
-        warnings.simplefilter("ignore")
-        yield
 
 
 def _is_order(value, length):
@@ -216,7 +193,7 @@ def _forecasts_from_each_origin(results, first_origin, n_origins, horizon):
     return forecasts
 
 
-class ARIMARegressor(_RowForecaster):
+class ARIMARegressor(RowForecaster):
     """Seasonal ARIMA forecaster (statsmodels SARIMAX) with the sklearn regressor API.
 
     The target series is one column of ``X``; other columns may enter as exogenous
@@ -349,7 +326,7 @@ class ARIMARegressor(_RowForecaster):
 
         endog = X[:, self.target_index_].astype(np.float64)
         exog = self._exog(X, previous_row=None)
-        with _statsmodels_context():
+        with statsmodels_context():
             if self.order == "auto":
                 order, seasonal_order, trend, self.search_ = _search_order(
                     endog,
@@ -402,7 +379,7 @@ class ARIMARegressor(_RowForecaster):
             before = np.repeat(self._last_exog_row[None, :], lead, axis=0)
             held = np.repeat(X[-1:, self.exog_indices_].astype(np.float64), horizon, axis=0)
             exog = np.vstack([before, exog, held])
-        with _statsmodels_context():
+        with statsmodels_context():
             if continuing:
                 results = self.results_.extend(endog, exog=exog)
             else:
