@@ -12,7 +12,12 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
-from ._row_forecaster import RowForecaster, resolve_target_column, statsmodels_context
+from ._params import check_int
+from ._row_forecaster import (
+    RowForecaster,
+    normal_quantiles,
+    resolve_target_column,
+)
 
 __all__ = ["ARIMARegressor"]
 
@@ -168,6 +173,33 @@ def _at_times(matrix, times):
     return matrix[..., times]
 
 
+def _forecast_std_from_each_origin(results, first_origin, n_origins, horizon):
+    """Standard deviations of the forecasts of ``_forecasts_from_each_origin``.
+
+    The filter's predicted state covariance P[t+1 | t] is propagated through the state
+    equation (P <- T P T' + R Q R'); the forecast variance is Z P Z' + H, as in
+    statsmodels' own ``get_forecast``.
+    """
+    ssm = results.model.ssm
+    origins = first_origin + np.arange(n_origins)
+
+    def at(matrix, times):  # time-first, for batched matrix products
+        return np.moveaxis(_at_times(matrix, times), -1, 0)
+
+    cov = np.moveaxis(results.filter_results.predicted_state_cov[:, :, origins + 1], -1, 0)
+    std = np.empty((n_origins, horizon))
+    for step in range(horizon):
+        times = origins + 1 + step
+        design = at(ssm.design, times)
+        variance = design @ cov @ design.transpose(0, 2, 1) + at(ssm.obs_cov, times)
+        std[:, step] = np.sqrt(np.maximum(variance[:, 0, 0], 0.0))
+        if step + 1 < horizon:
+            transition, selection = at(ssm.transition, times), at(ssm.selection, times)
+            cov = transition @ cov @ transition.transpose(0, 2, 1)
+            cov += selection @ at(ssm.state_cov, times) @ selection.transpose(0, 2, 1)
+    return std
+
+
 def _forecasts_from_each_origin(results, first_origin, n_origins, horizon):
     """Forecasts of steps 1..horizon from origins ``first_origin``, ... of ``results``.
 
@@ -294,7 +326,9 @@ class ARIMARegressor(RowForecaster):
         exog_columns=None,
         information_criterion="aic",
         maxiter=50,
+        target_transform=None,
     ):
+        self.target_transform = target_transform
         self.order = order
         self.seasonal_order = seasonal_order
         self.trend = trend
@@ -303,42 +337,30 @@ class ARIMARegressor(RowForecaster):
         self.information_criterion = information_criterion
         self.maxiter = maxiter
 
-    def fit(self, X, y):
-        """Estimate the ARIMA parameters on the target column of ``X``.
+    _min_fit_rows = 2
+    _uses_statsmodels = True
 
-        Parameters
-        ----------
-        X : array-like of shape (n_timesteps, n_features) or pandas.Series
-            Time-ordered rows; one column is the target series.
-        y : array-like of shape (n_timesteps,) or (n_timesteps, horizon)
-            What is predicted from each row; its number of columns sets the horizon (the
-            values come from the target column of ``X``).
+    def _extends_with_y(self):
+        # The regressors of the values only y holds are unknown.
+        return self.exog_columns is None
 
-        Returns
-        -------
-        self : ARIMARegressor
-            The fitted estimator.
-        """
-        seasonal_order = self._check_params()
-        X, _ = self._validate_fit_data(X, y, min_samples=2)
+    def _fit_series(self, series, X):
+        seasonal_order = self._seasonal_order
         self.exog_indices_ = self._resolve_exog_columns()
-        self._check_length(len(X), seasonal_order)
-
-        endog = X[:, self.target_index_].astype(np.float64)
+        self._check_length(len(series), seasonal_order)
         exog = self._exog(X, previous_row=None)
-        with statsmodels_context():
-            if self.order == "auto":
-                order, seasonal_order, trend, self.search_ = _search_order(
-                    endog,
-                    exog,
-                    seasonal_order,
-                    self.trend,
-                    self.information_criterion,
-                    self.maxiter,
-                )
-            else:
-                order, trend, self.search_ = tuple(self.order), self.trend, None
-            self.results_ = _fit_sarimax(endog, exog, order, seasonal_order, trend, self.maxiter)
+        if self.order == "auto":
+            order, seasonal_order, trend, self.search_ = _search_order(
+                series,
+                exog,
+                seasonal_order,
+                self.trend,
+                self.information_criterion,
+                self.maxiter,
+            )
+        else:
+            order, trend, self.search_ = tuple(self.order), self.trend, None
+        self.results_ = _fit_sarimax(series, exog, order, seasonal_order, trend, self.maxiter)
         self.order_, self.seasonal_order_, self.trend_ = order, seasonal_order, trend
         self._last_exog_row = X[-1, self.exog_indices_].astype(np.float64)
         if not self.results_.mle_retvals.get("converged", True):
@@ -346,46 +368,33 @@ class ARIMARegressor(RowForecaster):
                 f"The ARIMA{order} optimizer did not converge in maxiter={self.maxiter} "
                 "iterations; increase maxiter or simplify the order.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=4,
             )
-        return self
 
-    def predict(self, X):
-        """Forecast steps t+1..t+h from every row t, with the fitted parameters.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_timesteps, n_features) or pandas.Series
-            Rows to forecast from, with the columns seen in ``fit``. A pandas ``X`` whose
-            index continues the training index continues the training filter.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_timesteps,) or (n_timesteps, horizon)
-            Forecasts from each row, shaped like ``y`` in ``fit``.
-        """
-        X, skipped = self._validate_predict_data(X)
-        n_rows, horizon = len(X), self.horizon_
-        endog = X[:, self.target_index_].astype(np.float64)
-        continuing = skipped is not None
+    def _forecast(self, before, target, X, skipped, levels):
+        n_rows, horizon = len(target), self.horizon_
+        continuing = before is not None
+        lead = 0 if before is None else len(before)
+        # Unknown rows (skipped after training) enter the filter as missing observations;
+        # ``horizon`` empty rows after the last origin give the time-dependent terms
+        # (trend, held exogenous row) of the steps forecast from the last origins.
+        endog = np.concatenate([before if continuing else [], target, np.full(horizon, np.nan)])
         exog = self._exog(X, previous_row=self._last_exog_row if continuing else None)
-        # Skipped rows enter the filter as missing observations (the state is propagated
-        # over them), with the last known exogenous row held. ``horizon`` empty rows after
-        # the last origin give the time-dependent terms (trend, held exogenous row) of the
-        # steps forecast from the last origins.
-        lead = skipped or 0
-        endog = np.concatenate([np.full(lead, np.nan), endog, np.full(horizon, np.nan)])
         if exog is not None:
-            before = np.repeat(self._last_exog_row[None, :], lead, axis=0)
             held = np.repeat(X[-1:, self.exog_indices_].astype(np.float64), horizon, axis=0)
-            exog = np.vstack([before, exog, held])
-        with statsmodels_context():
+            parts = [exog, held]
             if continuing:
-                results = self.results_.extend(endog, exog=exog)
-            else:
-                results = self.results_.apply(endog, exog=exog)
-            forecasts = _forecasts_from_each_origin(results, lead, n_rows, horizon)
-        return self._shape_output(forecasts)
+                gap = np.repeat(
+                    self._last_exog_row[None, :], lead - len(self.results_.model.exog), axis=0
+                )
+                parts = [self.results_.model.exog, gap, *parts]
+            exog = np.vstack(parts)
+        results = self.results_.apply(endog, exog=exog)
+        forecasts = _forecasts_from_each_origin(results, lead, n_rows, horizon)
+        if levels is None:
+            return forecasts
+        std = _forecast_std_from_each_origin(results, lead, n_rows, horizon)
+        return normal_quantiles(forecasts, std, levels)
 
     def __getstate__(self):
         state = super().__getstate__()
@@ -407,7 +416,7 @@ class ARIMARegressor(RowForecaster):
         return _lagged(X[:, self.exog_indices_].astype(np.float64), previous_row)
 
     def _check_params(self):
-        """Validate the model parameters; return the seasonal order as a 4-tuple."""
+        """Validate the model parameters; keep the seasonal order as a 4-tuple."""
         if not (self.order == "auto" or _is_order(self.order, 3)):
             raise ValueError(
                 "order must be a tuple (p, d, q) of non-negative integers such as (1, 0, 0), "
@@ -429,9 +438,8 @@ class ARIMARegressor(RowForecaster):
                 f"information_criterion must be one of {_CRITERIA}; "
                 f"got {self.information_criterion!r}."
             )
-        if not isinstance(self.maxiter, numbers.Integral) or self.maxiter < 1:
-            raise ValueError(f"maxiter must be a positive integer; got {self.maxiter!r}.")
-        return tuple(int(v) for v in seasonal_order)
+        check_int(self.maxiter, "maxiter", 1)
+        self._seasonal_order = tuple(int(v) for v in seasonal_order)
 
     def _resolve_exog_columns(self):
         names = getattr(self, "feature_names_in_", None)

@@ -25,11 +25,21 @@ class NaiveRegressor(RowForecaster):
     target_column : int or str, default=0
         Column of ``X`` that holds the target series: a position, or a name when ``X`` is
         a pandas DataFrame.
+    target_transform : {None, "log"}, default=None
+        ``"log"`` works on the logarithm of a positive target: the point forecasts do not
+        change, the residuals behind the quantiles become relative (multiplicative).
 
     Attributes
     ----------
     target_index_ : int
         Position of the target column in ``X``.
+    series_ : ndarray of shape (n_observations,)
+        The target history seen in ``fit``: X's target column, plus the last row of ``y``
+        when ``y`` is that column shifted ahead (``make_supervised`` output).
+    residuals_ : ndarray of shape (n_origins, horizon)
+        In-sample forecast errors at each step ahead (NaN past the end of the history),
+        on the transformed scale; ``predict(X, quantiles=...)`` adds their empirical
+        quantiles to the forecasts.
     horizon_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
     index_signature_ : tuple or None
@@ -53,43 +63,19 @@ class NaiveRegressor(RowForecaster):
     array([1., 2., 4., 7.])
     """
 
-    def __init__(self, target_column=0):
+    def __init__(self, target_column=0, target_transform=None):
         self.target_column = target_column
+        self.target_transform = target_transform
 
-    def fit(self, X, y):
-        """Remember the target column and the horizon.
+    def _check_params(self):
+        pass
 
-        Parameters
-        ----------
-        X : array-like of shape (n_timesteps, n_features) or pandas.Series
-            Time-ordered rows; one column is the target series.
-        y : array-like of shape (n_timesteps,) or (n_timesteps, horizon)
-            What is predicted from each row (only its shape is used).
+    def _fit_series(self, series, X):
+        self.residuals_ = self._in_sample_residuals(series)
 
-        Returns
-        -------
-        self : NaiveRegressor
-            The fitted estimator.
-        """
-        self._validate_fit_data(X, y)
-        return self
-
-    def predict(self, X):
-        """Repeat the target value of each row for every horizon step.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_timesteps, n_features) or pandas.Series
-            Rows to forecast from, with the columns seen in ``fit``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_timesteps,) or (n_timesteps, horizon)
-            Forecasts from each row, shaped like ``y`` in ``fit``.
-        """
-        X, _ = self._validate_predict_data(X)
-        last_values = X[:, [self.target_index_]]
-        return self._shape_output(np.repeat(last_values, self.horizon_, axis=1))
+    def _forecast(self, before, target, X, skipped, levels):
+        forecasts = np.repeat(target[:, None], self.horizon_, axis=1)
+        return forecasts if levels is None else self._residual_quantiles(forecasts, levels)
 
 
 class SeasonalNaiveRegressor(RowForecaster):
@@ -115,15 +101,25 @@ class SeasonalNaiveRegressor(RowForecaster):
     target_column : int or str, default=0
         Column of ``X`` that holds the target series: a position, or a name when ``X`` is
         a pandas DataFrame.
+    target_transform : {None, "log"}, default=None
+        ``"log"`` works on the logarithm of a positive target: the point forecasts do not
+        change, the residuals behind the quantiles become relative (multiplicative).
 
     Attributes
     ----------
     target_index_ : int
         Position of the target column in ``X``.
+    series_ : ndarray of shape (n_observations,)
+        The target history seen in ``fit``: X's target column, plus the last row of ``y``
+        when ``y`` is that column shifted ahead (``make_supervised`` output).
+    residuals_ : ndarray of shape (n_origins, horizon)
+        In-sample forecast errors at each step ahead (NaN past the end of the history),
+        on the transformed scale; ``predict(X, quantiles=...)`` adds their empirical
+        quantiles to the forecasts.
     horizon_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
-    history_ : ndarray of shape (min(season_length, n_timesteps),)
-        Last target values of the training rows, used when ``predict`` continues them.
+    history_ : ndarray of shape (min(season_length, n_observations),)
+        The last season of ``series_``.
     index_signature_ : tuple or None
         Last index label and step of a pandas ``X`` seen in ``fit`` (None otherwise).
     n_features_in_ : int
@@ -147,25 +143,12 @@ class SeasonalNaiveRegressor(RowForecaster):
     The first row has no value one season back, so it falls back to its own value.
     """
 
-    def __init__(self, season_length=1, target_column=0):
+    def __init__(self, season_length=1, target_column=0, target_transform=None):
         self.season_length = season_length
         self.target_column = target_column
+        self.target_transform = target_transform
 
-    def fit(self, X, y):
-        """Remember the target column, the horizon and the last season of the target.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_timesteps, n_features) or pandas.Series
-            Time-ordered rows; one column is the target series.
-        y : array-like of shape (n_timesteps,) or (n_timesteps, horizon)
-            What is predicted from each row (only its shape is used).
-
-        Returns
-        -------
-        self : SeasonalNaiveRegressor
-            The fitted estimator.
-        """
+    def _check_params(self):
         if (
             not isinstance(self.season_length, numbers.Integral)
             or isinstance(self.season_length, bool)
@@ -175,31 +158,16 @@ class SeasonalNaiveRegressor(RowForecaster):
                 f"season_length must be a positive integer (rows per season, e.g. 12 for "
                 f"monthly data), got {self.season_length!r}."
             )
-        X, _ = self._validate_fit_data(X, y)
-        self.history_ = X[-self.season_length :, self.target_index_].astype(np.float64)
-        return self
 
-    def predict(self, X):
-        """Forecast each row's horizon from the same season's latest known value.
+    def _fit_series(self, series, X):
+        self.history_ = self._from_model_scale(series[-self.season_length :])
+        # Origins without a full season behind them fall back to the naive forecast:
+        # their errors would blur the seasonal forecast's own.
+        self.residuals_ = self._in_sample_residuals(series, first_origin=self.season_length - 1)
 
-        Parameters
-        ----------
-        X : array-like of shape (n_timesteps, n_features) or pandas.Series
-            Rows to forecast from, with the columns seen in ``fit``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_timesteps,) or (n_timesteps, horizon)
-            Forecasts from each row, shaped like ``y`` in ``fit``.
-        """
-        X, skipped = self._validate_predict_data(X)
-        target = X[:, self.target_index_].astype(np.float64)
-        if skipped is None:
-            history = target[:0]
-        else:  # the skipped rows are unknown: NaN, replaced by the naive fallback below
-            history = np.concatenate([self.history_, np.full(skipped, np.nan)])
+    def _forecast(self, before, target, X, skipped, levels):
+        history = target[:0] if before is None else before
         series = np.concatenate([history, target])
-
         steps = np.arange(1, self.horizon_ + 1)
         # How far back from the origin the same-season value lies, for each step k.
         lag = self.season_length * np.ceil(steps / self.season_length).astype(int) - steps
@@ -207,5 +175,5 @@ class SeasonalNaiveRegressor(RowForecaster):
         positions = origins[:, None] - lag[None, :]
         seasonal = series[np.maximum(positions, 0)]
         available = (positions >= 0) & ~np.isnan(seasonal)
-        naive = target[:, None]
-        return self._shape_output(np.where(available, seasonal, naive))
+        forecasts = np.where(available, seasonal, target[:, None])
+        return forecasts if levels is None else self._residual_quantiles(forecasts, levels)

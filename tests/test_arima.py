@@ -82,7 +82,8 @@ def test_gap_after_training_is_bridged_as_missing_rows(data, use_exog):
     prediction = model.predict(X.iloc[start:])
     level, driver = data["level"].to_numpy(), data["driver"].to_numpy()
     known = level.copy()
-    known[n_train:start] = np.nan  # the skipped rows are never seen
+    if use_exog:  # the skipped rows are unseen: y's last row is used without regressors only
+        known[n_train:start] = np.nan
     last_train = driver[n_train - 1]
     lagged = np.r_[driver[:1], driver[: n_train - 1], [last_train] * (gap + 1), driver[start:-1]]
     for origin in (0, 5):
