@@ -10,10 +10,12 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "ARIMARegressor": "._arima",
+    "ETSRegressor": "._ets",
     "LSTMClassifier": "._classifier",
     "LSTMRegressor": "._regressor",
     "NaiveRegressor": "._naive",
     "SeasonalNaiveRegressor": "._naive",
+    "ThetaRegressor": "._theta",
     "Windower": "._windower",
     "compare": "._compare",
     "make_supervised": "._data",
