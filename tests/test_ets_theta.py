@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
-from scipy.stats import norm
 
 from lstmforecast import ETSRegressor, ThetaRegressor, make_supervised
 

@@ -114,3 +114,19 @@ def test_maxiter_must_be_an_integer(monthly):
     X, y = make_supervised(monthly)
     with pytest.raises(ValueError, match="maxiter must be an integer"):
         ARIMARegressor(maxiter=True).fit(X, y)
+
+
+@pytest.mark.parametrize("model", ["ets", "theta", "snaive"])
+def test_cli_forecasts_with_the_statistical_models(monthly, tmp_path, capsys, model):
+    from lstmforecast.cli import main
+
+    path = tmp_path / "sales.csv"
+    monthly.rename_axis("month").reset_index().to_csv(path, index=False)
+    argv = ["forecast", str(path), "--target", "sales", "--horizon", "4", "--time-col", "month"]
+    assert main([*argv, "--model", model, "--season-length", "12"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 5 and lines[1].startswith("2006-01-01")
+    forecast = np.array([float(line.split(",")[-1]) for line in lines[1:]])
+    if model == "snaive":  # the same months one year earlier
+        assert_allclose(forecast, monthly.to_numpy()[-12:-8])
+    assert np.all(np.abs(forecast / monthly.iloc[-1] - 1) < 0.5)
