@@ -27,6 +27,9 @@ _TREND_STRINGS = ("n", "c", "t", "ct")
 _MAX_P, _MAX_Q, _MAX_SEASONAL_P, _MAX_SEASONAL_Q, _MAX_D = 5, 5, 2, 2, 2
 _MAX_MODELS = 60
 _KPSS_LEVEL = 0.05
+_SEASONAL_STRENGTH = 0.64
+# Longer seasons get seasonal differencing but no seasonal AR/MA terms in the search.
+_LONGEST_SEARCHED_SEASON = 24
 
 
 def _is_order(value, length):
@@ -80,18 +83,44 @@ def _differences_needed(endog, seasonal_differences, period):
     return _MAX_D
 
 
-def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter):
+def _seasonal_differences_needed(endog, period):
+    """1 when the season is strong (STL seasonal strength >= 0.64, as R's nsdiffs), else 0.
+
+    Seasonal strength is max(0, 1 - var(remainder) / var(season + remainder)) of an STL
+    decomposition (Wang, Smith and Hyndman 2006).
+    """
+    from statsmodels.tsa.seasonal import STL
+
+    series = np.asarray(endog, dtype=float)
+    if period < 2 or len(series) < 2 * period + 1 or np.ptp(series) == 0:
+        return 0
+    decomposition = STL(series, period=period, robust=False).fit()
+    remainder = decomposition.resid
+    deseasonalised_variance = np.var(decomposition.seasonal + remainder)
+    if deseasonalised_variance == 0:
+        return 0
+    strength = max(0.0, 1 - np.var(remainder) / deseasonalised_variance)
+    return int(strength >= _SEASONAL_STRENGTH)
+
+
+def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter, verbose=0):
     """Stepwise information-criterion search in the spirit of Hyndman and Khandakar (2008).
 
-    The ordinary differencing order comes from repeated KPSS tests; the seasonal one is the
-    D of ``seasonal_order``. The search starts from four small models and moves to the best
-    neighbour (p, q, P or Q changed by one, p and q or P and Q together, or the constant
-    toggled) until no neighbour improves the criterion.
+    The seasonal differencing order comes from the seasonal strength, the ordinary one
+    from repeated KPSS tests on the seasonally differenced series. The search starts from
+    Hyndman and Khandakar's four models, (2, d, 2)(1, D, 1), (0, d, 0)(0, D, 0),
+    (1, d, 0)(1, D, 0) and (0, d, 1)(0, D, 1), and moves to the best neighbour (p, q, P or
+    Q changed by one, p and q or P and Q together, or the constant toggled) until no
+    neighbour improves the criterion. Seasons longer than ``_LONGEST_SEARCHED_SEASON``
+    keep P = Q = 0 (seasonal differencing only): each seasonal AR or MA term adds a
+    season of states to the Kalman filter, which made one search with season 48 run for
+    more than 20 minutes.
 
     Returns the chosen order, seasonal order and trend, and a table of the models tried.
     """
-    _, seasonal_d, _, period = seasonal_order
-    seasonal = period > 1
+    period = seasonal_order[3]
+    seasonal_d = _seasonal_differences_needed(endog, period)
+    seasonal = 1 < period <= _LONGEST_SEARCHED_SEASON
     d = _differences_needed(endog, seasonal_d, period)
     # A constant with two or more differences would be a quadratic trend: never tried.
     search_constant = trend is None and d + seasonal_d <= 1
@@ -112,6 +141,12 @@ def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter):
             except (ValueError, np.linalg.LinAlgError, IndexError):
                 value = np.inf
             scores[candidate] = value if np.isfinite(value) else np.inf
+            if verbose:
+                print(
+                    f"[ARIMA auto] model {len(scores)}: ARIMA{order}{model_seasonal} "
+                    f"trend={model_trend!r} {criterion}={scores[candidate]:.3f}",
+                    flush=True,
+                )
         return scores[candidate]
 
     def allowed(candidate):
@@ -250,13 +285,15 @@ class ARIMARegressor(RowForecaster):
     ----------
     order : tuple of 3 int or "auto", default=(1, 0, 0)
         (p, d, q): autoregressive order, differences, moving-average order. With "auto",
-        d is chosen by repeated KPSS tests and p, q (and P, Q when ``seasonal_order`` has a
-        period) by a stepwise search minimising ``information_criterion`` (p, q <= 5,
-        P, Q <= 2), in the spirit of R's ``auto.arima``.
+        the Hyndman-Khandakar algorithm of R's ``auto.arima``: D (when ``seasonal_order``
+        has a period) by the seasonal strength of an STL decomposition, d by repeated
+        KPSS tests, then p, q, P, Q by a stepwise search minimising
+        ``information_criterion`` from the four Hyndman-Khandakar starting models
+        (p, q <= 5, P, Q <= 2; P = Q = 0 for seasons longer than 24 rows, where each
+        seasonal term would add a season of states).
     seasonal_order : tuple of 4 int or None, default=None
         (P, D, Q, s): seasonal orders and the season length s in rows. None means no
-        seasonal part. With ``order="auto"``, D and s are used as given and P, Q are
-        searched.
+        seasonal part. With ``order="auto"``, only s is used: D, P and Q are chosen.
     trend : {"n", "c", "t", "ct"}, list of int or None, default=None
         Deterministic trend as in statsmodels: none, constant, linear in time, or both;
         None means no trend, except that ``order="auto"`` then also decides whether to
@@ -267,10 +304,15 @@ class ARIMARegressor(RowForecaster):
     exog_columns : None, "others" or list of int or str, default=None
         Columns of ``X`` used as exogenous regressors: none, every column except the
         target, or the listed positions or names.
-    information_criterion : {"aic", "aicc", "bic", "hqic"}, default="aic"
+    information_criterion : {"aic", "aicc", "bic", "hqic"}, default="aicc"
         Criterion minimised by ``order="auto"``.
     maxiter : int, default=50
         Maximum number of optimizer iterations for each model fit.
+    target_transform : {None, "log"}, default=None
+        ``"log"`` models the logarithm of a positive target; forecasts and quantiles are
+        returned on the original scale (the point forecast is then a median).
+    verbose : int, default=0
+        With ``order="auto"``, print each model tried and its criterion.
 
     Attributes
     ----------
@@ -284,6 +326,10 @@ class ARIMARegressor(RowForecaster):
         The trend used.
     search_ : pandas.DataFrame or None
         With ``order="auto"``, every model tried and its criterion, best first.
+    series_ : ndarray of shape (n_observations,)
+        The target history the model is fitted on: X's target column, plus the last row
+        of ``y`` when ``y`` is that column shifted ahead (``make_supervised`` output) and
+        there are no exogenous columns.
     target_index_ : int
         Position of the target column in ``X``.
     exog_indices_ : ndarray of int
@@ -324,10 +370,12 @@ class ARIMARegressor(RowForecaster):
         trend=None,
         target_column=0,
         exog_columns=None,
-        information_criterion="aic",
+        information_criterion="aicc",
         maxiter=50,
         target_transform=None,
+        verbose=0,
     ):
+        self.verbose = verbose
         self.target_transform = target_transform
         self.order = order
         self.seasonal_order = seasonal_order
@@ -357,6 +405,7 @@ class ARIMARegressor(RowForecaster):
                 self.trend,
                 self.information_criterion,
                 self.maxiter,
+                self.verbose,
             )
         else:
             order, trend, self.search_ = tuple(self.order), self.trend, None
@@ -439,6 +488,7 @@ class ARIMARegressor(RowForecaster):
                 f"got {self.information_criterion!r}."
             )
         check_int(self.maxiter, "maxiter", 1)
+        check_int(self.verbose, "verbose", 0)
         self._seasonal_order = tuple(int(v) for v in seasonal_order)
 
     def _resolve_exog_columns(self):
