@@ -343,7 +343,9 @@ class ARIMARegressor(RowForecaster):
     trend_ : str or list or None
         The trend used.
     search_ : pandas.DataFrame or None
-        With ``order="auto"``, every model tried and its criterion, best first.
+        With ``order="auto"``, every model tried and its criterion, best first (the
+        candidates are fitted with the scale concentrated out of the likelihood, so the
+        chosen model's criterion can differ from ``results_``'s in the last digits).
     series_ : ndarray of shape (n_observations,)
         The target history the model is fitted on: X's target column, plus the last row
         of ``y`` when ``y`` is that column shifted ahead (``make_supervised`` output) and

@@ -130,3 +130,13 @@ def test_cli_forecasts_with_the_statistical_models(monthly, tmp_path, capsys, mo
     if model == "snaive":  # the same months one year earlier
         assert_allclose(forecast, monthly.to_numpy()[-12:-8])
     assert np.all(np.abs(forecast / monthly.iloc[-1] - 1) < 0.5)
+
+
+def test_quantiles_pass_through_a_pipeline(monthly):
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y = make_supervised(monthly, horizon=2)
+    pipe = Pipeline([("keep", FunctionTransformer()), ("naive", NaiveRegressor())]).fit(X, y)
+    direct = NaiveRegressor().fit(X, y).predict(X, quantiles=[0.1, 0.9])
+    assert_allclose(pipe.predict(X, quantiles=[0.1, 0.9]), direct)
