@@ -16,6 +16,7 @@ _SEASONALS = (None, "add", "mul")
 # Models whose forecast variance statsmodels gives in closed form; the others are simulated.
 _EXACT_VARIANCE = ("ANN", "AAN", "AAdN", "ANA", "AAA", "AAdA")
 _SIMULATIONS = 1000
+_LONGEST_AUTO_SEASON = 24
 
 
 def _candidates(error, trend, damped_trend, seasonal, seasonal_allowed, positive):
@@ -63,7 +64,9 @@ class ETSRegressor(RowForecaster):
     damped_trend : {"auto", True, False}, default="auto"
         Whether the trend is damped (only with a trend).
     seasonal : {"auto", None, "add", "mul"}, default="auto"
-        Seasonal component; only with ``season_length >= 2``.
+        Seasonal component; only with ``season_length >= 2``. "auto" considers seasonal
+        models only for seasons up to 24 rows (as R's ``ets``): each estimates a season
+        of initial states.
     season_length : int, default=1
         Rows per season (12 for monthly data with a yearly cycle); 1 means no season.
     target_column : int or str, default=0
@@ -162,7 +165,11 @@ class ETSRegressor(RowForecaster):
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
         m = self.season_length
-        seasonal_allowed = m >= 2 and len(series) >= 2 * m + 2
+        # As R's ets(): a seasonal model estimates m initial seasonal states, too many for
+        # an automatic choice beyond 24 (half-hourly data: use ThetaRegressor or ARIMA).
+        seasonal_allowed = 2 <= m and len(series) >= 2 * m + 2
+        if self.seasonal == "auto" and m > _LONGEST_AUTO_SEASON:
+            seasonal_allowed = False
         candidates = list(
             _candidates(
                 self.error,
