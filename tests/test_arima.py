@@ -166,7 +166,8 @@ def test_unfitted_predict_raises():
 def test_statsmodels_is_not_imported_by_the_package():
     code = (
         "import sys, lstmforecast, lstmforecast._arima, lstmforecast._compare, "
-        "lstmforecast._naive, lstmforecast.metrics; print('statsmodels' in sys.modules)"
+        "lstmforecast._naive, lstmforecast._ets, lstmforecast._theta, lstmforecast.metrics; "
+        "print('statsmodels' in sys.modules)"
     )
     import subprocess
 
