@@ -149,6 +149,13 @@ def run(quick=False):
     return rows
 
 
-if __name__ == "__main__":
-    pd.set_option("display.width", 200)
-    print(compare().round(3).to_string(index=False))
+if __name__ == "__main__":  # python -m benchmarks.arima_auto [--origins N] [SERIES ...]
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.arima_auto")
+    parser.add_argument("series", nargs="*", help="series names (default: all)")
+    parser.add_argument("--origins", type=int, default=4, help="rolling origins per series")
+    arguments = parser.parse_args()
+    pd.set_option("display.width", 250)
+    table = compare(n_origins=arguments.origins, names=arguments.series or None)
+    print(table.round(3).to_string(index=False))
