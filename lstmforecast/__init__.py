@@ -10,12 +10,14 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "ARIMARegressor": "._arima",
+    "ConformalForecaster": "._conformal",
     "LSTMClassifier": "._classifier",
     "LSTMRegressor": "._regressor",
     "NaiveRegressor": "._naive",
     "SeasonalNaiveRegressor": "._naive",
     "Windower": "._windower",
     "compare": "._compare",
+    "forecast": "._forecast",
     "make_supervised": "._data",
     "summary": "._summary",
 }
