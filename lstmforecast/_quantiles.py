@@ -2,9 +2,9 @@
 and the non-crossing map from the head's raw outputs to ordered quantiles."""
 
 import numbers
+import sys
 
 import numpy as np
-import torch
 
 __all__ = [
     "check_quantiles",
@@ -53,7 +53,8 @@ def ordered_quantiles(raw, n_quantiles):
     Works on torch tensors (training) and numpy arrays (prediction) alike.
     """
     shape = (*raw.shape[:-1], raw.shape[-1] // n_quantiles, n_quantiles)
-    if isinstance(raw, torch.Tensor):
+    torch = sys.modules.get("torch")  # a tensor means torch is loaded; never import it here
+    if torch is not None and isinstance(raw, torch.Tensor):
         raw = raw.reshape(shape)
         increments = torch.nn.functional.softplus(raw[..., 1:])
         return torch.cat([raw[..., :1], raw[..., :1] + increments.cumsum(-1)], dim=-1)
@@ -68,6 +69,8 @@ def pinball_loss(levels):
     The mean over targets and levels of ``max(q (y - f), (q - 1) (y - f))``: its minimiser
     is the q-quantile of y given the inputs.
     """
+    import torch
+
     level_tensor = torch.as_tensor(np.asarray(levels), dtype=torch.float32)
 
     def loss(outputs, targets):

@@ -358,11 +358,11 @@ def _forecast(args):
 
     X, y = make_supervised(frame, target=args.target, horizon=args.horizon)
     _progress(f"fitting {args.model} on {len(X)} rows of {os.path.basename(args.csv)}...")
-    from ._compare import _torch_thread_limit
+    from ._threads import torch_threads
 
     # One series makes tiny tensors: torch's extra threads would only synchronise (and
     # spin on busy cores), one thread trains faster.
-    with _torch_thread_limit(1):
+    with torch_threads(1):
         model.fit(X, y)
         # The last row's forecast: every row up to the end of the file is history.
         values = model.predict(frame).reshape(len(frame), -1)[-1]
