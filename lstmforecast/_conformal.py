@@ -242,10 +242,11 @@ def weighted_residual_quantiles(residuals, weights, levels):
         short.extend(levels[(position >= n) | (position < 0)].tolist())
         result[column] = ordered[np.clip(position, 0, n - 1), column]
     if short:
+        named = ", ".join(f"{q:.6g}" for q in sorted(set(short)))
         warnings.warn(
-            f"The {n} calibration residuals are too few for quantile levels "
-            f"{sorted(set(short))}: the most extreme residual is used, so those intervals "
-            "may be too narrow. Use a larger calibration_size.",
+            f"The {n} calibration residuals are too few for quantile levels [{named}]: the "
+            "most extreme residual is used, so those intervals may be too narrow. Use a "
+            "larger calibration_size.",
             UserWarning,
             stacklevel=3,
         )

@@ -104,6 +104,7 @@ def test_winkler_score_and_coverage():
         winkler_score(y, lower, upper, coverage=90)
 
 
+@pytest.mark.filterwarnings("ignore:The 3 calibration residuals are too few")
 def test_interval_scorers_in_a_search():
     from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
