@@ -1,6 +1,7 @@
 """Calibration of prediction intervals: empirical coverage of nominal 80% and 95%
 intervals over rolling origins, on four series that ship with statsmodels, for the LSTM
-with a quantile head, the LSTM with conformal intervals, and ARIMA.
+with a quantile head (raw, and calibrated by ConformalForecaster(quantiles=...)), the
+LSTM with conformal intervals around its point forecast, and ARIMA.
 
 Every model is fitted on each training fold and forecasts ``HORIZON`` steps from every
 row of the test fold that follows, with all earlier rows as history (a direct
@@ -60,7 +61,8 @@ SERIES = {
     "sunspots (yearly)": (load_sunspots, 22, (2, 0, 1), None, "c"),
     "macrodata inflation (quarterly)": (_macro_inflation, 8, (1, 1, 1), None, None),
 }
-MODELS = ("LSTM quantile head", "LSTM conformal", "ARIMA")
+MODELS = ("LSTM quantile head", "LSTM quantile head, conformalized", "LSTM conformal", "ARIMA")
+HEAD_LEVELS = (0.025, 0.1, 0.5, 0.9, 0.975)
 
 
 def _lstm(look_back, quantiles=None):
@@ -97,7 +99,12 @@ def _arima_bounds(arima, X_test):
 def _fold_bounds(name, settings, X_train, y_train, X_test):
     _, look_back, order, seasonal_order, trend = settings
     if name == "LSTM quantile head":
-        model = _lstm(look_back, quantiles=(0.025, 0.1, 0.5, 0.9, 0.975)).fit(X_train, y_train)
+        model = _lstm(look_back, quantiles=HEAD_LEVELS).fit(X_train, y_train)
+        return np.asarray(model.predict(X_test, quantiles=list(LEVELS))), ""
+    if name == "LSTM quantile head, conformalized":
+        head = _lstm(look_back, quantiles=HEAD_LEVELS)
+        model = ConformalForecaster(head, calibration_size=0.25, quantiles=list(LEVELS))
+        model.fit(X_train, y_train)
         return np.asarray(model.predict(X_test, quantiles=list(LEVELS))), ""
     if name == "LSTM conformal":
         model = ConformalForecaster(_lstm(look_back), calibration_size=0.25)

@@ -56,13 +56,23 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         residuals still come from the model that did not see the calibration rows, so
         intervals may be slightly conservative. False keeps the calibration model,
         which is what the coverage guarantee of split conformal prediction is about.
+    quantiles : list of float or None, default=None
+        For an estimator that predicts quantiles itself (e.g. an LSTMRegressor with a
+        quantile head): calibrate its own quantiles at these levels instead of adding
+        error quantiles to its point forecast (conformalized quantile regression, one
+        level at a time). The q-quantile becomes the model's q-quantile plus the
+        conformal q-quantile of ``y`` minus it on the calibration rows, which corrects
+        quantiles learned too narrow on the training rows while keeping their width
+        varying from row to row. ``predict`` then accepts these levels only.
 
     Attributes
     ----------
     estimator_ : estimator object
         The fitted model that makes the point forecasts.
-    residuals_ : ndarray of shape (n_calibration, horizon)
-        Signed calibration residuals, oldest first, one column per horizon step.
+    residuals_ : ndarray of shape (n_calibration, horizon), or (n_calibration, horizon, \
+n_quantiles) with ``quantiles``
+        Signed calibration residuals (``y`` minus the point forecast, or minus each
+        quantile), oldest first, one column per horizon step.
     weights_ : ndarray of shape (n_calibration,)
         The weight of each calibration residual (all 1 for ``method="split"``).
     n_features_in_ : int
@@ -89,13 +99,21 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
     """
 
     def __init__(
-        self, estimator, *, calibration_size=0.25, method="split", half_life=50, refit=True
+        self,
+        estimator,
+        *,
+        calibration_size=0.25,
+        method="split",
+        half_life=50,
+        refit=True,
+        quantiles=None,
     ):
         self.estimator = estimator
         self.calibration_size = calibration_size
         self.method = method
         self.half_life = half_life
         self.refit = refit
+        self.quantiles = quantiles
 
     def fit(self, X, y):
         """Fit the estimator on the older rows, calibrate on the recent ones, refit.
@@ -152,9 +170,15 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         )
         # Forecast from every row, so that the calibration rows have their full history
         # (a Windower or a filter sees the rows before them), then keep the recent ones.
-        y_pred = np.asarray(calibration_model.predict(X), dtype=np.float64)
-        y_pred = y_pred.reshape(n_rows, horizon)[n_rows - n_calibration :]
-        self.residuals_ = y_array.reshape(n_rows, horizon)[n_rows - n_calibration :] - y_pred
+        recent = y_array.reshape(n_rows, horizon)[n_rows - n_calibration :]
+        if self.quantiles is None:
+            y_pred = np.asarray(calibration_model.predict(X), dtype=np.float64)
+            self.residuals_ = recent - y_pred.reshape(n_rows, horizon)[n_rows - n_calibration :]
+        else:
+            levels = check_quantiles(self.quantiles)
+            y_pred = calibration_model.predict(X, quantiles=levels.tolist())
+            y_pred = np.asarray(y_pred, dtype=np.float64).reshape(n_rows, horizon, len(levels))
+            self.residuals_ = recent[:, :, None] - y_pred[n_rows - n_calibration :]
         ages = np.arange(n_calibration)[::-1]
         self.weights_ = (
             np.ones(n_calibration) if self.method == "split" else 0.5 ** (ages / self.half_life)
@@ -185,13 +209,35 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
             horizon, n_quantiles).
         """
         check_is_fitted(self, "residuals_")
-        y_pred = np.asarray(self.estimator_.predict(X), dtype=np.float64)
         if quantiles is None:
-            return y_pred
+            return np.asarray(self.estimator_.predict(X), dtype=np.float64)
         levels = check_quantiles(quantiles)
-        offsets = weighted_residual_quantiles(self.residuals_, self.weights_, levels)
-        values = y_pred.reshape(len(y_pred), -1)[:, :, None] + offsets[None, :, :]
+        if self.quantiles is None:
+            y_pred = np.asarray(self.estimator_.predict(X), dtype=np.float64)
+            offsets = weighted_residual_quantiles(self.residuals_, self.weights_, levels)
+            values = y_pred.reshape(len(y_pred), -1)[:, :, None] + offsets[None, :, :]
+        else:
+            values = self._calibrated_quantiles(X, levels)
         return values[:, 0, :] if self._y_1d else values
+
+    def _calibrated_quantiles(self, X, levels):
+        """The estimator's own quantiles at ``levels``, each shifted by the conformal
+        quantile of its calibration residuals; sorted, so that they never cross."""
+        fitted = check_quantiles(self.quantiles)
+        positions = [int(np.argmin(np.abs(fitted - level))) for level in levels]
+        unknown = [level for level, j in zip(levels, positions) if abs(fitted[j] - level) > 1e-9]
+        if unknown:
+            raise ValueError(
+                f"quantiles {unknown} were not calibrated: this ConformalForecaster "
+                f"calibrates the levels {fitted.tolist()} (its quantiles= parameter)."
+            )
+        values = self.estimator_.predict(X, quantiles=levels.tolist())
+        n_rows = len(values)
+        values = np.asarray(values, dtype=np.float64).reshape(n_rows, -1, len(levels))
+        for k, (level, j) in enumerate(zip(levels, positions)):
+            offset = weighted_residual_quantiles(self.residuals_[:, :, j], self.weights_, [level])
+            values[:, :, k] += offset[None, :, 0]
+        return np.sort(values, axis=-1)
 
     def _n_calibration(self, n_rows):
         size = self.calibration_size
@@ -225,6 +271,7 @@ def weighted_residual_quantiles(residuals, weights, levels):
     finite-sample correction that makes the interval valid; when the calibration rows
     are too few for a level, the most extreme residual is used and a warning says so.
     """
+    levels = np.asarray(levels, dtype=np.float64)
     order = np.argsort(residuals, axis=0, kind="stable")
     ordered = np.take_along_axis(residuals, order, axis=0)  # (n, horizon)
     sorted_weights = weights[order]

@@ -131,3 +131,26 @@ def test_conformal_validates_its_calibration():
     model = ConformalForecaster(NaiveRegressor(), calibration_size=5).fit(X, y)
     with pytest.warns(UserWarning, match="too few"):
         model.predict(X.tail(1), quantiles=[0.01, 0.99])
+
+
+def test_conformalized_quantiles_widen_a_head_that_is_too_narrow(noisy_sine):
+    X, y = make_supervised(noisy_sine)
+    head = make_pipeline(
+        Windower(look_back=8),
+        LSTMRegressor(**{**TINY, "max_epochs": 15, "lr": 0.01}, quantiles=LEVELS),
+    )
+    model = ConformalForecaster(head, calibration_size=100, quantiles=[0.1, 0.9])
+    model.fit(X[:400], y[:400])
+    raw = model.estimator_.predict(X[400:], quantiles=[0.1, 0.9])
+    calibrated = model.predict(X[400:], quantiles=[0.1, 0.9])
+    # Each level moves by one constant, the conformal quantile of its own residuals.
+    for k in range(2):
+        shift = calibrated[:, k] - raw[:, k]
+        np.testing.assert_allclose(shift, shift[0])
+    # The shifts leave at least 90% of the calibration residuals on the inner side.
+    below, above = (calibrated - raw)[0]
+    assert np.mean(model.residuals_[:, 0, 0] >= below) >= 0.9
+    assert np.mean(model.residuals_[:, 0, 1] <= above) >= 0.9
+    assert model.predict(X[400:]).shape == (len(X) - 400,)
+    with pytest.raises(ValueError, match="were not calibrated"):
+        model.predict(X[400:], quantiles=[0.2, 0.9])
