@@ -61,13 +61,16 @@ models = {
 # are averaged over the six steps; MASE below 1 beats the one-step naive forecast.
 cv = TimeSeriesSplit(n_splits=4, test_size=48, gap=horizon - 1)
 table, figure = compare(models, X, y, cv=cv, n_jobs=-1, plot=True)
-figure.suptitle("Mauna Loa CO2: six-month forecasts on four rolling origins")
+figure.suptitle("Mauna Loa CO2: models forecasting 1-6 months ahead, four rolling origins")
 
 summary = table.pivot(index="model", columns="metric", values="mean")
 print(summary.loc[list(models), ["mae", "rmse", "smape", "mase", "fit_seconds"]].round(3))
 
 # %%
-# The top panel shows the one-month-ahead forecasts of each model against the actual
-# values on the test folds; the bottom panel, the MAE of each fold. On this smooth,
+# Every model forecasts six months from each origin; the two upper panels show the first
+# of those months. The top panel zooms on the last test fold, forecasts against the
+# actual values; the middle one shows the errors (forecast - actual) on every test fold,
+# where lines that would hide each other on the level of the series come apart; the
+# bottom panel gives the MAE of each fold, over all six steps. On this smooth,
 # strongly seasonal series the seasonal ARIMA is hard to beat; the LSTM, which needs no
 # differencing or seasonal order to be chosen, beats both naive forecasts.

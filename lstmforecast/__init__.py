@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "ARIMARegressor": "._arima",
+    "ConformalForecaster": "._conformal",
     "ETSRegressor": "._ets",
     "LSTMClassifier": "._classifier",
     "LSTMRegressor": "._regressor",
@@ -18,7 +19,10 @@ _EXPORTS = {
     "ThetaRegressor": "._theta",
     "Windower": "._windower",
     "compare": "._compare",
+    "forecast": "._forecast",
     "make_supervised": "._data",
+    "plot_forecast": ".plotting",
+    "plot_history": ".plotting",
     "summary": "._summary",
 }
 
@@ -30,7 +34,7 @@ def __getattr__(name):
         value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
         globals()[name] = value  # later look-ups skip this function
         return value
-    if name in ("datasets", "metrics"):
+    if name in ("datasets", "metrics", "plotting"):
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'lstmforecast' has no attribute {name!r}")
 

@@ -2,18 +2,18 @@
 
 import os
 import sys
-import threading
 import time
-from contextlib import contextmanager
+import warnings
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed, effective_n_jobs
-from sklearn.base import BaseEstimator, RegressorMixin, clone
+from joblib import effective_n_jobs
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.metrics import get_scorer as get_sklearn_scorer
-from sklearn.model_selection import TimeSeriesSplit
+from sklearn.model_selection import TimeSeriesSplit, cross_validate
 
-from .metrics import METRICS
+from ._threads import torch_threads
+from .metrics import INTERVAL_METRICS, METRICS, interval_coverage, interval_score
 from .metrics import get_scorer as get_metric_scorer
 
 __all__ = ["compare"]
@@ -32,13 +32,15 @@ def compare(
     plot=False,
     *,
     season_length=1,
+    coverage=None,
+    return_predictions=False,
     verbose=False,
 ):
     """Fit and score every model on the same time-ordered folds.
 
-    Each model is cloned, fitted on each training fold and asked to predict the test
-    fold that follows it; the folds are computed once and shared, so every model meets
-    exactly the same data.
+    Each model goes through :func:`sklearn.model_selection.cross_validate` on folds
+    computed once and shared: every model is fitted on each training fold and
+    forecasts the test fold that follows it, so all models meet exactly the same data.
 
     Parameters
     ----------
@@ -62,16 +64,26 @@ def compare(
         Errors are reported as positive numbers: the negated ``neg_*`` scores are turned
         back into errors and the prefix dropped.
     n_jobs : int, default=None
-        Number of (model, fold) fits run in parallel with joblib (-1: all cores). Each
-        worker gets an equal share of the cores for torch, so that LSTM training in
-        parallel workers does not oversubscribe the CPU.
+        Number of folds fitted in parallel with joblib (-1: all cores). Workers share
+        the cores for torch: joblib's process workers get an equal share of threads, and
+        with a thread-based backend torch (process-wide) is limited to that share while
+        ``compare`` runs, then restored.
     plot : bool or path, default=False
         If true, also draw forecasts against actuals (first horizon step) and the first
         metric per fold; a path (str or os.PathLike) saves the figure there too.
     season_length : int, default=1
         Lag of MASE's naive scale, used for the "mase" metric.
+    coverage : float, default=None
+        If set (e.g. 0.9), also score central prediction intervals of this probability
+        from ``predict(X, quantiles=...)``: "coverage" (the empirical coverage, to be
+        compared with ``coverage``), "winkler" (:func:`~lstmforecast.metrics.winkler_score`)
+        and "pinball" (:func:`~lstmforecast.metrics.pinball_loss` of the two bounds).
+        A model that gives no quantiles gets NaN there, with a warning.
+    return_predictions : bool, default=False
+        Also return the out-of-fold forecasts (see Returns). The fitted models of every
+        fold forecast their test fold a second time for it, untimed.
     verbose : bool, default=False
-        Print one progress line per finished fit on stderr.
+        Print one progress line per model on stderr.
 
     Returns
     -------
@@ -79,8 +91,15 @@ def compare(
         One row per (model, metric) with columns ``model``, ``metric``, ``mean``,
         ``std`` (over folds, as ``GridSearchCV``'s ``std_test_score``) and ``fold_1``,
         ``fold_2``, ...; the metrics include ``fit_seconds`` and ``predict_seconds``.
+    predictions : pandas.DataFrame
+        Only with ``return_predictions=True``: one row per (model, test row, horizon
+        step), columns ``model``, ``fold``, ``origin`` (the label of the row of X the
+        forecast is made from), ``step``, ``time`` (the label of the forecast time, from
+        X's index, when it can be told), ``y_true``, ``y_pred``, and ``lower`` and
+        ``upper`` with ``coverage``.
     figure : matplotlib.figure.Figure
-        Only when ``plot`` is true: ``(table, figure)`` is returned.
+        Only when ``plot`` is true. The returned tuple is ``(table, predictions,
+        figure)`` with only the parts asked for after ``table``.
 
     Examples
     --------
@@ -107,38 +126,63 @@ def compare(
         )
     horizon = 1 if np.ndim(y) == 1 else np.shape(y)[1]
     splits = _time_splits(cv, X, y, horizon)
-    scorers = _scorers(scoring, season_length)
+    scoring = _FoldScores(_scorers(scoring, season_length), coverage)
+    keep_models = bool(plot) or return_predictions
 
-    tasks = [(name, fold) for name in named for fold in range(len(splits))]
-    n_workers = min(effective_n_jobs(n_jobs), len(tasks))
-    # Share the cores among workers: torch would otherwise start one thread per core
-    # in every worker.
-    torch_threads = max(1, (os.cpu_count() or 1) // n_workers) if n_workers > 1 else None
-    jobs = (
-        delayed(_fit_and_score)(clone(named[name]), X, y, *splits[fold], scorers, torch_threads)
-        for name, fold in tasks
-    )
-    outcomes = []
-    parallel = Parallel(n_jobs=n_workers, return_as="generator")
-    for done, outcome in enumerate(parallel(jobs), start=1):
-        outcomes.append(outcome)
-        if verbose:
-            name, fold = tasks[done - 1]
-            print(
-                f"compare: {done}/{len(tasks)} fits done ({name}, fold {fold + 1}/"
-                f"{len(splits)}, {outcome['fit_seconds']:.1f}s)",
-                file=sys.stderr,
-                flush=True,
+    n_workers = min(effective_n_jobs(n_jobs), len(splits))
+    # Process workers get cores // workers threads from joblib itself; thread workers
+    # share this process's torch setting, limited here for the whole comparison.
+    threads = max(1, (os.cpu_count() or 1) // n_workers) if n_workers > 1 else None
+    results = {}
+    with torch_threads(threads):
+        for number, (name, model) in enumerate(named.items(), start=1):
+            start = time.perf_counter()
+            results[name] = cross_validate(
+                model,
+                X,
+                y,
+                cv=splits,
+                scoring=scoring,
+                n_jobs=n_jobs,
+                return_estimator=keep_models,
+                return_indices=True,
+                error_score="raise",
+            )
+            if verbose:
+                print(
+                    f"compare: {number}/{len(named)} models done ({name}, {len(splits)} "
+                    f"folds, {time.perf_counter() - start:.1f}s)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    for name, result in results.items():
+        if coverage is not None and np.isnan(result["test_coverage"]).all():
+            warnings.warn(
+                f"{name} gives no quantiles (its predict has no quantiles=): its interval "
+                "metrics are NaN. Wrap it in ConformalForecaster to get intervals.",
+                UserWarning,
+                stacklevel=2,
             )
 
-    table = _table(named, tasks, outcomes, list(scorers), len(splits))
-    if not plot:
-        return table
-    predictions = {task: outcome["y_pred"] for task, outcome in zip(tasks, outcomes)}
-    figure = plot_comparison(table, y, splits, predictions, list(named))
-    if isinstance(plot, str | os.PathLike):
-        figure.savefig(plot, dpi=110, bbox_inches="tight")
-    return table, figure
+    table = _table(results, scoring.names, len(splits))
+    outputs = [table]
+    if keep_models:
+        predictions = _out_of_fold(results, X, y, horizon, coverage)
+        if return_predictions:
+            outputs.append(predictions)
+        if plot:
+            figure = plot_comparison(table, predictions, list(named), _target_name(y))
+            if isinstance(plot, str | os.PathLike):
+                figure.savefig(plot, dpi=110, bbox_inches="tight")
+            outputs.append(figure)
+    return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+
+def _target_name(y):
+    name = getattr(y, "name", None)
+    if name is None and isinstance(y, pd.DataFrame):
+        name = str(y.columns[0]).removesuffix("_t+1")
+    return None if name is None else str(name)
 
 
 def _named_models(models):
@@ -228,123 +272,198 @@ class _FittedPredictions(RegressorMixin, BaseEstimator):
         return self.predictions
 
 
-_torch_lock = threading.Lock()
-_torch_users = 0
-_torch_saved = None
+class _FoldScores:
+    """The ``scoring`` callable given to ``cross_validate``: one timed ``predict`` per
+    fold, every metric computed from it, errors reported positive."""
 
+    def __init__(self, scorers, coverage):
+        self.scorers, self.coverage = scorers, coverage
 
-@contextmanager
-def _torch_thread_limit(n_threads):
-    """Limit torch's intra-op threads while a worker fits, then restore the setting.
+    @property
+    def names(self):
+        interval = list(INTERVAL_METRICS) if self.coverage is not None else []
+        return [*self.scorers, *interval]
 
-    A reference count keeps this correct when workers are threads of one process
-    (torch's setting is process-wide): the first one in saves, the last one out restores.
-    """
-    global _torch_users, _torch_saved
-    torch = sys.modules.get("torch")  # never import torch for models that do not use it
-    if n_threads is None or torch is None:
-        yield
-        return
-    with _torch_lock:
-        if _torch_users == 0:
-            _torch_saved = torch.get_num_threads()
-            torch.set_num_threads(n_threads)
-        _torch_users += 1
-    try:
-        yield
-    finally:
-        with _torch_lock:
-            _torch_users -= 1
-            if _torch_users == 0:
-                torch.set_num_threads(_torch_saved)
-
-
-def _fit_and_score(model, X, y, train, test, scorers, torch_threads):
-    X_test, y_test = _rows(X, test), _rows(y, test)
-    with _torch_thread_limit(torch_threads):
+    def __call__(self, estimator, X, y):
         start = time.perf_counter()
-        model.fit(_rows(X, train), _rows(y, train))
-        fitted = time.perf_counter()
-        y_pred = model.predict(X_test)
-        predicted = time.perf_counter()
-    frozen = _FittedPredictions(y_pred)
-    scores = {}
-    for name, (scorer, negated) in scorers.items():
-        score = float(scorer(frozen, X_test, y_test))
-        scores[name] = -score if negated else score
-    return {
-        "scores": scores,
-        "fit_seconds": fitted - start,
-        "predict_seconds": predicted - fitted,
-        "y_pred": np.asarray(y_pred),
-    }
+        y_pred = estimator.predict(X)
+        scores = {"predict_seconds": time.perf_counter() - start}
+        frozen = _FittedPredictions(y_pred)
+        for name, (scorer, negated) in self.scorers.items():
+            score = float(scorer(frozen, X, y))
+            scores[name] = -score if negated else score
+        if self.coverage is not None:
+            bounds = _interval_bounds(estimator, X, self.coverage)
+            y_true = np.asarray(y, dtype=np.float64)
+            for name in INTERVAL_METRICS:
+                if bounds is None:
+                    scores[name] = np.nan
+                elif name == "coverage":  # the empirical coverage itself, not its miss
+                    bounds = bounds.reshape(*y_true.shape, 2)
+                    scores[name] = interval_coverage(y_true, bounds[..., 0], bounds[..., 1])
+                else:
+                    bounds = bounds.reshape(*y_true.shape, 2)
+                    scores[name] = interval_score(name, y_true, bounds, self.coverage)
+        return scores
 
 
-def _table(named, tasks, outcomes, metrics, n_folds):
-    values = {}
-    for (name, fold), outcome in zip(tasks, outcomes):
-        row = {**outcome["scores"]}
-        row["fit_seconds"] = outcome["fit_seconds"]
-        row["predict_seconds"] = outcome["predict_seconds"]
-        for metric, value in row.items():
-            values.setdefault((name, metric), np.empty(n_folds))[fold] = value
+def _interval_bounds(estimator, X, coverage):
+    """``predict(X, quantiles=[lower, upper])`` reshaped to (..., 2) in y's shape, or None
+    when the estimator gives no quantiles."""
+    from ._quantiles import coverage_quantiles
+
+    try:
+        bounds = estimator.predict(X, quantiles=list(coverage_quantiles(coverage)))
+    except TypeError as error:
+        if "quantiles" in str(error):
+            return None
+        raise
+    except ValueError as error:
+        if "quantiles" in str(error):
+            return None
+        raise
+    return np.asarray(bounds, dtype=np.float64)
+
+
+def _table(results, metrics, n_folds):
     fold_columns = [f"fold_{k}" for k in range(1, n_folds + 1)]
     rows = []
-    for name in named:
-        for metric in [*metrics, "fit_seconds", "predict_seconds"]:
-            per_fold = values[(name, metric)]
+    for name, result in results.items():
+        per_metric = {metric: result[f"test_{metric}"] for metric in metrics}
+        per_metric["fit_seconds"] = result["fit_time"]
+        per_metric["predict_seconds"] = result["test_predict_seconds"]
+        for metric, per_fold in per_metric.items():
+            per_fold = np.asarray(per_fold, dtype=np.float64)
             rows.append([name, metric, per_fold.mean(), per_fold.std(), *per_fold.tolist()])
     return pd.DataFrame(rows, columns=["model", "metric", "mean", "std", *fold_columns])
 
 
-def plot_comparison(table, y, splits, predictions, names):
-    """Figure of forecasts against actuals (first step) and of the first metric per fold.
+def _out_of_fold(results, X, y, horizon, coverage):
+    """Long table of every model's test-fold forecasts, by origin row and step."""
+    n_rows = _n_rows(X)
+    labels = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(n_rows)
+    try:
+        from ._forecast import future_index
+
+        times = labels.append(future_index(labels, n_rows, horizon))
+    except (ValueError, TypeError):
+        times = None  # an index without a regular step: forecast times unknown
+    actual = np.asarray(y, dtype=np.float64).reshape(n_rows, horizon)
+    steps = np.arange(1, horizon + 1)
+    parts = []
+    for name, result in results.items():
+        for fold, (estimator, test) in enumerate(
+            zip(result["estimator"], result["indices"]["test"]), start=1
+        ):
+            X_test = _rows(X, test)
+            y_pred = np.asarray(estimator.predict(X_test), dtype=np.float64)
+            part = {
+                "model": name,
+                "fold": fold,
+                "origin": np.repeat(np.asarray(labels[test]), horizon),
+                "step": np.tile(steps, len(test)),
+                "time": (
+                    np.asarray(times[(test[:, None] + steps[None, :]).ravel()])
+                    if times is not None
+                    else np.nan
+                ),
+                "y_true": actual[test].ravel(),
+                "y_pred": y_pred.reshape(len(test), horizon).ravel(),
+            }
+            if coverage is not None:
+                bounds = _interval_bounds(estimator, X_test, coverage)
+                bounds = (
+                    np.full((len(test) * horizon, 2), np.nan)
+                    if bounds is None
+                    else bounds.reshape(len(test) * horizon, 2)
+                )
+                part["lower"], part["upper"] = bounds[:, 0], bounds[:, 1]
+            parts.append(pd.DataFrame(part))
+    return pd.concat(parts, ignore_index=True)
+
+
+def plot_comparison(table, predictions, names, target=None):
+    """Figure of a comparison: forecasts on the last test fold, forecast errors over every
+    test fold, and the first metric per fold.
 
     Parameters
     ----------
     table : pandas.DataFrame
         The table returned by :func:`compare`.
-    y : array-like of shape (n_timesteps,) or (n_timesteps, horizon)
-        The targets given to :func:`compare`.
-    splits : list of (train, test)
-        The folds used.
-    predictions : dict
-        ``{(model name, fold number): y_pred}``.
+    predictions : pandas.DataFrame
+        The out-of-fold forecasts returned by ``compare(..., return_predictions=True)``.
     names : list of str
-        Model names, in display order.
+        Model names, in display order (the first is drawn on top).
+    target : str, default=None
+        What is forecast, for the y axis labels.
 
     Returns
     -------
     figure : matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
+    from .plotting import _pyplot
 
-    labels = y.index if hasattr(y, "index") else np.arange(_n_rows(y))
-    actual = np.asarray(y, dtype=float).reshape(_n_rows(y), -1)[:, 0]
+    plt = _pyplot()
+    target = target or "value"
+    first_step = predictions[predictions["step"] == 1]
+    has_times = first_step["time"].notna().all()
+    x_column = "time" if has_times else "origin"
     metric = table["metric"].iloc[0]
-    figure, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), layout="constrained")
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    styles = ["-", "--", "-.", ":"]
+    figure, (top, middle, bottom) = plt.subplots(
+        3, 1, figsize=(10, 10), layout="constrained", height_ratios=[3, 2, 2]
+    )
 
-    first, last = splits[0][1].min(), splits[-1][1].max()
-    top.plot(labels[first : last + 1], actual[first : last + 1], color="black", label="actual")
-    for fold, (_, test) in enumerate(splits):
-        if fold % 2:
-            top.axvspan(labels[test.min()], labels[test.max()], color="0.93", zorder=0)
-        for number, name in enumerate(names):
-            forecast = predictions[(name, fold)].reshape(len(test), -1)[:, 0]
-            top.plot(
-                labels[test],
-                forecast,
-                color=colors[number % len(colors)],
-                linewidth=1.2,
-                label=name if fold == 0 else None,
-            )
-    top.set_title("One-step forecasts against actuals on the test folds (shaded: alternate)")
-    top.set_xlabel("forecast origin")
-    top.legend(loc="best", fontsize="small")
+    last_fold = first_step[first_step["fold"] == first_step["fold"].max()]
+    reference = last_fold[last_fold["model"] == names[0]]
+    top.plot(
+        reference[x_column],
+        reference["y_true"],
+        color="black",
+        linewidth=2.5,
+        label="actual",
+        zorder=1,
+    )
+    # Reverse order: the first model (usually the one under study) ends up on top.
+    for number in reversed(range(len(names))):
+        rows = last_fold[last_fold["model"] == names[number]]
+        top.plot(
+            rows[x_column],
+            rows["y_pred"],
+            color=colors[number % len(colors)],
+            linestyle=styles[number % len(styles)],
+            marker="o",
+            markersize=3,
+            linewidth=1.4,
+            label=names[number],
+            zorder=2 + len(names) - number,
+        )
+    top.set_title("Forecasts (first step) against actuals on the last test fold")
+    top.set_ylabel(target)
+    _legend_outside(top, names_first=True)
+
+    middle.axhline(0, color="black", linewidth=1)
+    for fold in sorted(first_step["fold"].unique())[1::2]:
+        span = first_step.loc[first_step["fold"] == fold, x_column]
+        middle.axvspan(span.min(), span.max(), color="0.93", zorder=0)
+    for number in reversed(range(len(names))):
+        rows = first_step[first_step["model"] == names[number]]
+        middle.plot(
+            rows[x_column],
+            rows["y_pred"] - rows["y_true"],
+            color=colors[number % len(colors)],
+            linestyle=styles[number % len(styles)],
+            linewidth=1.1,
+            label=names[number],
+            zorder=2 + len(names) - number,
+        )
+    middle.set_title("Forecast errors (first step) on every test fold (shaded: alternate folds)")
+    middle.set_ylabel(f"forecast - actual ({target})")
+    _legend_outside(middle, names_first=True)
 
     width = 0.8 / len(names)
-    positions = np.arange(1, len(splits) + 1)
+    positions = np.arange(1, len(table.columns) - 4 + 1)
     fold_columns = [f"fold_{k}" for k in positions]
     for number, name in enumerate(names):
         row = table[(table["model"] == name) & (table["metric"] == metric)]
@@ -356,8 +475,17 @@ def plot_comparison(table, y, splits, predictions, names):
             label=name,
         )
     bottom.set_xticks(positions)
-    bottom.set_xlabel("fold")
+    bottom.set_xlabel("test fold (time order)")
     bottom.set_ylabel(metric)
-    bottom.set_title(f"{metric} per fold")
-    bottom.legend(loc="best", fontsize="small")
+    bottom.set_title(f"{metric} per test fold (lower is better)")
+    _legend_outside(bottom)
     return figure
+
+
+def _legend_outside(axes, names_first=False):
+    """The legend to the right of the axes, where it never hides data."""
+    handles, labels = axes.get_legend_handles_labels()
+    if names_first:  # drawn in reverse for the z-order; listed in the given order
+        order = sorted(range(len(labels)), key=lambda i: (labels[i] != "actual", -i))
+        handles, labels = [handles[i] for i in order], [labels[i] for i in order]
+    axes.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")

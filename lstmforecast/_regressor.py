@@ -7,6 +7,7 @@ from sklearn.utils.validation import check_array
 
 from ._base import STATS_MAX_STEPS, RecurrentEstimator, check_targets_finite, feature_stats
 from ._params import check_choice
+from ._quantiles import check_quantiles, interpolate_quantiles, ordered_quantiles, pinball_loss
 from ._training import Chunks as TrainingChunks
 from ._training import to_tensor
 
@@ -109,6 +110,14 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         a loss at every following step), which costs about 1.25 recurrent steps per
         row and epoch instead of ``look_back``. It needs ``bidirectional=False``,
         ``pooling="last"`` and numeric inputs.
+    quantiles : list of float or None, default=None
+        If set, e.g. ``(0.05, 0.1, 0.5, 0.9, 0.95)``, the network gets one output per
+        target and level, trained with the pinball loss, and ``predict(X,
+        quantiles=...)`` returns quantile forecasts (levels between the trained ones are
+        interpolated linearly). The outputs are the lowest level plus positive increments,
+        so the quantiles never cross. ``predict(X)`` returns the median. The levels must
+        be sorted, in (0, 1), and span 0.5. See :class:`ConformalForecaster` for intervals
+        around a point model instead.
 
     Attributes
     ----------
@@ -181,6 +190,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         scale=True,
         target_anchor="auto",
         training="window",
+        quantiles=None,
     ):
         self._store_params(locals())
 
@@ -196,6 +206,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                 f"bidirectional={self.bidirectional}, pooling={self.pooling!r}, "
                 f"embedding_dim={self.embedding_dim}."
             )
+        if self.quantiles is not None:
+            levels = check_quantiles(self.quantiles)
+            if not levels[0] <= 0.5 <= levels[-1]:
+                raise ValueError(
+                    f"quantiles={self.quantiles!r} must span 0.5, whose level is the point "
+                    "forecast of predict(X); add 0.5."
+                )
 
     def partial_fit(self, X, y):
         """Train for one epoch on (X, y), continuing from the current network.
@@ -219,23 +236,49 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             X, y, max_epochs=1, keep_network=hasattr(self, "network_"), incremental=True
         )
 
-    def predict(self, X):
-        """Predict targets for sequences X.
+    def predict(self, X, quantiles=None):
+        """Predict targets for sequences X, or their quantiles.
 
         Parameters
         ----------
         X : array-like
             As in :meth:`fit`.
+        quantiles : list of float, default=None
+            Levels in (0, 1), sorted ascending, e.g. ``[0.1, 0.9]``; needs a model
+            fitted with ``quantiles=`` (a quantile head).
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            In the shape of the y seen in ``fit``.
+            In the shape of the y seen in ``fit`` (the median with a quantile head).
+            With ``quantiles``: shape (n_samples, n_quantiles) for a 1-D y,
+            (n_samples, n_outputs, n_quantiles) for a 2-D y; never crossing.
         """
+        if quantiles is not None:
+            levels = check_quantiles(quantiles)
+            if self.quantiles is None:
+                raise ValueError(
+                    "This LSTMRegressor predicts points only: fit it with quantiles=(0.1, "
+                    "0.5, 0.9) (a quantile head), or wrap it in ConformalForecaster, to "
+                    "predict quantiles."
+                )
         outputs, sequences = self._forward(X)
-        y_pred = outputs.astype(np.float64) * self._y_scale + self._y_shift
-        if self.target_anchor_ is not None:
-            y_pred += self._anchor_values(sequences)
+        if self.quantiles is not None:
+            fitted = check_quantiles(self.quantiles)
+            values = ordered_quantiles(outputs, len(fitted))  # (n, n_outputs, k)
+            wanted = np.array([0.5]) if quantiles is None else levels
+            values = interpolate_quantiles(values, fitted, wanted)
+            values = values * self._y_scale[:, None] + self._y_shift[:, None]
+            if self.target_anchor_ is not None:
+                values += self._anchor_values(sequences)[:, :, None]
+            if quantiles is None:
+                y_pred = values[..., 0]
+            else:
+                return values[:, 0, :] if self._y_1d else values
+        else:
+            y_pred = outputs.astype(np.float64) * self._y_scale + self._y_shift
+            if self.target_anchor_ is not None:
+                y_pred += self._anchor_values(sequences)
         return y_pred.ravel() if self._y_1d else y_pred
 
     # -- targets ---------------------------------------------------------------------
@@ -265,7 +308,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             self._y_scale = np.where(std > 1e-12, std, 1.0)
         else:
             self._y_shift, self._y_scale = np.zeros(y.shape[1]), np.ones(y.shape[1])
-        return self._scaled(y), self.n_outputs_
+        # A quantile head has one output per (target, level).
+        width = 1 if self.quantiles is None else len(self.quantiles)
+        return self._scaled(y), self.n_outputs_ * width
 
     def _transform_targets(self, sequences, y):
         y = self._validate_y(sequences, y).reshape(len(sequences), -1)
@@ -364,6 +409,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return tags
 
     def _loss(self, device, targets):
+        if self.quantiles is not None:
+            return pinball_loss(check_quantiles(self.quantiles))
         return torch.nn.functional.mse_loss
 
 

@@ -41,12 +41,15 @@ example:
 
 FORECAST_EPILOG = """\
 The CSV needs one numeric column to forecast (--target); with --time-col, a column of
-dates gives the forecasts their dates (otherwise they are numbered after the last row).
+dates (or of numbers such as years) gives the forecasts their times (otherwise they are
+numbered after the last row). --coverage adds a prediction interval: the LSTM learns
+its quantiles, the other models get conformal intervals from their errors on the most
+recent quarter of the rows.
 
 examples:
   lstmforecast forecast sales.csv --target sales --horizon 6 --time-col month
   lstmforecast forecast sales.csv --target sales --horizon 12 --time-col month \\
-      --model arima --out forecast.csv --plot forecast.png
+      --model arima --coverage 0.9 --out forecast.csv --plot forecast.png
 """
 
 
@@ -68,6 +71,16 @@ def _positive_int(text):
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _probability(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a probability such as 0.8, got {text!r}")
     return value
 
 
@@ -143,6 +156,13 @@ def build_parser():
         type=_positive_int,
         metavar="N",
         help="rows the LSTM reads before each forecast (default: min(24, rows / 5))",
+    )
+    forecast.add_argument(
+        "--coverage",
+        type=_probability,
+        metavar="P",
+        help="also write a central prediction interval of probability P (e.g. 0.8) as "
+        "lower and upper columns",
     )
     forecast.add_argument(
         "--out", metavar="CSV", help="write the forecast there (default: print it)"
@@ -349,6 +369,8 @@ def _forecast(args):
     frame, times = _prepare(data, args)
     model, look_back = _model(args, len(frame))
     needed = max(look_back + args.horizon + 10, 2 * args.horizon + 10)
+    if args.coverage is not None:
+        needed = max(needed, _MIN_CALIBRATION_ROWS * 4 + args.horizon)
     if len(frame) < needed:
         raise UserError(
             f"the series {args.target!r} has {len(frame)} rows, too short for --horizon "
@@ -356,24 +378,24 @@ def _forecast(args):
         )
 
     from ._data import make_supervised
+    from ._forecast import forecast
+    from ._threads import torch_threads
 
+    model = _with_intervals(model, args)
     X, y = make_supervised(frame, target=args.target, horizon=args.horizon)
     _progress(f"fitting {args.model} on {len(X)} rows of {os.path.basename(args.csv)}...")
-    from ._compare import _torch_thread_limit
-
     # One series makes tiny tensors: torch's extra threads would only synchronise (and
     # spin on busy cores), one thread trains faster.
-    with _torch_thread_limit(1):
+    with torch_threads(1):
         model.fit(X, y)
-        # The last row's forecast: every row up to the end of the file is history.
-        values = model.predict(frame).reshape(len(frame), -1)[-1]
+        # A direct model of --horizon steps, forecasting from the last row of the file.
+        result = forecast(model, frame, target=args.target, coverage=args.coverage)
 
-    import pandas as pd
-
-    future = _future_labels(times, args.horizon)
     label = args.time_col or "step"
+    if times is None:
+        result.index = range(1, args.horizon + 1)  # steps after the last row
     # Ten decimals: float noise such as 373.79999999999995 is not part of a forecast.
-    output = pd.DataFrame({label: future, args.target: values.round(10)})
+    output = result.round(10).rename_axis(label).reset_index()
     if args.out:
         try:
             output.to_csv(args.out, index=False)
@@ -383,8 +405,30 @@ def _forecast(args):
     else:
         print(output.to_csv(index=False), end="")
     if args.plot:
-        _plot_forecast(times, frame[args.target], future, values, args)
+        _plot_forecast(frame, result, args)
         _progress(f"plot written to {args.plot}")
+
+
+_MIN_CALIBRATION_ROWS = 10
+
+
+def _with_intervals(model, args):
+    """The model, able to give the --coverage interval: the LSTM through a quantile head,
+    a model whose predict takes quantiles= as is, any other through conformal intervals."""
+    if args.coverage is None:
+        return model
+    import inspect
+
+    from ._quantiles import coverage_quantiles
+
+    if args.model == "lstm":
+        lower, upper = coverage_quantiles(args.coverage)
+        return model.set_params(lstm__quantiles=(lower, 0.5, upper))
+    if "quantiles" in inspect.signature(model.predict).parameters:
+        return model
+    from ._conformal import ConformalForecaster
+
+    return ConformalForecaster(model, calibration_size=0.25)
 
 
 def _read_csv(path):
@@ -415,16 +459,23 @@ def _prepare(data, args):
         raise UserError("--target, --features and --time-col must name different columns")
     times = None
     if args.time_col:
-        try:
-            times = pd.to_datetime(data[args.time_col])
-        except (ValueError, TypeError):
-            raise UserError(f"column {args.time_col!r} does not hold dates or times") from None
+        column = data[args.time_col]
+        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            # Years (or other numbered times), not nanoseconds since 1970.
+            times = column.astype(float)
+            if times.notna().all() and (times == times.round()).all():
+                times = times.astype("int64")
+        else:
+            try:
+                times = pd.to_datetime(column)
+            except (ValueError, TypeError):
+                raise UserError(f"column {args.time_col!r} does not hold dates or times") from None
         if times.isna().any():
             raise UserError(f"column {args.time_col!r} has missing dates")
         if times.duplicated().any():
             raise UserError(f"column {args.time_col!r} has duplicate times")
         order = times.argsort(kind="stable")
-        data, times = data.iloc[order], pd.DatetimeIndex(times.iloc[order])
+        data, times = data.iloc[order], pd.Index(times.iloc[order], name=args.time_col)
     frame = data[columns].reset_index(drop=True)
     for column in columns:
         values = pd.to_numeric(frame[column], errors="coerce")
@@ -489,33 +540,12 @@ def _model(args, n_rows):
     return NaiveRegressor(target_column=args.target), 1
 
 
-def _future_labels(times, horizon):
-    import numpy as np
-    import pandas as pd
-
-    if times is None:
-        return np.arange(horizon) + 1  # steps after the last row
-    freq = pd.infer_freq(times) if len(times) >= 3 else None
-    if freq is not None:
-        return pd.date_range(times[-1], periods=horizon + 1, freq=freq)[1:]
-    # Irregular dates: continue with the most common step.
-    step = pd.Series(times[1:] - times[:-1]).mode().iloc[0]
-    return pd.DatetimeIndex([times[-1] + step * k for k in range(1, horizon + 1)])
-
-
-def _plot_forecast(times, history, future, values, args):
+def _plot_forecast(frame, result, args):
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
+    from .plotting import plot_forecast
 
-    shown = min(len(history), max(60, 5 * args.horizon))
-    past = np.arange(len(history)) - len(history) + 1 if times is None else times
-    figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
-    axes.plot(past[-shown:], history.to_numpy()[-shown:], color="black", label="history")
-    axes.plot(future, values, marker="o", markersize=3, label=f"{args.model} forecast")
-    axes.set_title(f"{args.target}: next {args.horizon} step(s)")
-    axes.set_xlabel(args.time_col or "step")
-    axes.legend()
+    figure = plot_forecast(result, frame[args.target])
+    figure.axes[0].set_xlabel(args.time_col or "step")
     _save(figure, args.plot)

@@ -10,6 +10,10 @@ that "greater is better" holds in ``cross_validate`` and ``GridSearchCV``::
 
 MAPE and sMAPE are in percent. MASE divides the MAE by a naive forecast's MAE: see
 :func:`mase` for where that scale comes from.
+
+Probabilistic forecasts (``predict(X, quantiles=...)``) are scored by
+:func:`pinball_loss`, :func:`winkler_score` and :func:`interval_coverage`; their
+scorers come from :func:`get_interval_scorer`.
 """
 
 import numbers
@@ -19,14 +23,19 @@ from sklearn.metrics import make_scorer
 from sklearn.utils.validation import check_consistent_length
 
 __all__ = [
+    "INTERVAL_METRICS",
     "METRICS",
+    "get_interval_scorer",
     "get_scorer",
+    "interval_coverage",
     "make_scorers",
     "mae",
     "mape",
     "mase",
+    "pinball_loss",
     "rmse",
     "smape",
+    "winkler_score",
 ]
 
 
@@ -280,3 +289,193 @@ def make_scorers(names=None, *, season_length=1):
         "neg_" + name.removeprefix("neg_"): get_scorer(name, season_length=season_length)
         for name in names
     }
+
+
+# -- probabilistic forecasts ------------------------------------------------------------
+
+
+def _interval_arrays(y_true, lower, upper):
+    y_true, lower = _as_arrays(y_true, lower)
+    _, upper = _as_arrays(y_true, upper)
+    if np.any(lower > upper):
+        raise ValueError("lower must not exceed upper: are the bounds swapped?")
+    return y_true, lower, upper
+
+
+def pinball_loss(y_true, y_quantiles, quantiles):
+    """Mean pinball (quantile) loss of quantile forecasts.
+
+    For a level q and error ``e = y_true - forecast``, the loss is ``q e`` when the
+    forecast is below the actual value and ``(q - 1) e`` above it; the q-quantile of the
+    actual distribution minimises it. Averaged over rows, horizon steps and levels.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, horizon)
+        Actual values.
+    y_quantiles : array-like of shape (n_samples, n_quantiles) or \
+(n_samples, horizon, n_quantiles)
+        Quantile forecasts, as returned by ``predict(X, quantiles=quantiles)``.
+    quantiles : list of float
+        The levels, in the order of ``y_quantiles``' last axis.
+
+    Returns
+    -------
+    loss : float
+
+    Examples
+    --------
+    >>> from lstmforecast.metrics import pinball_loss
+    >>> pinball_loss([10.0, 10.0], [[8.0, 12.0], [9.0, 11.0]], quantiles=[0.1, 0.9])
+    0.15
+    """
+    from ._quantiles import check_quantiles
+
+    levels = check_quantiles(quantiles)
+    y_true = np.asarray(y_true, dtype=np.float64)
+    y_quantiles = np.asarray(y_quantiles, dtype=np.float64)
+    if y_quantiles.shape != (*y_true.shape, len(levels)):
+        raise ValueError(
+            f"y_quantiles has shape {y_quantiles.shape}; expected {(*y_true.shape, len(levels))}"
+            " (y_true's shape plus one column per quantile level)."
+        )
+    if y_true.size == 0:
+        raise ValueError("y_true is empty: there is nothing to score.")
+    error = y_true[..., None] - y_quantiles
+    return float(np.mean(np.maximum(levels * error, (levels - 1) * error)))
+
+
+def winkler_score(y_true, lower, upper, *, coverage):
+    """Mean Winkler (interval) score of central prediction intervals; lower is better.
+
+    The interval's width, plus ``2 / (1 - coverage)`` times the distance by which the
+    actual value falls outside it: narrow intervals are rewarded only if they still
+    contain the actual values.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, horizon)
+        Actual values.
+    lower, upper : array-like of the same shape
+        Interval bounds.
+    coverage : float
+        Nominal probability of the intervals, e.g. 0.9.
+
+    Returns
+    -------
+    score : float
+
+    Examples
+    --------
+    >>> from lstmforecast.metrics import winkler_score
+    >>> winkler_score([5.0, 12.0], [4.0, 4.0], [6.0, 6.0], coverage=0.5)
+    14.0
+    """
+    from ._quantiles import coverage_quantiles
+
+    coverage_quantiles(coverage)  # validates it
+    y_true, lower, upper = _interval_arrays(y_true, lower, upper)
+    penalty = 2 / (1 - coverage)
+    outside = np.maximum(lower - y_true, 0) + np.maximum(y_true - upper, 0)
+    return float(np.mean(upper - lower + penalty * outside))
+
+
+def interval_coverage(y_true, lower, upper):
+    """Share of actual values inside their interval ``[lower, upper]`` (empirical coverage).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, horizon)
+        Actual values.
+    lower, upper : array-like of the same shape
+        Interval bounds.
+
+    Returns
+    -------
+    coverage : float
+        Between 0 and 1; compare it with the nominal coverage of the intervals.
+
+    Examples
+    --------
+    >>> from lstmforecast.metrics import interval_coverage
+    >>> interval_coverage([1.0, 5.0, 3.0, 2.0], [0.0, 0.0, 0.0, 0.0], [2.0, 2.0, 4.0, 4.0])
+    0.75
+    """
+    y_true, lower, upper = _interval_arrays(y_true, lower, upper)
+    return float(np.mean((y_true >= lower) & (y_true <= upper)))
+
+
+INTERVAL_METRICS = ("coverage", "winkler", "pinball")
+"""Names of the interval metrics: empirical coverage, Winkler score, pinball loss."""
+
+
+class _IntervalScorer:
+    """Scores ``estimator.predict(X, quantiles=[lower, upper])`` of a central interval."""
+
+    def __init__(self, name, coverage):
+        self.name, self.coverage = name, coverage
+
+    def __call__(self, estimator, X, y_true):
+        from ._quantiles import coverage_quantiles
+
+        levels = list(coverage_quantiles(self.coverage))
+        bounds = np.asarray(estimator.predict(X, quantiles=levels), dtype=np.float64)
+        return -interval_score(self.name, y_true, bounds, self.coverage)
+
+    def __repr__(self):
+        return f"get_interval_scorer({self.name!r}, coverage={self.coverage!r})"
+
+
+def interval_score(name, y_true, bounds, coverage):
+    """One interval metric of ``bounds`` (..., 2) from ``predict(X, quantiles=[lo, hi])``,
+    as an error: the coverage metric is the absolute miss of the nominal coverage."""
+    from ._quantiles import coverage_quantiles
+
+    lower, upper = bounds[..., 0], bounds[..., 1]
+    if name == "coverage":
+        return abs(interval_coverage(y_true, lower, upper) - coverage)
+    if name == "winkler":
+        return winkler_score(y_true, lower, upper, coverage=coverage)
+    return pinball_loss(y_true, bounds, quantiles=coverage_quantiles(coverage))
+
+
+def get_interval_scorer(name, *, coverage=0.9):
+    """An sklearn scorer for central prediction intervals of probability ``coverage``.
+
+    The scorer asks the estimator for ``predict(X, quantiles=[(1 - coverage) / 2, (1 +
+    coverage) / 2])`` and returns a negated error (greater is better), so it works in
+    ``GridSearchCV`` and ``cross_validate``.
+
+    Parameters
+    ----------
+    name : {"coverage", "winkler", "pinball"}
+        "coverage": the absolute difference between empirical and nominal coverage;
+        "winkler": :func:`winkler_score`; "pinball": :func:`pinball_loss` of the two
+        bounds. The ``"neg_"`` prefix is accepted.
+    coverage : float, default=0.9
+        Nominal probability of the intervals.
+
+    Returns
+    -------
+    scorer : callable
+        ``scorer(estimator, X, y)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lstmforecast import ConformalForecaster, NaiveRegressor
+    >>> from lstmforecast.metrics import get_interval_scorer
+    >>> X = np.cumsum(np.random.default_rng(0).normal(size=300))[:, None]
+    >>> model = ConformalForecaster(NaiveRegressor()).fit(X[:-1], X[1:, 0])
+    >>> get_interval_scorer("winkler", coverage=0.8)(model, X[:-1], X[1:, 0]) < 0
+    True
+    """
+    from ._quantiles import coverage_quantiles
+
+    key = name.removeprefix("neg_") if isinstance(name, str) else name
+    if key not in INTERVAL_METRICS:
+        raise ValueError(
+            f"Unknown interval metric {name!r}; choose one of {list(INTERVAL_METRICS)}."
+        )
+    coverage_quantiles(coverage)
+    return _IntervalScorer(key, coverage)

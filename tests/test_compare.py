@@ -3,11 +3,19 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model import Ridge
 from sklearn.model_selection import KFold, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 
-from lstmforecast import ARIMARegressor, NaiveRegressor, SeasonalNaiveRegressor, make_supervised
-from lstmforecast._compare import _torch_thread_limit, compare
+from lstmforecast import (
+    ARIMARegressor,
+    ConformalForecaster,
+    NaiveRegressor,
+    SeasonalNaiveRegressor,
+    make_supervised,
+)
+from lstmforecast._compare import compare
+from lstmforecast._threads import torch_threads
 from lstmforecast.datasets import load_sunspots
 
 
@@ -100,7 +108,16 @@ def test_parallel_matches_sequential_and_plot(sunspots, tmp_path):
     metrics = ~sequential.metric.str.endswith("seconds")
     pd.testing.assert_frame_equal(sequential[metrics], parallel[metrics])
     assert path.stat().st_size > 0
-    assert len(figure.axes) == 2
+    top, errors, bars = figure.axes
+    assert top.get_ylabel() == "sunspots" and "forecast - actual" in errors.get_ylabel()
+    # The models' lines are drawn over the actual values, the first model on top.
+    lines = {line.get_label(): line for line in top.get_lines()}
+    assert (
+        lines["seasonal"].get_zorder() > lines["naive"].get_zorder() > lines["actual"].get_zorder()
+    )
+    # Legends sit outside the axes, so they never hide a bar.
+    for axes in figure.axes:
+        assert axes.get_legend().get_bbox_to_anchor().x0 >= axes.get_window_extent().x1 - 1
     import matplotlib.pyplot as plt
 
     plt.close(figure)
@@ -109,11 +126,84 @@ def test_parallel_matches_sequential_and_plot(sunspots, tmp_path):
 def test_torch_threads_are_limited_then_restored():
     torch = pytest.importorskip("torch")
     before = torch.get_num_threads()
-    with _torch_thread_limit(1):
-        with _torch_thread_limit(1):  # nested users (threads) share one save/restore
-            assert torch.get_num_threads() == 1
-        assert torch.get_num_threads() == 1
+    with torch_threads(before + 1):
+        assert torch.get_num_threads() == before + 1
     assert torch.get_num_threads() == before
+
+
+class ReportsTorchThreads(RegressorMixin, BaseEstimator):
+    """Predicts the number of torch threads it was fitted with."""
+
+    def fit(self, X, y):
+        import torch
+
+        self.threads_ = torch.get_num_threads()
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), float(self.threads_))
+
+
+def test_thread_workers_share_the_cores_for_torch(sunspots):
+    # Process workers get their share from joblib (loky's inner_max_num_threads); thread
+    # workers share torch's process-wide setting, which compare limits and restores.
+    import os
+
+    from joblib import parallel_config
+
+    torch = pytest.importorskip("torch")
+    X, y = sunspots
+    before = torch.get_num_threads()
+    with parallel_config(backend="threading"):
+        _, predictions = compare(
+            [ReportsTorchThreads()], X, y.iloc[:, 0], cv=2, n_jobs=2, return_predictions=True
+        )
+    assert (predictions["y_pred"] == max(1, (os.cpu_count() or 1) // 2)).all()
+    assert torch.get_num_threads() == before
+
+
+def test_out_of_fold_predictions_with_timestamps_and_intervals():
+    series = pd.Series(
+        np.cumsum(np.random.default_rng(0).normal(size=400)),
+        index=pd.date_range("1990-01-01", periods=400, freq="MS"),
+        name="level",
+    )
+    X, y = make_supervised(series, horizon=2)
+    models = {
+        "conformal": ConformalForecaster(NaiveRegressor(), calibration_size=80),
+        "ridge": Ridge(),
+    }
+    with pytest.warns(UserWarning, match="ridge gives no quantiles"):
+        table, predictions = compare(
+            models, X, y, cv=3, coverage=0.8, return_predictions=True, scoring="mae"
+        )
+    assert table["metric"].unique().tolist() == [
+        "mae",
+        "coverage",
+        "winkler",
+        "pinball",
+        "fit_seconds",
+        "predict_seconds",
+    ]
+    by_model = table[table.metric == "coverage"].set_index("model")["mean"]
+    assert 0.65 < by_model["conformal"] < 0.95 and np.isnan(by_model["ridge"])
+
+    conformal = predictions[predictions.model == "conformal"]
+    splits = list(TimeSeriesSplit(3, gap=1).split(X))
+    assert len(conformal) == 2 * sum(len(test) for _, test in splits)
+    first = conformal.iloc[0]
+    origin = X.index[splits[0][1][0]]
+    assert (first.fold, first.origin, first.step) == (1, origin, 1)
+    assert first.time == origin + pd.DateOffset(months=1)
+    # The actual value is the one that make_supervised put in y for that origin and step.
+    second = conformal.iloc[1]
+    assert second.y_true == y.loc[origin].iloc[1] == series[origin + pd.DateOffset(months=2)]
+    assert (conformal.lower < conformal.y_pred).all() and (conformal.y_pred < conformal.upper).all()
+    # Its coverage column is the share of actual values inside those intervals.
+    inside = (conformal.y_true >= conformal.lower) & (conformal.y_true <= conformal.upper)
+    per_fold = inside.groupby(conformal.fold).mean().to_numpy()
+    coverage = table[(table.model == "conformal") & (table.metric == "coverage")]
+    assert_allclose(coverage[["fold_1", "fold_2", "fold_3"]].to_numpy().ravel(), per_fold)
 
 
 def test_lstm_pipeline_in_parallel(sunspots):

@@ -1,8 +1,16 @@
 """scikit-learn's own estimator checks, on tiny configurations."""
 
+from sklearn.linear_model import Ridge
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from lstmforecast import ETSRegressor, LSTMClassifier, LSTMRegressor, ThetaRegressor, Windower
+from lstmforecast import (
+    ConformalForecaster,
+    ETSRegressor,
+    LSTMClassifier,
+    LSTMRegressor,
+    ThetaRegressor,
+    Windower,
+)
 
 TINY = dict(hidden_size=8, max_epochs=30, lr=0.02, batch_size=32, random_state=0, device="cpu")
 
@@ -13,6 +21,7 @@ ESTIMATORS = [
     LSTMClassifier(**TINY),
     ETSRegressor(error="add", trend=None, seasonal=None),
     ThetaRegressor(),
+    ConformalForecaster(Ridge()),
 ]
 
 ORDER = (
@@ -51,6 +60,8 @@ SMOOTHING_FAILURES = {
 def expected_failures(estimator):
     if isinstance(estimator, ETSRegressor | ThetaRegressor):
         return SMOOTHING_FAILURES
+    if isinstance(estimator, ConformalForecaster):
+        return {}
     return WINDOWER_FAILURES if isinstance(estimator, Windower) else RECURRENT_FAILURES
 
 

@@ -71,3 +71,55 @@ def test_scorers_in_cross_validate_and_grid_search():
         cv=TimeSeriesSplit(3),
     ).fit(X, y)
     assert search.best_params_ == {"season_length": 4}  # greater (less negative) is better
+
+
+# -- interval metrics -------------------------------------------------------------------
+
+
+def test_pinball_loss_by_hand_and_its_minimiser():
+    from lstmforecast.metrics import pinball_loss
+
+    # q=0.9, forecast 8 below actual 10: 0.9 * 2; forecast 12 above: 0.1 * 2.
+    assert pinball_loss([10.0], [[8.0]], [0.9]) == pytest.approx(1.8)
+    assert pinball_loss([10.0], [[12.0]], [0.9]) == pytest.approx(0.2)
+    sample = np.random.default_rng(0).normal(size=2000)
+    grid = np.linspace(-3, 3, 601)
+    losses = [pinball_loss(sample, np.full((2000, 1), g), [0.9]) for g in grid]
+    assert grid[int(np.argmin(losses))] == pytest.approx(np.quantile(sample, 0.9), abs=0.02)
+    with pytest.raises(ValueError, match="one column per quantile"):
+        pinball_loss([1.0, 2.0], [[1.0], [2.0]], [0.1, 0.9])
+
+
+def test_winkler_score_and_coverage():
+    from lstmforecast.metrics import interval_coverage, winkler_score
+
+    y = np.array([[5.0, 1.0], [12.0, 5.0]])  # a 2-step horizon
+    lower, upper = np.full_like(y, 4.0), np.full_like(y, 6.0)
+    # widths 2 each; misses by 3 and 6 cost 2 / 0.2 = 10 per unit.
+    assert winkler_score(y, lower, upper, coverage=0.8) == pytest.approx((2 + 32 + 2 + 62) / 4)
+    assert interval_coverage(y, lower, upper) == 0.5
+    with pytest.raises(ValueError, match="swapped"):
+        interval_coverage(y, upper, lower)
+    with pytest.raises(ValueError, match="coverage"):
+        winkler_score(y, lower, upper, coverage=90)
+
+
+@pytest.mark.filterwarnings("ignore:The 3 calibration residuals are too few")
+def test_interval_scorers_in_a_search():
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    from lstmforecast import ConformalForecaster, NaiveRegressor
+    from lstmforecast.metrics import get_interval_scorer
+
+    series = np.cumsum(np.random.default_rng(0).normal(size=600))
+    X, y = series[:-1, None], series[1:]
+    search = GridSearchCV(
+        ConformalForecaster(NaiveRegressor()),
+        {"calibration_size": [3, 100]},  # 3 residuals make a far too narrow 90% interval
+        scoring=get_interval_scorer("coverage", coverage=0.9),
+        cv=TimeSeriesSplit(3),
+    ).fit(X, y)
+    assert search.best_params_ == {"calibration_size": 100}
+    assert -0.1 < search.best_score_ <= 0  # 149 test rows per fold
+    with pytest.raises(ValueError, match="Unknown interval metric"):
+        get_interval_scorer("crps")

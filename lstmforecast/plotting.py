@@ -1,0 +1,160 @@
+"""Figures for forecasts and training (matplotlib, an optional dependency: ``pip install
+"lstmforecast[plot]"``).
+
+Each function draws on ``ax`` when given, else on a new figure, and returns the figure.
+"""
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["plot_forecast", "plot_history"]
+
+
+def _pyplot():
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise ImportError(
+            'Plotting needs matplotlib, which is not installed: pip install "lstmforecast[plot]"'
+            " (or pip install matplotlib)."
+        ) from None
+    return plt
+
+
+def _axes(ax, figsize):
+    plt = _pyplot()
+    if ax is None:
+        figure, ax = plt.subplots(figsize=figsize, layout="constrained")
+        return figure, ax
+    return ax.figure, ax
+
+
+def plot_forecast(forecasts, history=None, *, actual=None, n_history=None, ax=None, title=None):
+    """Plot a forecast after the tail of its history, with its interval and actual values.
+
+    Parameters
+    ----------
+    forecasts : pandas.DataFrame
+        As returned by :func:`lstmforecast.forecast`: the point forecasts in the first
+        column, and the interval in ``lower`` and ``upper`` when present (shaded).
+    history : pandas.Series or pandas.DataFrame, default=None
+        The observed data; for a frame, the column named like the forecast is drawn.
+    actual : pandas.Series, default=None
+        The values that were later observed at (some of) the forecast times, to check
+        the forecast against.
+    n_history : int, default=None
+        Most recent history points to show; None: ``max(4 * horizon, 48)``.
+    ax : matplotlib.axes.Axes, default=None
+        Where to draw; a new figure when None.
+    title : str, default=None
+        Axes title; None: "Forecast of <target>, <horizon> steps".
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+    """
+    if not isinstance(forecasts, pd.DataFrame) or forecasts.shape[1] == 0:
+        raise ValueError("forecasts must be the DataFrame returned by lstmforecast.forecast().")
+    target = forecasts.columns[0]
+    figure, ax = _axes(ax, (9, 4))
+    horizon = len(forecasts)
+    if history is not None:
+        if isinstance(history, pd.DataFrame):
+            if target not in history.columns:
+                raise ValueError(f"history has no column {target!r}, the forecast's target.")
+            history = history[target]
+        history = pd.Series(history)
+        shown = history.iloc[-(n_history or max(4 * horizon, 48)) :]
+        ax.plot(shown.index, shown.to_numpy(), color="black", linewidth=1.5, label="history")
+    if {"lower", "upper"} <= set(forecasts.columns):
+        ax.fill_between(
+            forecasts.index,
+            forecasts["lower"],
+            forecasts["upper"],
+            color="tab:blue",
+            alpha=0.25,
+            linewidth=0,
+            label="prediction interval",
+        )
+    ax.plot(
+        forecasts.index,
+        forecasts[target],
+        color="tab:blue",
+        marker="o",
+        markersize=3,
+        linewidth=1.8,
+        label="forecast",
+    )
+    if actual is not None:
+        actual = pd.Series(actual)
+        ax.plot(
+            actual.index,
+            actual.to_numpy(),
+            linestyle="none",
+            marker="x",
+            color="tab:red",
+            label="actual",
+        )
+    ax.set_ylabel(str(target))
+    ax.set_xlabel(str(forecasts.index.name or "time"))
+    ax.set_title(title or f"Forecast of {target}, {horizon} step{'s' if horizon > 1 else ''}")
+    ax.legend(loc="best", fontsize="small")
+    return figure
+
+
+def plot_history(estimator, *, ax=None, log_scale="auto"):
+    """Plot the training (and validation) loss of a fitted recurrent estimator per epoch.
+
+    Parameters
+    ----------
+    estimator : fitted LSTMRegressor, LSTMClassifier, Pipeline or search
+        The last step of a Pipeline, and a search's ``best_estimator_``, are used.
+    ax : matplotlib.axes.Axes, default=None
+        Where to draw; a new figure when None.
+    log_scale : bool or "auto", default="auto"
+        Logarithmic loss axis; "auto" uses it when the losses span more than 20x.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+    """
+    model = getattr(estimator, "best_estimator_", estimator)
+    if hasattr(model, "steps"):
+        model = model.steps[-1][1]
+    history = getattr(model, "history_", None)
+    losses = {}
+    if isinstance(history, pd.DataFrame):
+        history = {column: history[column].dropna().tolist() for column in history.columns}
+    if isinstance(history, dict):
+        losses = {k: np.asarray(v, dtype=float) for k, v in history.items() if k.endswith("loss")}
+        losses = {k: v for k, v in losses.items() if v.size}
+    if not losses:
+        raise ValueError(
+            f"{type(model).__name__} has no training history to plot: fit a recurrent "
+            "estimator (LSTMRegressor, LSTMClassifier) first."
+        )
+    figure, ax = _axes(ax, (7, 4))
+    for name, values in losses.items():
+        epochs = np.arange(1, len(values) + 1)
+        ax.plot(
+            epochs,
+            values,
+            marker="o" if len(values) < 30 else None,
+            markersize=3,
+            label=name.replace("_", " "),
+        )
+    valid = losses.get("valid_loss")
+    if valid is not None:
+        best = int(np.argmin(valid))
+        ax.axvline(best + 1, color="0.6", linestyle=":", label=f"best epoch ({best + 1})")
+    everything = np.concatenate(list(losses.values()))
+    positive = everything[everything > 0]
+    if log_scale is True or (
+        log_scale == "auto" and positive.size and positive.max() > 20 * positive.min()
+    ):
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss (scaled targets)")
+    ax.set_title(f"Training history of {type(model).__name__}")
+    ax.legend(loc="best", fontsize="small")
+    return figure
