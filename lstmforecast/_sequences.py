@@ -9,6 +9,7 @@ same strided view, never copied here.
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from sklearn.utils.validation import check_array, validate_data
 
 
@@ -40,6 +41,37 @@ def reject_nonfinite(array, name, hint):
         return
     rows = np.flatnonzero(~finite.reshape(len(array), -1).all(axis=1))
     raise ValueError(f"{name} contains NaN or inf in rows [{preview(rows)}]; {hint}.")
+
+
+def reject_non_numeric_columns(X, name="X"):
+    """Raise a ValueError naming the first string or categorical column of a data frame.
+
+    Without it, the error would be numpy's ``could not convert string to float``, which
+    names neither the column nor the fix.
+    """
+    columns = getattr(X, "columns", None)
+    if columns is None or not hasattr(X, "shape") or len(getattr(X, "shape", ())) != 2:
+        return
+    schema = getattr(X, "schema", None)  # polars
+    for column in columns:
+        if schema is not None:
+            dtype = schema[column]
+            textual = not (dtype.is_numeric() or str(dtype) in ("Boolean", "Null"))
+            example = X[column].drop_nulls().head(1).to_list() if textual else []
+        else:
+            values = X[column]
+            dtype = values.dtype
+            textual = isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype)
+            if textual and dtype == object:  # object columns may hold numbers
+                textual = values.map(lambda v: isinstance(v, str)).any()
+            example = values.dropna().head(1).tolist() if textual else []
+        if textual:
+            shown = f" such as {example[0]!r}" if example else ""
+            raise ValueError(
+                f"Column {column!r} of {name} holds text or categories{shown} ({dtype}); "
+                "the models need numbers. Encode it first, e.g. with sklearn's "
+                "OneHotEncoder or OrdinalEncoder in a ColumnTransformer, or drop it."
+            )
 
 
 def check_sequences(estimator, X, *, reset, tokens=False):
