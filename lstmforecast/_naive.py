@@ -12,7 +12,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._time_index import continues, index_signature
+from ._time_index import check_time_rows, continues, index_signature
 
 __all__ = ["NaiveRegressor", "SeasonalNaiveRegressor"]
 
@@ -83,6 +83,7 @@ class _RowForecaster(RegressorMixin, BaseEstimator):
 
     def _validate_fit_data(self, X, y, min_samples=1):
         X = as_frame_if_series(X)
+        check_time_rows(X)
         # The index is read before validation turns a DataFrame into an array.
         self.index_signature_ = index_signature(X)
         X, y = validate_data(
@@ -103,6 +104,7 @@ class _RowForecaster(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = as_frame_if_series(X)
+        check_time_rows(X)
         skipped = rows_skipped(self.index_signature_, X, self.horizon_ - 1)
         X = validate_data(self, X, reset=False)
         return X, skipped

@@ -61,9 +61,12 @@ def reject_non_numeric_columns(X, name="X"):
         else:
             values = X[column]
             dtype = values.dtype
-            textual = isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype)
-            if textual and dtype == object:  # object columns may hold numbers
-                textual = values.map(lambda v: isinstance(v, str)).any()
+            textual = isinstance(dtype, pd.CategoricalDtype) or (
+                pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype)
+            )
+            if textual and pd.api.types.is_object_dtype(dtype):  # may hold numbers
+                kind = pd.api.types.infer_dtype(values, skipna=True)
+                textual = kind in ("string", "bytes", "mixed", "mixed-integer")
             example = values.dropna().head(1).tolist() if textual else []
         if textual:
             shown = f" such as {example[0]!r}" if example else ""
