@@ -85,9 +85,12 @@ def check_sequences(estimator, X, *, reset, tokens=False):
     """
     if _is_ragged(X):
         return _ragged(estimator, X, reset=reset, tokens=tokens)
-    if not hasattr(X, "ndim"):
+    frame = hasattr(X, "columns")  # pandas or polars: validate_data checks the names
+    if not frame and not hasattr(X, "ndim"):
         X = np.asarray(X)
-    ndim = X.ndim
+    ndim = 2 if frame else X.ndim
+    if frame:
+        reject_non_numeric_columns(X)
     if ndim == 2:
         dtype = None if tokens else (np.float32, np.float64)
         if reset or estimator._steps_are_columns:
