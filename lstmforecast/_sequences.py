@@ -77,6 +77,37 @@ def reject_non_numeric_columns(X, name="X"):
             )
 
 
+def reject_count_matrix(array):
+    """Refuse a document-term count matrix given where token-id sequences are expected.
+
+    Token sequences hold their ids side by side (padding before or after them); a
+    count matrix (dense ``CountVectorizer`` output) has one column per vocabulary word,
+    so most rows have zeros between their entries, and its small counts never reach
+    the number of columns. Read as ids, counts give an accuracy near chance.
+    """
+    array = np.asarray(array)
+    if array.ndim != 2 or array.shape[1] < 8 or not np.issubdtype(array.dtype, np.number):
+        return
+    present = array != 0
+    n_present = present.sum(axis=1)
+    rows = n_present > 0
+    if not rows.any():
+        return
+    first = present.argmax(axis=1)
+    last = array.shape[1] - 1 - present[:, ::-1].argmax(axis=1)
+    holes = (last - first + 1 > n_present) & rows
+    if holes.sum() > 0.5 * rows.sum() and array.max() < array.shape[1] / 2:
+        raise ValueError(
+            f"X looks like a count matrix (one column per word, e.g. dense CountVectorizer "
+            f"output), not token-id sequences: {int(holes.sum())} of {int(rows.sum())} rows "
+            "have zeros between their entries and no value reaches the number of columns. "
+            "With embedding_dim set, each row must list a document's token ids in order "
+            "(1..n_words, 0 = padding), e.g. from CountVectorizer().build_analyzer() and "
+            "its vocabulary_ (+ 1); to learn from counts use embedding_dim=None or a "
+            "tabular model."
+        )
+
+
 def check_sequences(estimator, X, *, reset, tokens=False):
     """Validate X and return it as :class:`Sequences`.
 
@@ -100,6 +131,8 @@ def check_sequences(estimator, X, *, reset, tokens=False):
         else:
             # Fitted on 3-D sequences: a 2-D X holds univariate sequences of any length.
             array = check_array(X, dtype=dtype, ensure_all_finite=False)
+        if tokens:
+            reject_count_matrix(array)
         array = array if tokens else array[:, :, None]
     elif ndim == 3 and not tokens:
         array = check_array(

@@ -62,3 +62,81 @@ def test_reordered_or_renamed_columns_are_rejected(name, library, rng):
     for changed in _reordered_and_renamed(X):
         with pytest.raises(ValueError, match="feature names should match"):
             use(changed)
+
+
+def _dated(rng, n=30):
+    index = pd.date_range("2020-01", periods=n, freq="MS")
+    return pd.DataFrame({"sales": rng.normal(size=n).cumsum(), "price": rng.normal(size=n)}, index)
+
+
+TIME_READERS = {
+    "make_supervised": lambda X: make_supervised(X, target="sales"),
+    "windower": lambda X: Windower(look_back=3).fit(X),
+    "naive": lambda X: NaiveRegressor().fit(X, X["sales"]),
+    "seasonal-naive": lambda X: SeasonalNaiveRegressor(season_length=2).fit(X, X["sales"]),
+    "arima": lambda X: ARIMARegressor(order=(1, 0, 0)).fit(X, X["sales"]),
+}
+
+
+@pytest.mark.parametrize("reader", list(TIME_READERS))
+def test_shuffled_or_duplicated_time_index_is_an_error(reader, rng):
+    X = _dated(rng)
+    shuffled = X.iloc[rng.permutation(len(X))]
+    with pytest.raises(ValueError, match=r"not in time order.*sort_index"):
+        TIME_READERS[reader](shuffled)
+    duplicated = pd.concat([X.iloc[:20], X.iloc[15:]])
+    with pytest.raises(ValueError, match="duplicated times"):
+        TIME_READERS[reader](duplicated)
+
+
+def test_predicting_on_shuffled_rows_is_an_error(rng):
+    X = _dated(rng)
+    fitted = [Windower(look_back=3).fit(X), NaiveRegressor().fit(X, X["sales"])]
+    for estimator in fitted:
+        use = getattr(estimator, "predict", None) or estimator.transform
+        with pytest.raises(ValueError, match="not in time order"):
+            use(X.iloc[::-1])
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_text_and_categorical_columns_are_named_with_an_encoder_hint(library, rng):
+    X = _dated(rng).reset_index(drop=True)
+    X["month"] = pd.Series(["January", "February", "March"] * 10)
+    X["kind"] = pd.Categorical(["a", "b"] * 15)
+    if library == "polars":
+        pl = pytest.importorskip("polars")
+        X = pl.from_pandas(X)
+    for fit in (
+        lambda Z: Windower(look_back=3).fit(Z),
+        lambda Z: LSTMRegressor(**ONE_EPOCH).fit(Z, np.zeros(30)),
+        lambda Z: NaiveRegressor().fit(Z, np.zeros(30)),
+    ):
+        with pytest.raises(ValueError, match=r"Column 'month' of X .*'January'.*OneHotEncoder"):
+            fit(X)
+        with pytest.raises(ValueError, match=r"Column 'kind' of X .*OrdinalEncoder"):
+            fit(X.drop("month") if library == "polars" else X.drop(columns="month"))
+
+
+def test_text_target_in_make_supervised_is_named():
+    data = pd.DataFrame({"sales": ["1", "2", "x"]})
+    with pytest.raises(ValueError, match="Column 'sales' of data"):
+        make_supervised(data)
+
+
+def test_count_matrix_given_for_token_ids_is_refused():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    words = "good bad fine awful great poor nice ugly calm loud warm cold".split()
+    rng = np.random.default_rng(0)
+    documents = [" ".join(rng.choice(words, size=5)) for _ in range(40)]
+    counts = CountVectorizer().fit_transform(documents).toarray()
+    labels = np.arange(40) % 2
+    classifier = LSTMClassifier(embedding_dim=4, **ONE_EPOCH)
+    with pytest.raises(ValueError, match=r"count matrix.*build_analyzer"):
+        classifier.fit(counts, labels)
+    # the same documents as token ids (pre- or post-padded) are accepted
+    vectorizer = CountVectorizer().fit(documents)
+    analyze = vectorizer.build_analyzer()
+    ids = np.array([[vectorizer.vocabulary_[w] + 1 for w in analyze(d)] for d in documents])
+    classifier.fit(np.hstack([np.zeros((40, 3), dtype=int), ids]), labels)
+    classifier.fit(np.hstack([ids, np.zeros((40, 3), dtype=int)]), labels)
