@@ -115,7 +115,9 @@ def compare(
     # in every worker.
     torch_threads = max(1, (os.cpu_count() or 1) // n_workers) if n_workers > 1 else None
     jobs = (
-        delayed(_fit_and_score)(clone(named[name]), X, y, *splits[fold], scorers, torch_threads)
+        delayed(_naming_failures(name, fold, _fit_and_score))(
+            clone(named[name]), X, y, *splits[fold], scorers, torch_threads
+        )
         for name, fold in tasks
     )
     outcomes = []
@@ -257,6 +259,23 @@ def _torch_thread_limit(n_threads):
             _torch_users -= 1
             if _torch_users == 0:
                 torch.set_num_threads(_torch_saved)
+
+
+def _naming_failures(name, fold, function):
+    """``function``, whose exceptions say which model and fold they came from."""
+
+    def run(*args):
+        try:
+            return function(*args)
+        except Exception as error:
+            message = f"model {name!r} failed on fold {fold + 1}: {type(error).__name__}: {error}"
+            try:
+                renamed = type(error)(message)  # the same type, so callers catch it as before
+            except Exception:
+                raise RuntimeError(message) from error
+            raise renamed from error
+
+    return run
 
 
 def _fit_and_score(model, X, y, train, test, scorers, torch_threads):

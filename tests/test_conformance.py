@@ -140,3 +140,59 @@ def test_count_matrix_given_for_token_ids_is_refused():
     ids = np.array([[vectorizer.vocabulary_[w] + 1 for w in analyze(d)] for d in documents])
     classifier.fit(np.hstack([np.zeros((40, 3), dtype=int), ids]), labels)
     classifier.fit(np.hstack([ids, np.zeros((40, 3), dtype=int)]), labels)
+
+
+def test_partial_fit_with_a_single_class_is_refused():
+    with pytest.raises(ValueError, match="fewer than 2 classes"):
+        LSTMClassifier(**ONE_EPOCH).partial_fit(np.zeros((3, 4)), [1, 1, 1], classes=[1])
+
+
+def test_labels_mixing_str_and_int_get_a_clear_error():
+    y = np.array(["up", 1, "down", 0] * 3, dtype=object)
+    with pytest.raises(ValueError, match=r"mixes label types \(int, str\).*astype\(str\)"):
+        LSTMClassifier(**ONE_EPOCH).fit(np.zeros((12, 4)), y)
+
+
+@pytest.mark.parametrize(
+    "y_true, y_pred, match",
+    [
+        ([1.0, np.nan, 3.0], [1.0, 2.0, 3.0], r"y_true contains NaN or inf in rows \[1\]"),
+        ([1.0, 2.0, 3.0], [1.0, 2.0, np.inf], r"y_pred contains NaN or inf in rows \[2\]"),
+        (np.zeros((3, 4)), np.zeros((3, 2, 2)), "must match"),
+        (np.zeros((3, 2)), np.zeros((3, 2, 1)), "must match"),
+    ],
+)
+def test_metrics_refuse_missing_values_and_mismatched_shapes(y_true, y_pred, match):
+    from lstmforecast.metrics import METRICS
+
+    for metric in METRICS.values():
+        with pytest.raises(ValueError, match=match):
+            metric(y_true, y_pred)
+
+
+def test_metrics_still_pair_a_1d_target_with_a_column_of_predictions():
+    from lstmforecast.metrics import mae
+
+    assert mae([1.0, 2.0], [[1.0], [4.0]]) == 1.0
+
+
+def test_summary_of_a_fitted_model_without_a_network_says_so(rng):
+    from lstmforecast import summary
+
+    naive = NaiveRegressor().fit(rng.normal(size=(10, 1)), rng.normal(size=10))
+    with pytest.raises(TypeError, match="NaiveRegressor has none"):
+        summary(naive)
+    with pytest.raises(ValueError, match="not fitted"):
+        summary(LSTMRegressor())
+
+
+def test_compare_names_the_model_that_failed(rng):
+    from lstmforecast import compare
+
+    class Broken(NaiveRegressor):
+        def predict(self, X):
+            raise ValueError("cannot forecast")
+
+    X = rng.normal(size=(30, 1))
+    with pytest.raises(ValueError, match=r"model 'broken' failed on fold 1: .*cannot forecast"):
+        compare({"naive": NaiveRegressor(), "broken": Broken()}, X, X[:, 0], cv=2)
