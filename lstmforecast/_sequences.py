@@ -6,6 +6,8 @@ Windows from :class:`Windower` are already in that layout, so they pass through 
 same strided view, never copied here.
 """
 
+import warnings
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,6 +108,46 @@ def reject_count_matrix(array):
             "its vocabulary_ (+ 1); to learn from counts use embedding_dim=None or a "
             "tabular model."
         )
+
+
+# How far from the training mean, in training standard deviations, an input may lie
+# before predictions are flagged as extrapolation.
+OUT_OF_RANGE_STDS = 10.0
+
+# Estimator -> the training statistics it last warned about: predict must leave the
+# estimator's __dict__ unchanged, and a new fit (new statistics) may warn again.
+_WARNED_OUT_OF_RANGE = weakref.WeakKeyDictionary()
+
+
+def warn_out_of_range(estimator, values, stats):
+    """Warn once per fit when ``values`` lie far outside the training inputs.
+
+    ``stats`` is the (mean, std) per feature of the training inputs. Only each
+    feature's minimum and maximum are computed (NaN padding ignored, no copy of the
+    windows), so the check costs one pass over the inputs.
+    """
+    if stats is None or _WARNED_OUT_OF_RANGE.get(estimator) is stats:
+        return
+    mean, std = stats
+    # One flat reduction per feature: far faster than reducing over axes (0, 1) at once.
+    features = [values[..., j] for j in range(values.shape[-1])]
+    low = np.array([np.fmin.reduce(feature, axis=None) for feature in features])
+    high = np.array([np.fmax.reduce(feature, axis=None) for feature in features])
+    with np.errstate(invalid="ignore"):
+        distance = np.fmax(np.abs(low - mean), np.abs(high - mean)) / std
+    if not (np.nanmax(distance) > OUT_OF_RANGE_STDS):
+        return
+    feature = int(np.nanargmax(distance))
+    warnings.warn(
+        f"X holds values {float(distance[feature]):.0f} training standard deviations from "
+        f"the training mean (feature {feature} of each step; more than "
+        f"{OUT_OF_RANGE_STDS:g}): {type(estimator).__name__} extrapolates there and its "
+        "predictions may be meaningless. Check the units and scaling of X against the "
+        "training data. (Warned once per fit.)",
+        UserWarning,
+        stacklevel=4,
+    )
+    _WARNED_OUT_OF_RANGE[estimator] = stats
 
 
 def check_sequences(estimator, X, *, reset, tokens=False):

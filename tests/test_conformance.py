@@ -196,3 +196,23 @@ def test_compare_names_the_model_that_failed(rng):
     X = rng.normal(size=(30, 1))
     with pytest.raises(ValueError, match=r"model 'broken' failed on fold 1: .*cannot forecast"):
         compare({"naive": NaiveRegressor(), "broken": Broken()}, X, X[:, 0], cv=2)
+
+
+@pytest.mark.parametrize("Estimator", [LSTMRegressor, LSTMClassifier])
+def test_inputs_far_outside_the_training_range_warn_once_per_fit(Estimator, rng):
+    import warnings
+
+    X = rng.normal(size=(40, 5, 2))
+    y = X[:, -1, 0] > 0 if Estimator is LSTMClassifier else X[:, -1, 0]
+    model = Estimator(**ONE_EPOCH).fit(X, y)
+    far = X.copy()
+    far[0, 2, 1] = 50.0  # one value, 50 training standard deviations out, in feature 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.predict(X * 2)  # unusual but within 10 standard deviations
+    with pytest.warns(UserWarning, match=r"50 training standard deviations.*feature 1") as record:
+        model.predict(far)
+        model.predict(far)
+    assert len(record) == 1
+    with pytest.warns(UserWarning, match="extrapolates"):
+        model.fit(X, y).predict(far)  # a new fit warns again
