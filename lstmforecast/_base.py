@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._device import resolve_device, supports_bf16
 from ._network import CELLS, POOLINGS, RecurrentNetwork
 from ._params import check_choice, check_int, check_real
-from ._sequences import check_sequences, preview
+from ._sequences import check_sequences, preview, warn_out_of_range
 from ._training import PRECISIONS, forward_all, seeded_generator, split_latest, to_tensor, train
 from ._training import Sequences as TrainingSequences
 
@@ -102,6 +102,7 @@ or list of arrays of shape (n_steps_i, n_features)
             self.history_ = {"train_loss": [], "valid_loss": []}
             self.n_iter_ = 0
             self.__dict__.pop("_optimizer_state", None)
+            self._input_stats = None if tokens else feature_stats(sequences.values)
         # Continued training draws new batch orders and dropout masks, not the first ones.
         seed = self._seed + self.n_iter_
         drawing = self.dropout > 0 or self.recurrent_dropout > 0
@@ -201,6 +202,7 @@ or list of arrays of shape (n_steps_i, n_features)
         """Raw network outputs for X, and the validated sequences."""
         check_is_fitted(self, "network_")
         sequences = check_sequences(self, X, reset=False, tokens=self.embedding_dim is not None)
+        warn_out_of_range(self, sequences.values, getattr(self, "_input_stats", None))
         device = self.device_
         inputs = self._network_inputs(sequences, device)
         lengths = torch.from_numpy(sequences.lengths)

@@ -1,6 +1,7 @@
 """LSTMClassifier: scikit-learn classifier over a recurrent network."""
 
 import numpy as np
+import pandas as pd
 import torch
 from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
@@ -191,6 +192,11 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
                     "data need not hold every class."
                 )
             self._all_classes = np.asarray(classes)
+            if len(np.unique(self._all_classes)) < 2:
+                raise ValueError(
+                    f"classes={self._all_classes.tolist()} holds fewer than 2 classes; pass every "
+                    "label that will ever be seen, e.g. classes=np.unique(y_all)."
+                )
         elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
             raise ValueError(
                 f"classes={list(classes)} differs from classes_={list(self.classes_)} set by "
@@ -238,6 +244,12 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
             raise ValueError(
                 f"y has {len(y)} labels but X has {len(sequences)} sequences; give one label "
                 "per sequence."
+            )
+        if pd.api.types.infer_dtype(y, skipna=False) in ("mixed", "mixed-integer"):
+            kinds = sorted({type(label).__name__ for label in y[:1000]})
+            raise ValueError(
+                f"y mixes label types ({', '.join(kinds)}), which cannot be sorted into "
+                "classes_; use one type, e.g. y.astype(str)."
             )
         check_classification_targets(y)
         return y

@@ -137,17 +137,20 @@ def compare(
     with torch_threads(threads):
         for number, (name, model) in enumerate(named.items(), start=1):
             start = time.perf_counter()
-            results[name] = cross_validate(
-                model,
-                X,
-                y,
-                cv=splits,
-                scoring=scoring,
-                n_jobs=n_jobs,
-                return_estimator=keep_models,
-                return_indices=True,
-                error_score="raise",
-            )
+            try:
+                results[name] = cross_validate(
+                    model,
+                    X,
+                    y,
+                    cv=splits,
+                    scoring=scoring,
+                    n_jobs=n_jobs,
+                    return_estimator=keep_models,
+                    return_indices=True,
+                    error_score="raise",
+                )
+            except Exception as error:
+                raise _naming_model(name, error) from error
             if verbose:
                 print(
                     f"compare: {number}/{len(named)} models done ({name}, {len(splits)} "
@@ -489,3 +492,13 @@ def _legend_outside(axes, names_first=False):
         order = sorted(range(len(labels)), key=lambda i: (labels[i] != "actual", -i))
         handles, labels = [handles[i] for i in order], [labels[i] for i in order]
     axes.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+
+
+def _naming_model(name, error):
+    """``error`` with a message that says which model of the comparison failed, of the
+    same type when it can be, so that callers catch it as before."""
+    message = f"model {name!r} failed: {type(error).__name__}: {error}"
+    try:
+        return type(error)(message)
+    except Exception:
+        return RuntimeError(message)

@@ -5,6 +5,9 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from ._sequences import reject_non_numeric_columns
+from ._time_index import check_time_order
+
 __all__ = ["make_supervised"]
 
 
@@ -44,6 +47,7 @@ def make_supervised(data, target=None, horizon=1):
     ([1.0, 2.0], [[2.0, 3.0], [3.0, 4.0]])
     """
     frame = _as_frame(data)
+    check_time_order(frame, "data")
     if not isinstance(horizon, numbers.Integral) or isinstance(horizon, bool) or horizon < 1:
         raise ValueError(f"horizon must be a positive integer, got {horizon!r}.")
     column = _target_column(frame, target)
@@ -52,6 +56,7 @@ def make_supervised(data, target=None, horizon=1):
             f"The series has {len(frame)} rows, too few for horizon={horizon}: at least "
             f"{horizon + 1} rows are needed so that one row has a future."
         )
+    reject_non_numeric_columns(frame[[column]], "data")  # the target must be numbers
     values = frame[column].to_numpy()
     n = len(frame) - horizon
     X = frame.iloc[:n]

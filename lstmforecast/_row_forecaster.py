@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._params import check_choice
-from ._time_index import continues, index_signature
+from ._time_index import check_time_rows, index_signature, rows_skipped
 
 
 @contextmanager
@@ -40,26 +40,6 @@ def statsmodels_context():
     with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
         warnings.simplefilter("ignore")
         yield
-
-
-def rows_skipped(signature, X, max_skipped):
-    """Rows missing between the rows seen in ``fit`` and the pandas ``X``.
-
-    0 when ``X`` continues the fitted rows, k when it starts k steps later (as after
-    ``TimeSeriesSplit(gap=k)``), None when it does not follow them within ``max_skipped``
-    steps (or has no pandas index): then nothing is known of the rows before ``X``.
-    """
-    if signature is None:
-        return None
-    last, step = signature
-    for skipped in range(max_skipped + 1):
-        try:
-            shifted = (last + step * skipped, step) if skipped else signature
-        except (TypeError, ValueError):
-            return None
-        if continues(shifted, X):
-            return skipped
-    return None
 
 
 def as_frame_if_series(X):
@@ -108,6 +88,7 @@ class RowForecaster(RegressorMixin, BaseEstimator):
 
     def _validate_fit_data(self, X, y, min_samples=1):
         X = as_frame_if_series(X)
+        check_time_rows(X)
         # The index is read before validation turns a DataFrame into an array.
         self.index_signature_ = index_signature(X)
         X, y = validate_data(
@@ -128,6 +109,7 @@ class RowForecaster(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = as_frame_if_series(X)
+        check_time_rows(X)
         skipped = rows_skipped(self.index_signature_, X, self.horizon_ - 1)
         X = validate_data(self, X, reset=False)
         return X, skipped

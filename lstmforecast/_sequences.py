@@ -6,9 +6,12 @@ Windows from :class:`Windower` are already in that layout, so they pass through 
 same strided view, never copied here.
 """
 
+import warnings
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from sklearn.utils.validation import check_array, validate_data
 
 
@@ -42,6 +45,111 @@ def reject_nonfinite(array, name, hint):
     raise ValueError(f"{name} contains NaN or inf in rows [{preview(rows)}]; {hint}.")
 
 
+def reject_non_numeric_columns(X, name="X"):
+    """Raise a ValueError naming the first string or categorical column of a data frame.
+
+    Without it, the error would be numpy's ``could not convert string to float``, which
+    names neither the column nor the fix.
+    """
+    columns = getattr(X, "columns", None)
+    if columns is None or not hasattr(X, "shape") or len(getattr(X, "shape", ())) != 2:
+        return
+    schema = getattr(X, "schema", None)  # polars
+    for column in columns:
+        if schema is not None:
+            dtype = schema[column]
+            textual = not (dtype.is_numeric() or str(dtype) in ("Boolean", "Null"))
+            example = X[column].drop_nulls().head(1).to_list() if textual else []
+        else:
+            values = X[column]
+            dtype = values.dtype
+            textual = isinstance(dtype, pd.CategoricalDtype) or (
+                pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype)
+            )
+            if textual and pd.api.types.is_object_dtype(dtype):  # may hold numbers
+                kind = pd.api.types.infer_dtype(values, skipna=True)
+                textual = kind in ("string", "bytes", "mixed", "mixed-integer")
+            example = values.dropna().head(1).tolist() if textual else []
+        if textual:
+            shown = f" such as {example[0]!r}" if example else ""
+            raise ValueError(
+                f"Column {column!r} of {name} holds text or categories{shown} ({dtype}); "
+                "the models need numbers. Encode it first, e.g. with sklearn's "
+                "OneHotEncoder or OrdinalEncoder in a ColumnTransformer, or drop it."
+            )
+
+
+def reject_count_matrix(array):
+    """Refuse a document-term count matrix given where token-id sequences are expected.
+
+    Token sequences hold their ids side by side (padding before or after them); a
+    count matrix (dense ``CountVectorizer`` output) has one column per vocabulary word,
+    so most rows have zeros between their entries, and its small counts never reach
+    the number of columns. Read as ids, counts give an accuracy near chance.
+    """
+    array = np.asarray(array)
+    if array.ndim != 2 or array.shape[1] < 8 or not np.issubdtype(array.dtype, np.number):
+        return
+    present = array != 0
+    n_present = present.sum(axis=1)
+    rows = n_present > 0
+    if not rows.any():
+        return
+    first = present.argmax(axis=1)
+    last = array.shape[1] - 1 - present[:, ::-1].argmax(axis=1)
+    holes = (last - first + 1 > n_present) & rows
+    if holes.sum() > 0.5 * rows.sum() and array.max() < array.shape[1] / 2:
+        raise ValueError(
+            f"X looks like a count matrix (one column per word, e.g. dense CountVectorizer "
+            f"output), not token-id sequences: {int(holes.sum())} of {int(rows.sum())} rows "
+            "have zeros between their entries and no value reaches the number of columns. "
+            "With embedding_dim set, each row must list a document's token ids in order "
+            "(1..n_words, 0 = padding), e.g. from CountVectorizer().build_analyzer() and "
+            "its vocabulary_ (+ 1); to learn from counts use embedding_dim=None or a "
+            "tabular model."
+        )
+
+
+# How far from the training mean, in training standard deviations, an input may lie
+# before predictions are flagged as extrapolation.
+OUT_OF_RANGE_STDS = 10.0
+
+# Estimator -> the training statistics it last warned about: predict must leave the
+# estimator's __dict__ unchanged, and a new fit (new statistics) may warn again.
+_WARNED_OUT_OF_RANGE = weakref.WeakKeyDictionary()
+
+
+def warn_out_of_range(estimator, values, stats):
+    """Warn once per fit when ``values`` lie far outside the training inputs.
+
+    ``stats`` is the (mean, std) per feature of the training inputs. Only each
+    feature's minimum and maximum are computed (NaN padding ignored, no copy of the
+    windows), so the check costs one pass over the inputs.
+    """
+    if stats is None or _WARNED_OUT_OF_RANGE.get(estimator) is stats:
+        return
+    mean, std = stats
+    # One flat reduction per feature: far faster than reducing over axes (0, 1) at once.
+    features = [values[..., j] for j in range(values.shape[-1])]
+    low = np.array([np.fmin.reduce(feature, axis=None) for feature in features])
+    high = np.array([np.fmax.reduce(feature, axis=None) for feature in features])
+    with np.errstate(invalid="ignore"):
+        distance = np.fmax(np.abs(low - mean), np.abs(high - mean)) / std
+    if not (np.nanmax(distance) > OUT_OF_RANGE_STDS):
+        return
+    feature = int(np.nanargmax(distance))
+    warnings.warn(
+        f"X holds values {float(distance[feature]):.0f} training standard deviations from "
+        f"the training mean (feature {feature} of each step; more than "
+        f"{OUT_OF_RANGE_STDS:g}): {type(estimator).__name__} extrapolates there and its "
+        "predictions may be meaningless. Check the units and scaling of X against the "
+        "training data. (Warned once per fit.)",
+        UserWarning,
+        stacklevel=4,
+    )
+    _WARNED_OUT_OF_RANGE[estimator] = stats
+
+
 def check_sequences(estimator, X, *, reset, tokens=False):
     """Validate X and return it as :class:`Sequences`.
 
@@ -50,9 +158,12 @@ def check_sequences(estimator, X, *, reset, tokens=False):
     """
     if _is_ragged(X):
         return _ragged(estimator, X, reset=reset, tokens=tokens)
-    if not hasattr(X, "ndim"):
+    frame = hasattr(X, "columns")  # pandas or polars: validate_data checks the names
+    if not frame and not hasattr(X, "ndim"):
         X = np.asarray(X)
-    ndim = X.ndim
+    ndim = 2 if frame else X.ndim
+    if frame:
+        reject_non_numeric_columns(X)
     if ndim == 2:
         dtype = None if tokens else (np.float32, np.float64)
         if reset or estimator._steps_are_columns:
@@ -62,6 +173,8 @@ def check_sequences(estimator, X, *, reset, tokens=False):
         else:
             # Fitted on 3-D sequences: a 2-D X holds univariate sequences of any length.
             array = check_array(X, dtype=dtype, ensure_all_finite=False)
+        if tokens:
+            reject_count_matrix(array)
         array = array if tokens else array[:, :, None]
     elif ndim == 3 and not tokens:
         array = check_array(

@@ -1,5 +1,6 @@
 """A Keras-style table of a fitted estimator's layers, output shapes and parameters."""
 
+from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 __all__ = ["summary"]
@@ -35,6 +36,17 @@ def summary(estimator, print_fn=print):
     """
     if hasattr(estimator, "steps"):
         estimator = estimator.steps[-1][1]
+    if not hasattr(estimator, "network_") and hasattr(estimator, "fit"):
+        try:
+            check_is_fitted(estimator)
+        except NotFittedError:
+            pass
+        else:
+            raise TypeError(
+                f"summary() lists the layers of a recurrent network, and "
+                f"{type(estimator).__name__} has none; it applies to LSTMRegressor, "
+                "LSTMClassifier or a Pipeline ending in one."
+            )
     check_is_fitted(estimator, "network_")
     rows = _rows(estimator.network_)
     header = ("Layer", "Type", "Output shape", "Params")

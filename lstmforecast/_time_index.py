@@ -31,3 +31,63 @@ def continues(signature, X):
         return bool(index[0] == last + step)
     except (TypeError, ValueError):
         return False
+
+
+def check_time_order(X, name="X"):
+    """Raise a ValueError when the pandas index of ``X`` is not strictly increasing.
+
+    Rows are read in their order as time: a shuffled or duplicated time index would mix
+    times silently. Indexes without a time order (strings, a polars frame, arrays) are
+    not checked; a RangeIndex is increasing by construction.
+    """
+    index = getattr(X, "index", None)
+    if not isinstance(index, pd.Index) or isinstance(index, pd.RangeIndex) or len(index) < 2:
+        return
+    ordered = isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex, pd.TimedeltaIndex)) or (
+        pd.api.types.is_numeric_dtype(index.dtype) and not pd.api.types.is_bool_dtype(index.dtype)
+    )
+    if not ordered:
+        return
+    duplicated = index.duplicated()
+    if duplicated.any():
+        raise ValueError(
+            f"The index of {name} has duplicated times, e.g. {index[duplicated][0]!r}: each "
+            "row must be one time step. Aggregate the duplicates (e.g. "
+            f"{name}.groupby(level=0).mean()) or drop them first."
+        )
+    if not index.is_monotonic_increasing:
+        position = int((index[1:] < index[:-1]).argmax()) + 1
+        raise ValueError(
+            f"The index of {name} is not in time order: {index[position]!r} (row {position}) "
+            f"comes after {index[position - 1]!r}. Sort the rows first ({name}.sort_index()); "
+            "rows are read oldest first."
+        )
+
+
+def check_time_rows(X, name="X"):
+    """The checks every reader of time-ordered rows makes before converting them: the
+    rows are in time order, and no column holds text."""
+    from ._sequences import reject_non_numeric_columns
+
+    check_time_order(X, name)
+    reject_non_numeric_columns(X, name)
+
+
+def rows_skipped(signature, X, max_skipped):
+    """Rows missing between the rows seen in ``fit`` and the pandas ``X``.
+
+    0 when ``X`` continues the fitted rows, k when it starts k steps later (as after
+    ``TimeSeriesSplit(gap=k)``), None when it does not follow them within ``max_skipped``
+    steps (or has no pandas index): then nothing is known of the rows before ``X``.
+    """
+    if signature is None:
+        return None
+    last, step = signature
+    for skipped in range(max_skipped + 1):
+        try:
+            shifted = (last + step * skipped, step) if skipped else signature
+        except (TypeError, ValueError):
+            return None
+        if continues(shifted, X):
+            return skipped
+    return None

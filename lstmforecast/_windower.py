@@ -1,14 +1,23 @@
 """Look-back windows over time-ordered rows, as a transformer that keeps y aligned."""
 
+import warnings
+import weakref
+
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._params import check_int
 from ._sequences import reject_nonfinite
-from ._time_index import continues, index_signature
+from ._time_index import check_time_rows, index_signature, rows_skipped
 
 __all__ = ["Windower"]
+
+# Fitted Windowers that already warned about padded history: transform must leave the
+# estimator's __dict__ unchanged (sklearn's rule), so the "once" is kept out here.
+_WARNED = weakref.WeakSet()
 
 
 class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
@@ -24,6 +33,19 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     When a pandas ``X`` passed to ``transform`` continues the index seen in ``fit`` (a
     test fold right after its training fold), the last ``look_back - 1`` training rows
     serve as history instead of padding. Nothing later than row t ever enters window t.
+
+    A test fold that starts k < look_back - 1 steps after the training rows (the gap of
+    ``TimeSeriesSplit(gap=k)``, which keeps multi-step targets apart) is bridged too:
+    the k skipped rows were never seen, so they are filled by linear interpolation
+    between the last training row and the first row of X. Every window that holds a
+    filled row also holds that first row, so no window sees a row later than its own
+    end; the filled rows are estimates, not observations (the network cannot read a
+    hole inside a sequence, only leading padding).
+
+    When ``transform`` has to pad although the fitted Windower holds history (X without
+    a time index, e.g. behind a scaler that dropped it, or fewer than ``look_back`` rows
+    to forecast from), it warns once per fit, with the fix: keep the index
+    (``Pipeline.set_output(transform="pandas")``) or pass the rows before the origin.
 
     Parameters
     ----------
@@ -45,6 +67,9 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     Notes
     -----
+    :meth:`set_output` applies to ``flatten=True`` only; 3-D windows are always a NumPy
+    array.
+
     ``transform`` returns a read-only strided view over one padded float32 copy of X:
     its memory is O(n_timesteps * n_features) whatever ``look_back`` is. Copy it (or
     use ``flatten=True``, which must copy) before writing to it.
@@ -74,7 +99,7 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         Parameters
         ----------
         X : array-like of shape (n_timesteps, n_features) or (n_timesteps,)
-            Time-ordered rows, oldest first.
+            Time-ordered rows, oldest first: an array, a pandas or polars frame or series.
         y : ignored
             Accepted so that the transformer fits in a Pipeline.
 
@@ -82,15 +107,7 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         -------
         self : Windower
         """
-        check_int(self.look_back, "look_back", minimum=1)
-        rows = self._validate_rows(X, reset=True)
-        pad = self.look_back - 1
-        history = np.full((pad, rows.shape[1]), np.nan, dtype=np.float32)
-        if pad:
-            tail = rows[-pad:]
-            history[pad - len(tail) :] = tail  # a fit set shorter than pad stays NaN-padded
-        self.history_ = history
-        self._index_signature = index_signature(X)
+        self._fit(X)
         return self
 
     def transform(self, X):
@@ -100,29 +117,29 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         ----------
         X : array-like of shape (n_timesteps, n_features) or (n_timesteps,)
             Time-ordered rows. If X is a pandas object whose index continues the one
-            seen in ``fit``, the remembered rows are used as history.
+            seen in ``fit``, or starts a few steps later (a gapped test fold), the
+            remembered rows are used as history.
 
         Returns
         -------
         windows : ndarray of shape (n_timesteps, look_back, n_features), or \
 (n_timesteps, look_back * n_features) when ``flatten=True``
-            float32; window t ends at row t.
+            float32; window t ends at row t. With ``flatten=True`` and pandas or polars
+            output configured (:meth:`set_output`), a data frame with X's index and
+            ``"<feature>_lag<k>"`` columns.
         """
         check_is_fitted(self, "history_")
         rows = self._validate_rows(X, reset=False)
-        if continues(self._index_signature, X):
+        pad = len(self.history_)
+        skipped = rows_skipped(self._index_signature, X, max(pad - 1, 0))
+        if skipped is None or not pad:
+            history = np.full_like(self.history_, np.nan)
+            self._warn_short_history(X, rows)
+        elif skipped == 0:
             history = self.history_
         else:
-            history = np.full_like(self.history_, np.nan)
-        # One float32 copy of the rows behind the padding; the windows are views into it.
-        padded = np.empty((len(history) + len(rows), rows.shape[1]), dtype=np.float32)
-        padded[: len(history)] = history
-        padded[len(history) :] = rows
-        windows = np.lib.stride_tricks.sliding_window_view(padded, self.look_back, axis=0)
-        windows = windows.transpose(0, 2, 1)  # (n, features, look_back) -> (n, look_back, f)
-        if self.flatten:
-            return windows.reshape(len(rows), -1)
-        return windows
+            history = _bridge(self.history_, rows[0], skipped)
+        return self._wrap(self._windows(rows, history), X)
 
     def fit_transform(self, X, y=None):
         """Fit to X, then return its windows (the first rows front-padded with NaN).
@@ -135,15 +152,36 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
         Returns
         -------
-        windows : ndarray
+        windows : ndarray or data frame
             As :meth:`transform`.
         """
-        self.fit(X)
-        signature, self._index_signature = self._index_signature, None
-        try:
-            return self.transform(X)
-        finally:
-            self._index_signature = signature
+        rows = self._fit(X)
+        return self._wrap(self._windows(rows, np.full_like(self.history_, np.nan)), X)
+
+    def set_output(self, *, transform=None):
+        """Set the container of the flattened windows: ``"default"``, ``"pandas"`` or
+        ``"polars"``.
+
+        Only ``flatten=True`` windows are 2-D and become a data frame (X's index, columns
+        from :meth:`get_feature_names_out`). 3-D windows stay a NumPy array whatever the
+        setting: a data frame has no third axis. So ``Pipeline.set_output(transform=
+        "pandas")`` works with a Windower in it, and keeps the index of the rows a scaler
+        in front passes on, which the Windower needs to continue the training history.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"}, default=None
+            Output of ``transform`` and ``fit_transform``; None leaves it unchanged.
+
+        Returns
+        -------
+        self : Windower
+        """
+        if transform is not None:
+            if not hasattr(self, "_sklearn_output_config"):
+                self._sklearn_output_config = {}
+            self._sklearn_output_config["transform"] = transform
+        return self
 
     def get_feature_names_out(self, input_features=None):
         """Names of the flattened window columns, ``"<feature>_lag<k>"``.
@@ -171,19 +209,103 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         lags = range(self.look_back - 1, -1, -1)
         return np.asarray([f"{name}_lag{lag}" for lag in lags for name in names], dtype=object)
 
+    def _fit(self, X):
+        """Fit and return the validated rows."""
+        check_int(self.look_back, "look_back", minimum=1)
+        rows = self._validate_rows(X, reset=True)
+        pad = self.look_back - 1
+        history = np.full((pad, rows.shape[1]), np.nan, dtype=np.float32)
+        if pad:
+            tail = rows[-pad:]
+            history[pad - len(tail) :] = tail  # a fit set shorter than pad stays NaN-padded
+        self.history_ = history
+        self._index_signature = index_signature(X)
+        _WARNED.discard(self)
+        return rows
+
     def _validate_rows(self, X, reset):
-        if not hasattr(X, "ndim") and not hasattr(X, "to_frame"):
+        if not hasattr(X, "ndim") and not hasattr(X, "to_frame") and not hasattr(X, "columns"):
             X = np.asarray(X)  # a list of values is one series too
-        if getattr(X, "ndim", None) == 1 or (hasattr(X, "to_frame") and not hasattr(X, "columns")):
-            X = X.to_frame() if hasattr(X, "to_frame") else np.asarray(X).reshape(-1, 1)
+        if hasattr(X, "to_frame") and not hasattr(X, "columns"):
+            X = X.to_frame()  # a pandas or polars Series is one named series
+        elif getattr(X, "ndim", None) == 1:
+            X = np.asarray(X).reshape(-1, 1)
+        check_time_rows(X)
         rows = validate_data(
             self, X, reset=reset, dtype=(np.float64, np.float32), ensure_all_finite=False
         )
         reject_nonfinite(rows, "X", "Windower expects complete rows: impute or drop them first")
         return rows
 
+    def _windows(self, rows, history):
+        # One float32 copy of the rows behind the history; the windows are views into it.
+        padded = np.empty((len(history) + len(rows), rows.shape[1]), dtype=np.float32)
+        padded[: len(history)] = history
+        padded[len(history) :] = rows
+        windows = np.lib.stride_tricks.sliding_window_view(padded, self.look_back, axis=0)
+        windows = windows.transpose(0, 2, 1)  # (n, features, look_back) -> (n, look_back, f)
+        if self.flatten:
+            return windows.reshape(len(rows), -1)
+        return windows
+
+    def _wrap(self, windows, X):
+        container = _get_output_config("transform", self)["dense"]
+        if container == "default" or windows.ndim != 2:
+            return windows
+        adapter = ADAPTERS_MANAGER.adapters[container]
+        original = X if hasattr(X, "columns") or not hasattr(X, "to_frame") else X.to_frame()
+        return adapter.create_container(
+            windows, original, columns=self.get_feature_names_out, inplace=False
+        )
+
+    def _warn_short_history(self, X, rows):
+        """Warn (once per fit) where windows are padded although history might exist."""
+        if self in _WARNED:
+            return
+        unplaced = not isinstance(getattr(X, "index", None), pd.Index) or (
+            self._index_signature is None
+        )
+        lone = len(rows) < self.look_back
+        if not (unplaced or lone):
+            return  # the index says X does not follow the fitted rows: padding is right
+        reasons = []
+        if unplaced:
+            reasons.append(
+                "X has no time index to show whether it continues the rows seen in fit, so "
+                "the last training rows cannot be placed before it"
+            )
+        if lone:
+            reasons.append(
+                f"X has {len(rows)} row(s), fewer than look_back={self.look_back}, so even "
+                "its last window lacks history"
+            )
+        warnings.warn(
+            f"Windower: {'; and '.join(reasons)}. The first {min(len(rows), len(self.history_))}"
+            " window(s) are front-padded with NaN (shorter sequences, often worse "
+            "forecasts). Fix: pass X as a pandas object with its time index (in a Pipeline "
+            'behind a scaler, call pipeline.set_output(transform="pandas") so the index '
+            "survives), or include the look_back - 1 rows before the first row you need, "
+            "e.g. predict(X.tail(n + look_back - 1))[-n:].",
+            UserWarning,
+            stacklevel=3,
+        )
+        _WARNED.add(self)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
+
+
+def _bridge(history, first_row, skipped):
+    """History for windows after ``skipped`` rows that were never seen (a gapped fold).
+
+    The last training rows keep their true positions; the skipped rows between the last
+    training row and the first row of X are interpolated linearly between the two. Both
+    rows are known to every window that holds a skipped row (window t ends at row t, at
+    or after X's first row), so no window reads anything later than its own end.
+    """
+    weights = (np.arange(1, skipped + 1, dtype=np.float32) / (skipped + 1))[:, None]
+    filled = (1 - weights) * history[-1] + weights * first_row.astype(np.float32)
+    return np.concatenate([history[skipped:], filled]).astype(np.float32)

@@ -313,10 +313,16 @@ def summary(table):
     """One row per model, one "mean ± std" column per metric, from :func:`compare`."""
     import pandas as pd
 
+    def cell(mean, std, metric):
+        if metric.endswith("seconds"):
+            return f"{mean:.2f}"
+        if metric in ("mape", "smape"):  # the metrics are in percent: say so
+            return f"{mean:.3g}% ± {std:.2g}%"
+        return f"{mean:.3g} ± {std:.2g}"
+
     cells = table.assign(
         cell=[
-            f"{m:.3g} ± {s:.2g}" if not metric.endswith("seconds") else f"{m:.2f}"
-            for m, s, metric in zip(table["mean"], table["std"], table["metric"])
+            cell(m, s, metric) for m, s, metric in zip(table["mean"], table["std"], table["metric"])
         ]
     )
     wide = cells.pivot(index="model", columns="metric", values="cell")
@@ -365,6 +371,8 @@ def _save(figure, path):
 
 
 def _forecast(args):
+    for path in (args.out, args.plot):
+        _check_folder(path)  # before the fit, not after it
     data = _read_csv(args.csv)
     frame, times = _prepare(data, args)
     model, look_back = _model(args, len(frame))
@@ -395,7 +403,10 @@ def _forecast(args):
     if times is None:
         result.index = range(1, args.horizon + 1)  # steps after the last row
     # Ten decimals: float noise such as 373.79999999999995 is not part of a forecast.
-    output = result.round(10).rename_axis(label).reset_index()
+    output = result.round(10)
+    if times is not None and getattr(args, "time_format", None):
+        output.index = output.index.strftime(args.time_format)  # as the file spells times
+    output = output.rename_axis(label).reset_index()
     if args.out:
         try:
             output.to_csv(args.out, index=False)
@@ -431,6 +442,39 @@ def _with_intervals(model, args):
     return ConformalForecaster(model, calibration_size=0.25)
 
 
+def _check_folder(path):
+    folder = os.path.dirname(os.path.abspath(path)) if path else None
+    if folder and not os.path.isdir(folder):
+        raise UserError(f"cannot write {path}: the folder {folder} does not exist")
+
+
+def _time_format(texts, times):
+    """The strftime format that writes ``times`` exactly as the file spelled them, so
+    that a month ``2010-12`` is followed by ``2011-01``; None when none does."""
+    if texts.dtype.kind in "iuf" or not len(texts):
+        return None
+    spelled = texts.astype(str).str.strip().to_numpy()
+    for candidate in _TIME_FORMATS:
+        if (times.strftime(candidate).to_numpy() == spelled).all():
+            return candidate
+    return None
+
+
+_TIME_FORMATS = (
+    "%Y-%m",
+    "%Y-%m-%d",
+    "%Y/%m",
+    "%Y/%m/%d",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d.%m.%Y",
+    "%Y",
+)
+
+
 def _read_csv(path):
     import pandas as pd
 
@@ -445,7 +489,10 @@ def _read_csv(path):
 
 def _prepare(data, args):
     """Numeric columns in time order, and the time labels (None without --time-col)."""
+    import numpy as np
     import pandas as pd
+
+    from ._sequences import preview
 
     columns = [args.target, *args.features]
     wanted = columns + ([args.time_col] if args.time_col else [])
@@ -474,8 +521,11 @@ def _prepare(data, args):
             raise UserError(f"column {args.time_col!r} has missing dates")
         if times.duplicated().any():
             raise UserError(f"column {args.time_col!r} has duplicate times")
+        args.time_format = _time_format(data[args.time_col], pd.DatetimeIndex(times))
         order = times.argsort(kind="stable")
         data, times = data.iloc[order], pd.Index(times.iloc[order], name=args.time_col)
+    # Line numbers in the file (line 1 is the header), whatever the sorting did.
+    lines = data.index.to_numpy() + 2
     frame = data[columns].reset_index(drop=True)
     for column in columns:
         values = pd.to_numeric(frame[column], errors="coerce")
@@ -484,12 +534,13 @@ def _prepare(data, args):
             example = frame[column][bad].iloc[0]
             raise UserError(
                 f"column {column!r} is not numeric: e.g. {example!r} "
-                f"(row {int(bad.to_numpy().argmax()) + 2} of the file)"
+                f"(row {int(lines[bad.to_numpy()].min())} of the file)"
             )
         if values.isna().any():
+            missing = np.sort(lines[values.isna().to_numpy()])
             raise UserError(
-                f"column {column!r} has {int(values.isna().sum())} missing values; fill or "
-                "drop them first"
+                f"column {column!r} has {len(missing)} missing values, in rows "
+                f"{preview(missing)} of the file; fill or drop them first"
             )
         frame[column] = values.astype(float)
     if times is not None:

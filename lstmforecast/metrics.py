@@ -22,6 +22,8 @@ import numpy as np
 from sklearn.metrics import make_scorer
 from sklearn.utils.validation import check_consistent_length
 
+from ._sequences import reject_nonfinite
+
 __all__ = [
     "INTERVAL_METRICS",
     "METRICS",
@@ -43,8 +45,9 @@ def _as_arrays(y_true, y_pred):
     y_true = np.asarray(y_true, dtype=np.float64)
     y_pred = np.asarray(y_pred, dtype=np.float64)
     check_consistent_length(y_true, y_pred)
-    # A 1-D y against an (n, 1) prediction (or the reverse) is the same forecast.
-    if y_true.size == y_pred.size:
+    # A 1-D y against an (n, 1) prediction (or the reverse) is the same forecast; no
+    # other shapes are reconciled, since reshaping would pair the wrong values.
+    if {y_true.ndim, y_pred.ndim} == {1, 2} and y_true.size == y_pred.size == len(y_true):
         y_pred = y_pred.reshape(y_true.shape)
     if y_true.shape != y_pred.shape:
         raise ValueError(
@@ -53,6 +56,9 @@ def _as_arrays(y_true, y_pred):
         )
     if y_true.size == 0:
         raise ValueError("y_true is empty: there is nothing to score.")
+    hint = "drop those rows (e.g. the final rows that have no future) before scoring"
+    reject_nonfinite(y_true, "y_true", hint)
+    reject_nonfinite(y_pred, "y_pred", hint)
     return y_true, y_pred
 
 

@@ -134,3 +134,59 @@ def test_errors_are_one_line_without_traceback(runs, name, message):
     assert stderr.startswith("lstmforecast") and ": error: " in stderr
     assert message in stderr
     assert "Traceback" not in stderr
+
+
+def _monthly_csv(folder, name="months.csv", spelling="%Y-%m", n=40):
+    months = pd.date_range("2008-09-01", periods=n, freq="MS")
+    frame = pd.DataFrame({"month": months.strftime(spelling), "sales": np.arange(n) + 1.0})
+    frame.to_csv(folder / name, index=False)
+    return folder / name
+
+
+def test_months_keep_the_file_spelling(tmp_path, capsys):
+    from lstmforecast.cli import main
+
+    csv = _monthly_csv(tmp_path)  # ends at 2011-12
+    argv = ["forecast", str(csv), "--target", "sales", "--horizon", "2", "--model", "naive"]
+    assert main([*argv, "--time-col", "month"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["month,sales", "2012-01,40.0", "2012-02,40.0"]
+
+
+def test_output_into_a_missing_folder_fails_before_the_fit(tmp_path, capsys):
+    from lstmforecast.cli import main
+
+    csv = _monthly_csv(tmp_path)
+    out = tmp_path / "no" / "such" / "forecast.csv"
+    argv = ["forecast", str(csv), "--target", "sales", "--horizon", "2", "--out", str(out)]
+    assert main(argv) == 2  # the default model is the LSTM: nothing was fitted
+    err = capsys.readouterr().err
+    assert "does not exist" in err and str(out) in err and "fitting" not in err
+
+
+def test_missing_values_message_names_the_file_rows(tmp_path, capsys):
+    from lstmforecast.cli import main
+
+    months = pd.date_range("2015-01-01", periods=40, freq="MS").strftime("%Y-%m")
+    frame = pd.DataFrame({"month": months, "sales": np.arange(40.0)})
+    frame.loc[[3, 30], "sales"] = np.nan
+    frame.iloc[::-1].to_csv(tmp_path / "gaps.csv", index=False)  # newest first: sorted
+    argv = ["forecast", str(tmp_path / "gaps.csv"), "--target", "sales", "--horizon", "2"]
+    assert main([*argv, "--time-col", "month", "--model", "naive"]) == 2
+    # rows 3 and 30 of the frame are lines 38 and 11 of the reversed file (line 1: header)
+    assert "in rows 11, 38 of the file" in capsys.readouterr().err
+
+
+def test_demo_table_prints_percent_metrics_with_a_percent_sign():
+    from lstmforecast.cli import summary
+
+    table = pd.DataFrame(
+        {
+            "model": ["LSTM"] * 3,
+            "metric": ["mae", "smape", "fit_seconds"],
+            "mean": [0.5, 2.345, 1.0],
+            "std": [0.1, 0.5, 0.0],
+        }
+    )
+    cells = summary(table).loc["LSTM"]
+    assert cells["smape"] == "2.35% ± 0.5%" and cells["mae"] == "0.5 ± 0.1"

@@ -1,7 +1,13 @@
 """scikit-learn's own estimator checks, on tiny configurations."""
 
+import numpy as np
+import pytest
 from sklearn.linear_model import Ridge
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils import gen_batches
+from sklearn.utils.estimator_checks import (
+    check_methods_subset_invariance,
+    parametrize_with_checks,
+)
 
 from lstmforecast import (
     ConformalForecaster,
@@ -68,3 +74,25 @@ def expected_failures(estimator):
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+FLOAT32_BATCHES = (
+    "the network computes in float32 and the CPU's matrix kernels group rows differently "
+    "for different batch sizes, so a row predicted inside a smaller batch can differ by a "
+    "few float32 units in the last place (1.8e-7 with default parameters); the check asks "
+    "for rtol=1e-7, below float32 resolution. test_subset_predictions_agree_to_float32_"
+    "precision holds the property users rely on"
+)
+
+
+@pytest.mark.xfail(reason=FLOAT32_BATCHES, strict=False)
+def test_default_regressor_subset_invariance():
+    check_methods_subset_invariance("LSTMRegressor", LSTMRegressor(random_state=0, device="cpu"))
+
+
+def test_subset_predictions_agree_to_float32_precision(rng):
+    X, y = rng.normal(size=(40, 6, 2)), rng.normal(size=40)
+    model = LSTMRegressor(random_state=0, device="cpu", max_epochs=20).fit(X, y)
+    whole = model.predict(X)
+    parts = np.concatenate([model.predict(X[batch]) for batch in gen_batches(len(X), 3)])
+    np.testing.assert_allclose(parts, whole, rtol=1e-5, atol=1e-6)

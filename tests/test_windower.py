@@ -121,3 +121,103 @@ def test_indexes_without_arithmetic_and_plain_lists_are_fine():
     win = Windower(look_back=2).fit(frame.iloc[:4])
     assert np.isnan(win.transform(frame.iloc[4:])[0, 0, 0])  # no continuation claimed
     assert Windower(look_back=2).fit_transform([1.0, 2.0, 3.0]).shape == (3, 2, 1)
+
+
+def test_set_output_names_flattened_lags_and_keeps_the_index():
+    index = pd.date_range("2020", periods=6, freq="D")
+    X = pd.DataFrame({"x": np.arange(6.0), "z": -np.arange(6.0)}, index=index)
+    win = Windower(look_back=2, flatten=True).set_output(transform="pandas")
+    frame = win.fit_transform(X)
+    assert isinstance(frame, pd.DataFrame) and frame.index.equals(index)
+    assert list(frame.columns) == ["x_lag1", "z_lag1", "x_lag0", "z_lag0"]
+    np.testing.assert_array_equal(
+        frame.to_numpy(), Windower(look_back=2, flatten=True).fit_transform(X)
+    )
+    # 3-D windows have no data-frame form: they stay an array, as documented
+    windows = Windower(look_back=2).set_output(transform="pandas").fit_transform(X)
+    assert isinstance(windows, np.ndarray) and windows.shape == (6, 2, 2)
+
+
+def _seasonal_frame(n=160):
+    index = pd.date_range("2000-01", periods=n, freq="MS")
+    noise = np.random.default_rng(0).normal(scale=0.3, size=n)
+    series = pd.Series(50 + 10 * np.sin(np.arange(n) * 2 * np.pi / 12) + noise, index=index)
+    return make_supervised(series.rename("y"))
+
+
+def test_scaler_in_front_keeps_the_history_with_set_output():
+    # The blog posts' recipe: without set_output the scaler drops the index, so every
+    # test window starts short of history (silently, before this warning existed).
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MinMaxScaler
+
+    from lstmforecast import LSTMRegressor
+    from lstmforecast.metrics import mae
+
+    X, y = _seasonal_frame()
+    train, test = slice(None, -24), slice(-24, None)
+    params = dict(hidden_size=8, max_epochs=40, lr=0.02, batch_size=32, random_state=0)
+
+    def fitted(*front, output="default"):
+        pipe = make_pipeline(*front, Windower(look_back=12), LSTMRegressor(**params, device="cpu"))
+        return pipe.set_output(transform=output).fit(X[train], y[train])
+
+    plain = mae(y[test], fitted().predict(X[test]))
+    scaled = fitted(MinMaxScaler(), output="pandas")
+    assert isinstance(scaled[:-1].transform(X[test]), np.ndarray)
+    assert np.isfinite(scaled[:-1].transform(X[test])).all()  # the training tail is history
+    with_index = mae(y[test], scaled.predict(X[test]))
+    without_index = fitted(MinMaxScaler())
+    with pytest.warns(UserWarning, match=r"set_output\(transform=\"pandas\"\)"):
+        lost = mae(y[test], without_index.predict(X[test]))
+    assert with_index < 1.25 * plain
+    assert lost > 1.5 * with_index
+
+
+def test_padding_that_history_could_avoid_warns_once_per_fit():
+    import warnings
+
+    X = np.arange(20.0)[:, None]
+    win = Windower(look_back=4).fit(X[:10])
+    with pytest.warns(UserWarning, match="no time index") as record:
+        win.transform(X[10:])
+        win.transform(X[10:])
+    assert len(record) == 1
+    series = pd.Series(np.arange(20.0), index=pd.date_range("2020", periods=20, freq="D"))
+    win = Windower(look_back=4).fit(series[:10])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        win.transform(series[10:])  # continues: history placed
+        win.transform(series[:10])  # the index says these rows have no earlier history here
+
+
+def test_a_lone_origin_row_without_history_warns():
+    series = pd.Series(np.arange(20.0), index=pd.date_range("2020", periods=20, freq="D"))
+    win = Windower(look_back=4).fit(series)
+    with pytest.warns(UserWarning, match="fewer than look_back=4"):
+        window = win.transform(series.tail(1))
+    assert np.isnan(window[0, :3]).all()
+
+
+def test_gapped_test_fold_is_bridged_without_reading_the_future():
+    # TimeSeriesSplit(gap=2): two rows between the folds were never seen by the Windower.
+    X = pd.DataFrame({"x": np.arange(40.0) ** 1.5}, index=pd.date_range("2020", periods=40))
+    for train, test in TimeSeriesSplit(n_splits=3, gap=2).split(X):
+        win = Windower(look_back=6).fit(X.iloc[train])
+        windows = win.transform(X.iloc[test])[:, :, 0]
+        assert np.isfinite(windows).all()
+        values = X["x"].to_numpy()
+        np.testing.assert_allclose(windows[0, :3], values[train[-3:]], rtol=1e-6)
+        # the two unseen rows lie between the last training row and the first test row
+        np.testing.assert_allclose(
+            windows[0, 3:5],
+            values[train[-1]] + (values[test[0]] - values[train[-1]]) * np.array([1 / 3, 2 / 3]),
+            rtol=1e-6,
+        )
+        # whatever the later rows hold, the first windows do not change
+        changed = X.iloc[test].copy()
+        changed.iloc[1:] = -1.0
+        np.testing.assert_array_equal(win.transform(changed)[0], win.transform(X.iloc[test])[0])
+    # a gap too wide for any training row to enter a window is left as padding
+    win = Windower(look_back=3).fit(X.iloc[:10])
+    assert np.isnan(win.transform(X.iloc[12:20])[0, :2]).all()
