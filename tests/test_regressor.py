@@ -116,7 +116,7 @@ def test_quiet_by_default_and_verbose_shows_progress(capsys):
     assert capsys.readouterr() == ("", "")
     LSTMRegressor(**TINY, verbose=1).fit(X, y)
     err = capsys.readouterr().err
-    assert "epoch 5/5" in err and "train_loss=" in err and "[#" in err
+    assert "5/5" in err and "train_loss=" in err and "epoch" in err
 
 
 def test_warm_start_and_partial_fit_continue_training():
@@ -322,7 +322,7 @@ def test_partial_fit_is_one_more_epoch_of_fit():
     online = LSTMRegressor(**params, early_stopping=True)  # no hold-out when incremental
     for _ in range(8):
         online.partial_fit(X, y)
-    assert online.history_["valid_loss"] == [] and online.n_iter_ == 8
+    assert np.isnan(online.history_["valid_loss"]).all() and online.n_iter_ == 8
     # Adam's moments carry over between calls, so the two paths agree.
     np.testing.assert_allclose(online.predict(X), fitted.predict(X), rtol=1e-4, atol=1e-5)
     online.partial_fit(X[:1], y[:1])  # a single new row is a valid chunk
