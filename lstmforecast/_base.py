@@ -102,8 +102,9 @@ class RecurrentEstimator(BaseEstimator):
         raise NotImplementedError
 
     def _loss(self, device, targets):
-        """The training loss: a callable (outputs, targets) -> one loss per sample
-        (unreduced; the engine averages it with the sample weights)."""
+        """The training loss, torch functional style: ``loss(outputs, targets,
+        reduction="mean" | "none")`` (e.g. ``torch.nn.functional.mse_loss``); the engine
+        weighs the unreduced one with the sample weights."""
         raise NotImplementedError
 
     def _sample_weights(self, sequences, targets, sample_weight):

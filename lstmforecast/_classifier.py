@@ -305,14 +305,9 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         return class_weights if weights is None else class_weights * weights
 
     def _loss(self, device, targets):
-        return _cross_entropy
+        return torch.nn.functional.cross_entropy
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = True
         return tags
-
-
-def _cross_entropy(logits, targets):
-    """Cross-entropy of each sample."""
-    return torch.nn.functional.cross_entropy(logits, targets, reduction="none")

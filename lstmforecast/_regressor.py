@@ -404,12 +404,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return tags
 
     def _loss(self, device, targets):
-        return _squared_error
-
-
-def _squared_error(outputs, targets):
-    """Mean squared error over the outputs: one loss per sample (or step)."""
-    return torch.nn.functional.mse_loss(outputs, targets, reduction="none").mean(-1)
+        return torch.nn.functional.mse_loss
 
 
 def _consecutive(windows, block=4096):

@@ -50,11 +50,16 @@ def batches(n, batch_size, generator=None, start=0):
     return (order + start).split(batch_size)
 
 
-def weighted_mean(losses, weights):
-    """(mean loss, weight) of a batch: the plain mean without weights, else
-    sum(w * loss) / sum(w), which is the mean over the rows repeated w times."""
+def batch_mean(loss, outputs, targets, weights):
+    """(mean loss, weight) of a batch. ``loss`` is a torch functional-style loss with a
+    ``reduction`` argument. Without weights it is the plain (fused) mean, else
+    sum(w * loss) / sum(w) over samples, which is the mean over the rows repeated w
+    times; a sample's loss is the mean over its outputs."""
     if weights is None:
-        return losses.mean(), losses.shape[0]
+        return loss(outputs, targets, reduction="mean"), targets.shape[0]
+    losses = loss(outputs, targets, reduction="none")
+    if losses.dim() > weights.dim():
+        losses = losses.flatten(weights.dim()).mean(-1)
     total = weights.sum()
     # An all-zero batch contributes nothing instead of 0 / 0.
     return (losses * weights).sum() / total.clamp_min(1e-12), total
@@ -77,7 +82,7 @@ class LabelledSequences:
         on_device = index.to(self.targets.device, non_blocking=True)
         outputs = network(self.inputs[on_device], self.lengths[index])
         weights = None if self.weights is None else self.weights[on_device]
-        return weighted_mean(loss(outputs, self.targets[on_device]), weights)
+        return batch_mean(loss, outputs, self.targets[on_device], weights)
 
     def total_weight(self):
         return len(self) if self.weights is None else float(self.weights.sum())
@@ -110,14 +115,8 @@ class Chunks:
     def batch_loss(self, network, index, loss):
         on_device = index.to(self.inputs.device, non_blocking=True)
         outputs = network.forward_steps(self.inputs[on_device])[:, self.burn_in :]
-        losses = loss(outputs, self.targets[on_device][:, self.burn_in :])
-        weights = None
-        if self.weights is not None:
-            weights = self.weights[on_device][:, self.burn_in :]
-        else:
-            losses = losses.flatten()  # the plain mean over every step
-        mean, weight = weighted_mean(losses, weights)
-        return mean, (len(index) if weights is None else weight)
+        weights = None if self.weights is None else self.weights[on_device][:, self.burn_in :]
+        return batch_mean(loss, outputs, self.targets[on_device][:, self.burn_in :], weights)
 
     def total_weight(self):
         if self.weights is None:
@@ -251,7 +250,8 @@ def train(
     """Train ``network`` in place, appending one row per epoch to ``history`` (a dict of
     equal-length lists).
 
-    ``loss(outputs, targets)`` returns one loss per sample (per step in sequence mode).
+    ``loss(outputs, targets, reduction)`` is a torch functional-style loss (see
+    :func:`batch_mean`).
     Everything that watches the losses (early stopping, the learning-rate schedule,
     progress, logging, user code) is a callback (see :mod:`lstmforecast.callbacks`):
     their ``on_epoch_end`` sees the epoch's row, and a truthy return stops training.
