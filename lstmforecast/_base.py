@@ -25,6 +25,7 @@ from ._training import (
     forward_all,
     new_history,
     seeded_generator,
+    sliding_windows_on,
     split_latest,
     to_tensor,
     train,
@@ -316,6 +317,10 @@ or list of arrays of shape (n_steps_i, n_features)
         if self.embedding_dim is not None:
             unknown = self.vocabulary_size_
             values = np.where(values >= unknown, unknown, values)
+        elif device.type != "cpu" and len(values) > 1 and values.strides[0] == values.strides[1]:
+            # A Windower's view: send the rows, not every window (a CPU tensor shares the
+            # view's memory already).
+            return sliding_windows_on(values, device)
         return to_tensor(values, device)
 
     # -- prediction -----------------------------------------------------------------

@@ -13,6 +13,7 @@ import threading
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 
@@ -30,6 +31,22 @@ def to_tensor(array, device):
         # One transfer per fit; pinned pages let it run at full bus speed.
         tensor = tensor.contiguous().pin_memory()
     return tensor.to(device, non_blocking=True)
+
+
+def sliding_windows_on(values, device):
+    """Windows (n, T, f) in which window i + 1 is window i moved on by one row (a
+    Windower's view) as a tensor on ``device`` that stores only the n + T - 1 rows: the
+    windows are a strided view of them, so device memory is O(n * f), not
+    O(n * T * f), and each batch gathers its windows by index on the device."""
+    n, n_steps, n_features = values.shape
+    row_stride, step_stride, feature_stride = values.strides
+    if n < 1 or row_stride != step_stride:
+        raise ValueError("sliding_windows_on needs windows that move on by one row.")
+    rows = np.lib.stride_tricks.as_strided(
+        values, shape=(n + n_steps - 1, n_features), strides=(step_stride, feature_stride)
+    )
+    rows = to_tensor(np.ascontiguousarray(rows), device)
+    return rows.as_strided((n, n_steps, n_features), (n_features, n_features, 1))
 
 
 PRECISIONS = {"fp32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
