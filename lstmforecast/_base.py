@@ -5,18 +5,19 @@ import contextlib
 import copy
 import threading
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._device import resolve_device, supports_bf16
 from ._module import build_custom
 from ._network import CELLS, POOLINGS, RecurrentNetwork
-from ._params import check_choice, check_int, check_real
-from ._sequences import check_sequences, preview
+from ._sequences import check_sequences, reject_nonfinite
 from ._training import (
     PRECISIONS,
     LabelledSequences,
@@ -38,8 +39,44 @@ _GLOBAL_RNG_LOCK = threading.Lock()
 STATS_MAX_STEPS = 2_000_000
 
 
+def _positive_int():
+    return [Interval(Integral, 1, None, closed="left")]
+
+
 class RecurrentEstimator(BaseEstimator):
     """Base class; use :class:`LSTMRegressor` or :class:`LSTMClassifier`."""
+
+    # Checked by fit (sklearn's validation, with its messages); what depends on the
+    # data or the machine (device, target_anchor's range, bf16) is checked where known.
+    _parameter_constraints = {
+        "cell": [StrOptions(set(CELLS))],
+        "hidden_size": _positive_int(),
+        "num_layers": _positive_int(),
+        "bidirectional": ["boolean"],
+        "pooling": [StrOptions(set(POOLINGS))],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "conv_channels": [*_positive_int(), None],
+        "conv_kernel_size": _positive_int(),
+        "embedding_dim": [*_positive_int(), None],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "batch_size": _positive_int(),
+        "max_epochs": _positive_int(),
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": _positive_int(),
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "lr_schedule": [StrOptions({"plateau"}), None],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "device": [str],
+        "precision": [StrOptions(set(PRECISIONS))],
+        "verbose": ["verbose"],
+        "callbacks": [list, tuple, None],
+        "module": "no_validation",  # _module.build_custom says what a module must be
+    }
 
     def _store_params(self, arguments):
         """Keep the ``__init__`` arguments as attributes, nothing else (sklearn's rule);
@@ -349,6 +386,8 @@ or list of arrays of shape (n_steps_i, n_features)
 
     # -- parameters -----------------------------------------------------------------
     def _check_params(self):
+        """sklearn's declarative validation of ``_parameter_constraints``, plus the
+        keyword arguments that are no parameter (``__init__`` keeps them, fit refuses)."""
         params = set(self._get_param_names())
         unknown = [
             name
@@ -361,32 +400,17 @@ or list of arrays of shape (n_steps_i, n_features)
                 "its documented parameters and module__<name> ones (for the constructor of "
                 "a custom module) are accepted."
             )
-        check_choice(self.cell, "cell", tuple(CELLS))
-        check_choice(self.pooling, "pooling", POOLINGS)
-        check_choice(self.lr_schedule, "lr_schedule", (None, "plateau"))
-        check_choice(self.precision, "precision", tuple(PRECISIONS))
-        for name in ("hidden_size", "num_layers", "batch_size", "max_epochs", "n_iter_no_change"):
-            check_int(getattr(self, name), name, minimum=1)
-        check_int(self.conv_kernel_size, "conv_kernel_size", minimum=1)
-        if self.conv_channels is not None:
-            check_int(self.conv_channels, "conv_channels", minimum=1)
-        if self.embedding_dim is not None:
-            check_int(self.embedding_dim, "embedding_dim", minimum=1)
-        for name in ("dropout", "recurrent_dropout"):
-            check_real(getattr(self, name), name, 0.0, 1.0, closed_high=False)
-        check_real(
-            self.validation_fraction,
-            "validation_fraction",
-            0.0,
-            1.0,
-            closed_low=False,
-            closed_high=False,
-        )
-        check_real(self.lr, "lr", 0.0, np.inf, closed_low=False)
-        check_real(self.weight_decay, "weight_decay", 0.0, np.inf)
-        check_real(self.tol, "tol", 0.0, np.inf)
-        if self.clip_grad_norm is not None:
-            check_real(self.clip_grad_norm, "clip_grad_norm", 0.0, np.inf, closed_low=False)
+        self._validate_params()
+        for name, constraints in self._parameter_constraints.items():
+            # sklearn's Interval takes True for 1; a flag is never meant as a count.
+            numeric = isinstance(constraints, list) and any(
+                isinstance(c, Interval) for c in constraints
+            )
+            if numeric and isinstance(getattr(self, name), bool):
+                raise ValueError(
+                    f"The {name!r} parameter of {type(self).__name__} must be a number, not "
+                    f"a bool. Got {getattr(self, name)!r} instead."
+                )
 
     # -- pickling -------------------------------------------------------------------
     def __getstate__(self):
@@ -454,10 +478,6 @@ def feature_stats(values):
 
 
 def check_targets_finite(y):
-    bad = ~np.isfinite(y)
-    if bad.any():
-        rows = np.flatnonzero(bad.reshape(len(y), -1).any(axis=1))
-        raise ValueError(
-            f"y contains NaN or inf in rows [{preview(rows)}]; drop those rows (e.g. the "
-            "final rows that have no future) or impute them."
-        )
+    reject_nonfinite(
+        y, "y", "drop those rows (e.g. the final rows that have no future) or impute them"
+    )

@@ -5,6 +5,7 @@ import torch
 from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
@@ -179,6 +180,11 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         **module_params,
     ):
         self._store_params(locals())
+
+    _parameter_constraints = {
+        **RecurrentEstimator._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch on (X, y), continuing from the current network.

@@ -1,12 +1,14 @@
 """LSTMRegressor: scikit-learn regressor over a recurrent network."""
 
+from numbers import Integral
+
 import numpy as np
 import torch
 from sklearn.base import RegressorMixin
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array
 
 from ._base import STATS_MAX_STEPS, RecurrentEstimator, check_targets_finite, feature_stats
-from ._params import check_choice
 from ._sequences import Sequences
 from ._training import check_validation_weights, validation_size
 from ._training import Chunks as TrainingChunks
@@ -208,9 +210,15 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     ):
         self._store_params(locals())
 
+    _parameter_constraints = {
+        **RecurrentEstimator._parameter_constraints,
+        "scale": ["boolean"],
+        "target_anchor": [StrOptions({"auto"}), Integral, None],
+        "training": [StrOptions({"window", "sequence"})],
+    }
+
     def _check_params(self):
         super()._check_params()
-        check_choice(self.training, "training", ("window", "sequence"))
         if self.training == "sequence" and (
             self.bidirectional or self.pooling != "last" or self.embedding_dim is not None
         ):
