@@ -47,9 +47,10 @@ class CustomNetwork(nn.Module):
         if not self.tokens:
             x = self._standardise(x)
             if bool((lengths < x.shape[1]).any()):
-                padding = torch.arange(x.shape[1], device=x.device) < (
-                    x.shape[1] - lengths.to(x.device)
-                )[:, None]
+                padding = (
+                    torch.arange(x.shape[1], device=x.device)
+                    < (x.shape[1] - lengths.to(x.device))[:, None]
+                )
                 x = x.masked_fill(padding[:, :, None], 0.0)
         return self.module(x, lengths)
 

@@ -10,9 +10,8 @@ from sklearn.utils.validation import check_array
 
 from ._base import STATS_MAX_STEPS, RecurrentEstimator, check_targets_finite, feature_stats
 from ._sequences import Sequences
-from ._training import check_validation_weights, validation_size
 from ._training import Chunks as TrainingChunks
-from ._training import to_tensor
+from ._training import check_validation_weights, to_tensor, validation_size
 
 # Sequence mode: each chunk carries a loss on this many look_backs of rows after its
 # burn-in, so an epoch costs about (1 + 1 / _CHUNK_FACTOR) cell steps per row.

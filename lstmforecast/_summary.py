@@ -77,8 +77,7 @@ def _rows(network):
     layers = [(name, child) for name, child in model.named_children() if _count(child)]
     shapes = _output_shapes(network, [child for _, child in layers])
     return [
-        (name, _kind(child), shape, _count(child))
-        for (name, child), shape in zip(layers, shapes)
+        (name, _kind(child), shape, _count(child)) for (name, child), shape in zip(layers, shapes)
     ]
 
 
@@ -138,7 +137,9 @@ def _shape_text(shapes):
     if len(shapes) != len(_PROBES) or len({len(shape) for shape in shapes}) != 1:
         return "?"
     names = {tuple(probe[i] for probe in _PROBES): name for i, name in enumerate(("batch", "T"))}
-    dims = [names.get(sizes, str(sizes[0]) if len(set(sizes)) == 1 else "?") for sizes in zip(*shapes)]
+    dims = [
+        names.get(sizes, str(sizes[0]) if len(set(sizes)) == 1 else "?") for sizes in zip(*shapes)
+    ]
     return f"({', '.join(dims)})"
 
 

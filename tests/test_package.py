@@ -21,4 +21,6 @@ def test_public_api_is_what_init_exports():
     for name in lstmforecast.__all__:
         assert getattr(lstmforecast, name).__doc__, f"{name} has no docstring"
     public = {name for name in dir(lstmforecast) if not name.startswith("_")}
-    assert public - {"importlib", "callbacks", "datasets", "metrics", "cli"} == set(lstmforecast.__all__)
+    assert public - {"importlib", "callbacks", "datasets", "metrics", "cli"} == set(
+        lstmforecast.__all__
+    )
