@@ -8,6 +8,7 @@ EXAMPLE_ORDER = [
     "plot_lstm_vs_arima.py",
     "plot_rnn_lstm_gru_digits.py",
     "plot_text_classification.py",
+    "plot_custom_module.py",
 ]
 
 

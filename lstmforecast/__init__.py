@@ -12,9 +12,13 @@ _EXPORTS = {
     "ARIMARegressor": "._arima",
     "ConformalForecaster": "._conformal",
     "ETSRegressor": "._ets",
+    "Callback": ".callbacks",
+    "Checkpoint": ".callbacks",
+    "EpochLogger": ".callbacks",
     "LSTMClassifier": "._classifier",
     "LSTMRegressor": "._regressor",
     "NaiveRegressor": "._naive",
+    "ProgressBar": ".callbacks",
     "SeasonalNaiveRegressor": "._naive",
     "ThetaRegressor": "._theta",
     "Windower": "._windower",
@@ -34,7 +38,7 @@ def __getattr__(name):
         value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
         globals()[name] = value  # later look-ups skip this function
         return value
-    if name in ("datasets", "metrics", "plotting"):
+    if name in ("callbacks", "datasets", "metrics", "plotting"):
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'lstmforecast' has no attribute {name!r}")
 

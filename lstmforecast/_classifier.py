@@ -5,6 +5,7 @@ import pandas as pd
 import torch
 from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
@@ -81,7 +82,24 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         (probed once; x86 needs AVX-512 for the LSTM, else a clear error). The recurrence stays on
         the fused cuDNN kernel in every precision.
     verbose : int, default=0
-        If > 0, show a progress bar with the per-epoch losses on stderr.
+        1 shows a tqdm progress bar with the latest losses on stderr; 2 also logs one
+        line per epoch through ``logging.getLogger("lstmforecast")`` (to stderr when
+        logging is not configured). See :class:`~lstmforecast.callbacks.ProgressBar` and
+        :class:`~lstmforecast.callbacks.EpochLogger`.
+    callbacks : list of objects, default=None
+        Called during training: any object with some of ``on_train_begin(estimator)``,
+        ``on_batch_end(estimator, batch, logs)``, ``on_epoch_end(estimator, epoch,
+        logs)`` (a truthy return stops training) and ``on_train_end(estimator)``. See
+        :mod:`lstmforecast.callbacks` for the built-in ones (checkpoints, logging).
+    module : torch.nn.Module class, default=None
+        Your own network instead of the built-in one, constructed as
+        ``module(n_inputs=..., n_outputs=..., **module__params)`` and called as
+        ``forward(x, lengths)`` on standardised, front-padded sequences (the protocol
+        is in the user guide, "Your own network"). Its arguments are the estimator's
+        ``module__<name>`` parameters, which ``get_params``, ``set_params`` and
+        ``GridSearchCV`` see. The built-in network's parameters (``cell`` to
+        ``embedding_dim``'s network shape) are then unused, except ``embedding_dim``,
+        which still says that X holds token ids.
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the cross-entropy loss.
 
@@ -91,8 +109,10 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         Class labels.
     network_ : torch.nn.Module
         The trained network.
-    history_ : dict
-        ``"train_loss"`` and ``"valid_loss"`` per epoch.
+    history_ : dict of lists
+        One row per epoch: ``"epoch"``, ``"train_loss"``, ``"valid_loss"`` (NaN without
+        early stopping), ``"lr"``, and any key a callback adds to the logs. The lists
+        have equal lengths: ``pandas.DataFrame(est.history_)`` is the table.
     n_iter_ : int
         Epochs run.
     n_features_in_ : int
@@ -155,11 +175,19 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         device="auto",
         precision="fp32",
         verbose=0,
+        callbacks=None,
+        module=None,
         class_weight=None,
+        **module_params,
     ):
         self._store_params(locals())
 
-    def partial_fit(self, X, y, classes=None):
+    _parameter_constraints = {
+        **RecurrentEstimator._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch on (X, y), continuing from the current network.
 
         Nothing is held out for validation (``early_stopping`` applies to :meth:`fit`
@@ -174,6 +202,8 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         classes : array-like of shape (n_classes,), default=None
             Every label that will ever be seen; required on the first call, since one
             chunk of data need not hold every class.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the loss.
 
         Returns
         -------
@@ -191,21 +221,25 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
                     "classes must be passed on the first call to partial_fit: one chunk of "
                     "data need not hold every class."
                 )
-            self._all_classes = np.asarray(classes)
-            if len(np.unique(self._all_classes)) < 2:
+            if len(np.unique(np.asarray(classes))) < 2:
                 raise ValueError(
-                    f"classes={self._all_classes.tolist()} holds fewer than 2 classes; pass every "
-                    "label that will ever be seen, e.g. classes=np.unique(y_all)."
+                    f"classes={np.asarray(classes).tolist()} holds fewer than 2 classes; pass "
+                    "every label that will ever be seen, e.g. classes=np.unique(y_all)."
                 )
         elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
             raise ValueError(
                 f"classes={list(classes)} differs from classes_={list(self.classes_)} set by "
                 "the first call to partial_fit."
             )
-        try:
-            return self._fit(X, y, max_epochs=1, keep_network=not first, incremental=True)
-        finally:
-            self.__dict__.pop("_all_classes", None)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            max_epochs=1,
+            keep_network=not first,
+            incremental=True,
+            classes=classes,
+        )
 
     def predict_proba(self, X):
         """Class probabilities of sequences X.
@@ -254,11 +288,10 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         check_classification_targets(y)
         return y
 
-    def _fit_targets(self, sequences, y):
+    def _fit_targets(self, sequences, y, classes=None):
         y = self._labels(sequences, y)
-        encoder = LabelEncoder().fit(getattr(self, "_all_classes", y))
-        self.classes_ = encoder.classes_
-        if len(self.classes_) < 2 and not hasattr(self, "_all_classes"):
+        self.classes_ = LabelEncoder().fit(y if classes is None else np.asarray(classes)).classes_
+        if len(self.classes_) < 2 and classes is None:
             raise ValueError(
                 f"y holds one class ({self.classes_[0]}); a classifier needs at least "
                 "2 classes to learn from."
@@ -277,14 +310,20 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
             )
         return np.searchsorted(self.classes_, y).astype(np.int64)
 
+    def _sample_weights(self, sequences, targets, sample_weight):
+        weights = super()._sample_weights(sequences, targets, sample_weight)
+        if self.class_weight is None:
+            return weights
+        # A class weight is a weight on each sample of the class: the weighted mean over
+        # samples is then the class-weighted cross-entropy.
+        per_class = compute_class_weight(
+            self.class_weight, classes=self.classes_, y=self.classes_[targets]
+        )
+        class_weights = per_class[targets].astype(np.float32)
+        return class_weights if weights is None else class_weights * weights
+
     def _loss(self, device, targets):
-        weight = None
-        if self.class_weight is not None:
-            weights = compute_class_weight(
-                self.class_weight, classes=self.classes_, y=self.classes_[targets]
-            )
-            weight = torch.as_tensor(weights, dtype=torch.float32, device=device)
-        return torch.nn.CrossEntropyLoss(weight=weight)
+        return torch.nn.functional.cross_entropy
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

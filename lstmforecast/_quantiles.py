@@ -64,7 +64,8 @@ def ordered_quantiles(raw, n_quantiles):
 
 
 def pinball_loss(levels):
-    """A loss callable(outputs, targets) for a head with one output per (target, level).
+    """A torch functional-style loss ``(outputs, targets, reduction)`` for a head with one
+    output per (target, level).
 
     The mean over targets and levels of ``max(q (y - f), (q - 1) (y - f))``: its minimiser
     is the q-quantile of y given the inputs.
@@ -73,11 +74,13 @@ def pinball_loss(levels):
 
     level_tensor = torch.as_tensor(np.asarray(levels), dtype=torch.float32)
 
-    def loss(outputs, targets):
+    def loss(outputs, targets, reduction="mean"):
         quantiles = ordered_quantiles(outputs, len(level_tensor))
         q = level_tensor.to(outputs.device)
         error = targets.unsqueeze(-1) - quantiles
-        return torch.maximum(q * error, (q - 1) * error).mean()
+        losses = torch.maximum(q * error, (q - 1) * error)
+        # "none": one loss per sample and target, averaged over the levels.
+        return losses.mean() if reduction == "mean" else losses.mean(-1)
 
     return loss
 

@@ -1,15 +1,18 @@
 """LSTMRegressor: scikit-learn regressor over a recurrent network."""
 
+from numbers import Integral
+
 import numpy as np
 import torch
 from sklearn.base import RegressorMixin
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array
 
 from ._base import STATS_MAX_STEPS, RecurrentEstimator, check_targets_finite, feature_stats
-from ._params import check_choice
 from ._quantiles import check_quantiles, interpolate_quantiles, ordered_quantiles, pinball_loss
+from ._sequences import Sequences
 from ._training import Chunks as TrainingChunks
-from ._training import to_tensor
+from ._training import check_validation_weights, to_tensor, validation_size
 
 # Sequence mode: each chunk carries a loss on this many look_backs of rows after its
 # burn-in, so an epoch costs about (1 + 1 / _CHUNK_FACTOR) cell steps per row.
@@ -95,7 +98,24 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         (probed once; x86 needs AVX-512 for the LSTM, else a clear error). The recurrence stays on
         the fused cuDNN kernel in every precision.
     verbose : int, default=0
-        If > 0, show a progress bar with the per-epoch losses on stderr.
+        1 shows a tqdm progress bar with the latest losses on stderr; 2 also logs one
+        line per epoch through ``logging.getLogger("lstmforecast")`` (to stderr when
+        logging is not configured). See :class:`~lstmforecast.callbacks.ProgressBar` and
+        :class:`~lstmforecast.callbacks.EpochLogger`.
+    callbacks : list of objects, default=None
+        Called during training: any object with some of ``on_train_begin(estimator)``,
+        ``on_batch_end(estimator, batch, logs)``, ``on_epoch_end(estimator, epoch,
+        logs)`` (a truthy return stops training) and ``on_train_end(estimator)``. See
+        :mod:`lstmforecast.callbacks` for the built-in ones (checkpoints, logging).
+    module : torch.nn.Module class, default=None
+        Your own network instead of the built-in one, constructed as
+        ``module(n_inputs=..., n_outputs=..., **module__params)`` and called as
+        ``forward(x, lengths)`` on standardised, front-padded sequences (the protocol
+        is in the user guide, "Your own network"). Its arguments are the estimator's
+        ``module__<name>`` parameters, which ``get_params``, ``set_params`` and
+        ``GridSearchCV`` see. The built-in network's parameters (``cell`` to
+        ``embedding_dim``'s network shape) are then unused, except ``embedding_dim``,
+        which still says that X holds token ids.
     scale : bool, default=True
         Standardise inputs and targets with training statistics.
     target_anchor : "auto", int or None, default="auto"
@@ -123,8 +143,10 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     ----------
     network_ : torch.nn.Module
         The trained network (on ``device_``).
-    history_ : dict
-        ``"train_loss"`` and ``"valid_loss"`` per epoch (the latter with early stopping).
+    history_ : dict of lists
+        One row per epoch: ``"epoch"``, ``"train_loss"``, ``"valid_loss"`` (NaN without
+        early stopping), ``"lr"``, and any key a callback adds to the logs. The lists
+        have equal lengths: ``pandas.DataFrame(est.history_)`` is the table.
     n_iter_ : int
         Epochs run.
     n_features_in_ : int
@@ -187,16 +209,26 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         device="auto",
         precision="fp32",
         verbose=0,
+        callbacks=None,
+        module=None,
         scale=True,
         target_anchor="auto",
         training="window",
         quantiles=None,
+        **module_params,
     ):
         self._store_params(locals())
 
+    _parameter_constraints = {
+        **RecurrentEstimator._parameter_constraints,
+        "scale": ["boolean"],
+        "target_anchor": [StrOptions({"auto"}), Integral, None],
+        "training": [StrOptions({"window", "sequence"})],
+        "quantiles": ["array-like", None],
+    }
+
     def _check_params(self):
         super()._check_params()
-        check_choice(self.training, "training", ("window", "sequence"))
         if self.training == "sequence" and (
             self.bidirectional or self.pooling != "last" or self.embedding_dim is not None
         ):
@@ -213,8 +245,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                     f"quantiles={self.quantiles!r} must span 0.5, whose level is the point "
                     "forecast of predict(X); add 0.5."
                 )
+        if self.training == "sequence" and self.module is not None:
+            raise ValueError(
+                'training="sequence" needs the built-in network (it reads the output at '
+                'every step); use training="window" with a custom module.'
+            )
 
-    def partial_fit(self, X, y):
+    def partial_fit(self, X, y, sample_weight=None):
         """Train for one epoch on (X, y), continuing from the current network.
 
         The first call fits the input and target scaling on its data; later calls keep
@@ -227,14 +264,15 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         X : array-like
             As in :meth:`fit`.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the loss.
 
         Returns
         -------
         self : LSTMRegressor
         """
-        return self._fit(
-            X, y, max_epochs=1, keep_network=hasattr(self, "network_"), incremental=True
-        )
+        keep = hasattr(self, "network_")
+        return self._fit(X, y, sample_weight, max_epochs=1, keep_network=keep, incremental=True)
 
     def predict(self, X, quantiles=None):
         """Predict targets for sequences X, or their quantiles.
@@ -366,10 +404,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             network.input_scale.copy_(torch.from_numpy(scale))
         return network
 
-    def _training_data(self, sequences, targets, device, validate):
-        train_set, valid_set = super()._training_data(sequences, targets, device, validate)
+    def _training_data(self, sequences, targets, weights, device, validate):
         if self.training == "window":
-            return train_set, valid_set
+            return super()._training_data(sequences, targets, weights, device, validate)
         n_steps = sequences.n_steps
         if not _consecutive(sequences.values):
             raise ValueError(
@@ -377,7 +414,17 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                 "makes (window t+1 = window t shifted by one row); these sequences are not. "
                 'Use training="window" for independent sequences.'
             )
-        n_rows = len(train_set)
+        n_rows = len(sequences)
+        valid_set = None
+        if validate:
+            # Only the held-out windows go to the device; training reads chunks of rows.
+            n_rows -= validation_size(n_rows, self.validation_fraction)
+            tail = Sequences(sequences.values[n_rows:], sequences.lengths[n_rows:])
+            tail_weights = None if weights is None else weights[n_rows:]
+            check_validation_weights(tail_weights)
+            valid_set, _ = super()._training_data(
+                tail, targets[n_rows:], tail_weights, device, validate=False
+            )
         if n_rows <= n_steps:
             raise ValueError(
                 f'training="sequence" needs more training rows ({n_rows}) than look_back '
@@ -396,6 +443,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             to_tensor(np.ascontiguousarray(rows[index]), device),
             to_tensor(step_targets[index], device),
             burn_in=n_steps,
+            weights=None if weights is None else to_tensor(weights[:n_rows][index], device),
         )
         return chunks, valid_set
 

@@ -1,13 +1,21 @@
 """A Keras-style table of a fitted estimator's layers, output shapes and parameters."""
 
+import itertools
+
+import torch
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
+from torch import nn
 
 __all__ = ["summary"]
 
 
 def summary(estimator, print_fn=print):
     """Print the layers of a fitted recurrent estimator, Keras ``model.summary()`` style.
+
+    The layers are the network's named children that hold weights (those of your own
+    module with ``module=``), with the output shape of each on a batch of sequences of
+    T steps.
 
     Parameters
     ----------
@@ -73,31 +81,78 @@ def summary(estimator, print_fn=print):
 
 
 def _rows(network):
-    rnn = network.rnn
-    width = rnn.hidden_size * (2 if rnn.bidirectional else 1)
-    rows = []
-    if network.embedding is not None:
-        rows.append(
-            (
-                "embedding",
-                "Embedding",
-                f"(batch, T, {network.embedding.embedding_dim})",
-                _count(network.embedding),
-            )
-        )
-    if network.conv is not None:
-        conv = network.conv[1]
-        rows.append(("conv", "Conv1d", f"(batch, T, {conv.out_channels})", _count(network.conv)))
-    kind = type(rnn).__name__
-    if rnn.num_layers > 1:
-        kind += f" x{rnn.num_layers}"
-    if rnn.bidirectional:
-        kind = f"Bidirectional({kind})"
-    rows.append(("rnn", kind, f"(batch, T, {width})", _count(rnn)))
-    if network.attention is not None:
-        rows.append(("attention", "Attention", f"(batch, {width})", _count(network.attention)))
-    rows.append(("head", "Linear", f"(batch, {network.head.out_features})", _count(network.head)))
-    return rows
+    """(name, kind, output shape, parameters) of each layer with weights: the named
+    children of the network (of the user's module for ``module=``), in order."""
+    from ._module import CustomNetwork
+
+    model = network.module if isinstance(network, CustomNetwork) else network
+    layers = [(name, child) for name, child in model.named_children() if _count(child)]
+    shapes = _output_shapes(network, [child for _, child in layers])
+    return [
+        (name, _kind(child), shape, _count(child)) for (name, child), shape in zip(layers, shapes)
+    ]
+
+
+def _kind(module):
+    if isinstance(module, nn.RNNBase):
+        kind = type(module).__name__
+        if module.num_layers > 1:
+            kind += f" x{module.num_layers}"
+        return f"Bidirectional({kind})" if module.bidirectional else kind
+    if isinstance(module, nn.Sequential):
+        # The parts with weights (padding and activations left out), repeats counted.
+        kinds = [_kind(part) for part in module if _count(part)]
+        groups = [(kind, len(list(run))) for kind, run in itertools.groupby(kinds)]
+        shown = [kind if n == 1 else f"{kind} x{n}" for kind, n in groups]
+        return f"Sequential({', '.join(shown)})"
+    return type(module).__name__
+
+
+# Two dummy batches of (sequences, steps): a dimension that follows them is shown by name.
+_PROBES = ((2, 8), (3, 11))
+
+
+def _output_shapes(network, modules):
+    """Each module's output shape, "(batch, T, 4)" style, from two dummy forward passes
+    (the first tensor of a tuple output, e.g. an RNN's sequence output)."""
+    seen = {id(module): [] for module in modules}
+
+    def record(module, inputs, output):
+        while isinstance(output, (tuple, list)):
+            output = output[0]
+        seen[id(module)].append(tuple(getattr(output, "shape", ())))
+
+    hooks = [module.register_forward_hook(record) for module in modules]
+    buffer = next(network.buffers(), None)
+    device = buffer.device if buffer is not None else next(network.parameters()).device
+    tokens = getattr(network, "embedding", None) is not None or getattr(network, "tokens", False)
+    was_training = network.training
+    network.eval()
+    try:
+        with torch.no_grad():
+            for batch, steps in _PROBES:
+                if tokens:
+                    x = torch.ones((batch, steps), dtype=torch.int64, device=device)
+                else:
+                    x = torch.zeros((batch, steps, network.input_shift.numel()), device=device)
+                network(x, torch.full((batch,), steps, dtype=torch.int64))
+    except Exception:  # a module that cannot run on dummy input: shapes stay unknown
+        pass
+    finally:
+        for hook in hooks:
+            hook.remove()
+        network.train(was_training)
+    return [_shape_text(seen[id(module)]) for module in modules]
+
+
+def _shape_text(shapes):
+    if len(shapes) != len(_PROBES) or len({len(shape) for shape in shapes}) != 1:
+        return "?"
+    names = {tuple(probe[i] for probe in _PROBES): name for i, name in enumerate(("batch", "T"))}
+    dims = [
+        names.get(sizes, str(sizes[0]) if len(set(sizes)) == 1 else "?") for sizes in zip(*shapes)
+    ]
+    return f"({', '.join(dims)})"
 
 
 def _count(module):

@@ -45,3 +45,17 @@ def test_mixed_precision_on_cuda_learns_like_fp32(windows, precision):
     mixed = LSTMRegressor(**params, precision=precision).fit(X, y)
     full_mse = np.mean((full.predict(X) - y) ** 2)
     assert np.mean((mixed.predict(X) - y) ** 2) < 2 * full_mse + 0.01
+
+
+def test_training_windows_take_the_memory_of_the_rows_only():
+    rows = np.random.default_rng(0).normal(size=(100_000, 4))
+    windows = Windower(look_back=64).fit_transform(rows)
+    full_windows = windows.size * 4  # bytes of every window as a float32 tensor
+    torch.cuda.synchronize()
+    torch.cuda.reset_peak_memory_stats()
+    before = torch.cuda.memory_allocated()
+    model = LSTMRegressor(hidden_size=8, max_epochs=1, batch_size=256, random_state=0)
+    model.fit(windows, rows[:, 0], sample_weight=np.ones(len(rows)))
+    model.predict(windows)
+    peak = torch.cuda.max_memory_allocated() - before
+    assert peak < full_windows / 8, (peak, full_windows)

@@ -44,3 +44,17 @@ def test_packed_padding_path_matches_unpadded_sequences():
         np.testing.assert_allclose(
             clf.predict_proba(padded), clf.predict_proba(X), rtol=1e-5, atol=1e-6
         )
+
+
+def test_windows_gathered_from_the_rows_equal_the_windows(windows):
+    import torch
+
+    from lstmforecast._training import sliding_windows_on
+
+    view, _ = windows
+    on_device = sliding_windows_on(view, torch.device("cpu"))
+    np.testing.assert_array_equal(on_device.numpy(), view)  # NaN front padding included
+    # Only the rows are stored: 600 windows of 12 steps share 611 rows of 2 features.
+    assert on_device.untyped_storage().nbytes() == (600 + 12 - 1) * 2 * 4
+    index = torch.tensor([5, 0, 599])
+    np.testing.assert_array_equal(on_device[index].numpy(), view[[5, 0, 599]])

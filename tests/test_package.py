@@ -21,6 +21,6 @@ def test_public_api_is_what_init_exports():
     for name in lstmforecast.__all__:
         assert getattr(lstmforecast, name).__doc__, f"{name} has no docstring"
     public = {name for name in dir(lstmforecast) if not name.startswith("_")}
-    assert public - {"importlib", "datasets", "metrics", "plotting", "cli"} == set(
+    assert public - {"importlib", "callbacks", "datasets", "metrics", "plotting", "cli"} == set(
         lstmforecast.__all__
     )

@@ -35,6 +35,7 @@ def test_summary_lists_every_layer_of_a_token_cnn_lstm_with_attention(capsys):
     ).fit([[1, 2, 3], [4, 5]], [0, 1])
     total = clf.summary()
     table = capsys.readouterr().out
-    for layer in ("Embedding", "Conv1d", "LSTM", "Attention", "Linear"):
+    for layer in ("Embedding", "Conv1d", "LSTM", "attention", "Linear"):
         assert layer in table
+    assert "(batch, 6, T)" in table  # Conv1d's channels-first output
     assert total == sum(p.numel() for p in clf.network_.parameters())
