@@ -16,7 +16,9 @@ _EXPORTS = {
     "SeasonalNaiveRegressor": "._naive",
     "Windower": "._windower",
     "compare": "._compare",
+    "load": "._persistence",
     "make_supervised": "._data",
+    "save": "._persistence",
     "summary": "._summary",
 }
 
