@@ -16,6 +16,7 @@ _EXPORTS = {
     "SeasonalNaiveRegressor": "._naive",
     "Windower": "._windower",
     "compare": "._compare",
+    "export_onnx": "._export",
     "load": "._persistence",
     "make_supervised": "._data",
     "save": "._persistence",

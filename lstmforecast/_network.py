@@ -6,15 +6,13 @@ time -> linear head. Sequences arrive right-aligned (front padding, see ``_seque
 and are left-aligned here, so padding never reaches the recurrence.
 
 The forward pass of a unidirectional network has no branch on the data: every batch is
-left-aligned, the padding (now at the end) is zeroed, and pooling reads only the valid
-steps (the output at each sequence's last valid step for "last"). A unidirectional
+left-aligned (the padding is never read) and pooling reads only the valid steps (the
+output at each sequence's last valid step for "last"). A unidirectional
 recurrence is causal, so steps after a sequence's end cannot change its valid outputs:
 the result equals running each sequence alone, and the graph is the same for padded
 and full batches, which is what ``torch.export`` and ONNX need. A bidirectional
 network reads the padding on its way back, so it still packs padded batches.
 """
-
-import math
 
 import torch
 from torch import nn
@@ -130,10 +128,8 @@ class RecurrentNetwork(nn.Module):
         if self.embedding is not None:
             x = self.embedding(_left_align(x, lengths))
         else:
-            # NaN padding must not reach any weight, not even as NaN * 0 in a gradient:
-            # zeroed, it becomes the zeros after each sequence's end once left-aligned.
-            x = torch.nan_to_num(self._standardise(x), nan=0.0, posinf=math.inf, neginf=-math.inf)
-            x = _left_align(x, lengths)
+            # Left-aligning reads valid steps only: NaN padding never reaches a weight.
+            x = _left_align(self._standardise(x), lengths)
         x = self.input_dropout(x)
         if self.conv is not None:
             x = self.conv(x.transpose(1, 2)).transpose(1, 2)
@@ -228,10 +224,16 @@ class RecurrentNetwork(nn.Module):
 
 
 def _left_align(x, lengths):
-    """Rotate each front-padded sequence so that its steps start at position 0."""
+    """Move each front-padded sequence to start at position 0.
+
+    Positions after a sequence's end repeat its last step: a unidirectional recurrence
+    is causal and pooling masks them, so they never change a result, and the padding
+    itself (NaN) is never read.
+    """
     n_steps = x.shape[1]
-    # position t reads step t + (n_steps - length), modulo n_steps
-    source = (torch.arange(n_steps, device=x.device)[None, :] - lengths[:, None]) % n_steps
+    start = n_steps - lengths
+    source = torch.arange(n_steps, device=x.device)[None, :] + start[:, None]
+    source = source.clamp(max=n_steps - 1)
     if x.dim() == 3:
         source = source[:, :, None].expand(-1, -1, x.shape[2])
     return torch.gather(x, 1, source)
