@@ -111,40 +111,47 @@ class RecurrentNetwork(nn.Module):
                 if cell == "lstm" and name.startswith("bias_ih"):
                     param.data[hidden : 2 * hidden] = 1.0
 
-    def forward(self, x, lengths):
+    def forward(self, x, lengths=None):
         """Encode a batch of right-aligned sequences.
 
         Parameters
         ----------
         x : Tensor of shape (B, T, f) float or (B, T) long token ids
             Front-padded sequences (NaN or 0 in the padding).
-        lengths : Tensor of shape (B,), int64
-            Valid steps of each sequence.
+        lengths : Tensor of shape (B,), int64, or None
+            Valid steps of each sequence. None says that every sequence is full-length,
+            which the training loop knows once per fit: the recurrence then starts at
+            step 0 and "last" pooling reads the final state, whose backward pass is
+            cheaper than a gradient entering at each sequence's own last step.
         """
-        n_steps = x.shape[1]
-        lengths = lengths.to(x.device)
+        if lengths is not None:
+            lengths = lengths.to(x.device)
         if self.rnn.bidirectional:
             return self._forward_packed(x, lengths)
         if self.embedding is not None:
-            x = self.embedding(_left_align(x, lengths))
+            x = self.embedding(x if lengths is None else _left_align(x, lengths))
         else:
-            # Left-aligning reads valid steps only: NaN padding never reaches a weight.
-            x = _left_align(self._standardise(x), lengths)
+            x = self._standardise(x)
+            if lengths is not None:
+                # Left-aligning reads valid steps only: NaN padding never reaches a weight.
+                x = _left_align(x, lengths)
         x = self.input_dropout(x)
         if self.conv is not None:
             x = self.conv(x.transpose(1, 2)).transpose(1, 2)
-        out, _ = self._run_rnn(x)
+        out, state = self._run_rnn(x)
+        if lengths is None:
+            return self.head(self._pool(out, state, None, None))
         if self.pooling == "last":
             last = (lengths - 1)[:, None, None].expand(-1, 1, out.shape[2])
             return self.head(torch.gather(out, 1, last).squeeze(1))
-        valid = torch.arange(n_steps, device=x.device)[None, :] < lengths[:, None]
+        valid = torch.arange(x.shape[1], device=x.device)[None, :] < lengths[:, None]
         return self.head(self._pool(out, None, lengths, valid))
 
     def _forward_packed(self, x, lengths):
         """Bidirectional networks: the backward direction must start at each sequence's
         own last step, which packing gives; full batches skip it."""
         n_steps = x.shape[1]
-        padded = bool((lengths < n_steps).any())
+        padded = lengths is not None and bool((lengths < n_steps).any())
         if self.embedding is not None:
             if padded:
                 x = _left_align(x, lengths)

@@ -3,6 +3,7 @@ tensors that live on the training device, time-ordered validation, early stoppin
 
 import contextlib
 import copy
+import functools
 import math
 import sys
 import time
@@ -57,9 +58,16 @@ class Sequences:
     def __len__(self):
         return len(self.inputs)
 
+    @functools.cached_property
+    def padded(self):
+        """Whether any sequence is shorter than the others; without, the network is told
+        so (lengths None) and skips the left-alignment of padded batches."""
+        return bool((self.lengths < self.inputs.shape[1]).any())
+
     def batch_loss(self, network, index, loss):
         on_device = index.to(self.inputs.device, non_blocking=True)
-        return loss(network(self.inputs[on_device], self.lengths[index]), self.targets[on_device])
+        lengths = self.lengths[index] if self.padded else None
+        return loss(network(self.inputs[on_device], lengths), self.targets[on_device])
 
 
 @dataclass
