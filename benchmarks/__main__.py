@@ -8,7 +8,7 @@ from pathlib import Path
 
 import torch
 
-from . import fit, gpu, imports, predict, search, sequence, windower
+from . import deploy, fit, gpu, imports, predict, search, sequence, windower
 from ._common import Row, Section, machine_lines, note, render
 
 SECTIONS = {
@@ -19,6 +19,7 @@ SECTIONS = {
     "search": ("GridSearchCV in parallel", search.run),
     "gpu": ("GPU: training throughput against the CPU", gpu.run),
     "import": ("import time", imports.run),
+    "deploy": ("deployment: int8 quantization against fp32", deploy.run),
 }
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- table:begin -->", "<!-- table:end -->"

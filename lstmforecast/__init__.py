@@ -19,6 +19,7 @@ _EXPORTS = {
     "export_onnx": "._export",
     "load": "._persistence",
     "make_supervised": "._data",
+    "quantize": "._quantize",
     "save": "._persistence",
     "summary": "._summary",
 }
