@@ -214,6 +214,9 @@ def _affine_map(steps, n_features):
                 f"accepts {', '.join(_AFFINE_STEPS)} (per-feature scaling, no clip)."
             )
     probe = np.vstack([np.zeros(n_features), np.ones(n_features)])
-    for step in steps:
-        probe = np.asarray(step.transform(probe), dtype=np.float64)
+    with warnings.catch_warnings():
+        # the probe rows have no column names; the scaling does not depend on them
+        warnings.filterwarnings("ignore", message="X does not have valid feature names")
+        for step in steps:
+            probe = np.asarray(step.transform(probe), dtype=np.float64)
     return probe[1] - probe[0], probe[0]

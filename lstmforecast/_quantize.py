@@ -80,6 +80,7 @@ def quantize(model):
         # torch.ao.quantization announces its move to torchao; the API used is stable.
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", FutureWarning)
+        warnings.filterwarnings("ignore", message=".*quantized tensor creation functions")
         network = torch.ao.quantization.quantize_dynamic(
             network, {nn.LSTM, nn.GRU, nn.Linear}, dtype=torch.qint8
         )
