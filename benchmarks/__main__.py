@@ -8,7 +8,7 @@ from pathlib import Path
 
 import torch
 
-from . import arima_auto, coverage, fit, gpu, imports, predict, search, sequence, windower
+from . import arima_auto, coverage, deploy, fit, gpu, imports, predict, search, sequence, windower
 from ._common import Row, Section, machine_lines, note, render
 
 SECTIONS = {
@@ -21,6 +21,7 @@ SECTIONS = {
     "import": ("import time", imports.run),
     "arima_auto": ("ARIMARegressor(order='auto') vs statsforecast AutoARIMA", arima_auto.run),
     "coverage": ("prediction intervals: coverage over rolling origins", coverage.run),
+    "deploy": ("deployment: int8 quantization against fp32", deploy.run),
 }
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- table:begin -->", "<!-- table:end -->"

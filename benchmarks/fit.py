@@ -39,13 +39,13 @@ def hand_loop(X, y, *, hidden_size, batch_size, epochs, input_transform, seed=0)
     optimizer = torch.optim.Adam(network.parameters(), lr=LR)
     inputs = torch.from_numpy(X)
     targets = torch.from_numpy(y).reshape(-1, 1)
-    lengths = torch.full((len(X),), X.shape[1], dtype=torch.int64)  # forward() needs them
     generator = torch.Generator().manual_seed(seed)
     network.train()
     for _ in range(epochs):
         for index in torch.randperm(len(X), generator=generator).split(batch_size):
             loss = torch.nn.functional.mse_loss(
-                network(inputs[index], lengths[index]), targets[index]
+                network(inputs[index]),
+                targets[index],  # full windows: no lengths needed
             )
             optimizer.zero_grad(set_to_none=True)
             loss.backward()

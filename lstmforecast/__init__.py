@@ -23,10 +23,14 @@ _EXPORTS = {
     "ThetaRegressor": "._theta",
     "Windower": "._windower",
     "compare": "._compare",
+    "export_onnx": "._export",
     "forecast": "._forecast",
+    "load": "._persistence",
     "make_supervised": "._data",
     "plot_forecast": ".plotting",
     "plot_history": ".plotting",
+    "quantize": "._quantize",
+    "save": "._persistence",
     "summary": "._summary",
 }
 

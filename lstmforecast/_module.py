@@ -43,7 +43,9 @@ class CustomNetwork(nn.Module):
     # The built-in network's standardisation (input statistics, level removal), shared.
     _standardise = RecurrentNetwork._standardise
 
-    def forward(self, x, lengths):
+    def forward(self, x, lengths=None):
+        if lengths is None:  # the training loop's "no sequence is padded"
+            lengths = torch.full((x.shape[0],), x.shape[1], dtype=torch.int64, device=x.device)
         if not self.tokens:
             x = self._standardise(x)
             if bool((lengths < x.shape[1]).any()):

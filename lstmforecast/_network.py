@@ -3,7 +3,15 @@
 Input (values or token ids) -> optional embedding -> input dropout -> optional causal
 Conv1d front end -> LSTM / GRU / RNN (stacked, optionally bidirectional) -> pooling over
 time -> linear head. Sequences arrive right-aligned (front padding, see ``_sequences``)
-and are left-aligned and packed here, so padding never reaches the recurrence.
+and are left-aligned here, so padding never reaches the recurrence.
+
+The forward pass of a unidirectional network has no branch on the data: every batch is
+left-aligned (the padding is never read) and pooling reads only the valid steps (the
+output at each sequence's last valid step for "last"). A unidirectional
+recurrence is causal, so steps after a sequence's end cannot change its valid outputs:
+the result equals running each sequence alone, and the graph is the same for padded
+and full batches, which is what ``torch.export`` and ONNX need. A bidirectional
+network reads the padding on its way back, so it still packs padded batches.
 """
 
 import torch
@@ -43,7 +51,9 @@ class RecurrentNetwork(nn.Module):
         embedding_dim=None,
         input_transform="none",
     ):
+        arguments = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         super().__init__()
+        self.init_args = arguments  # what lstmforecast.load rebuilds the network from
         self.pooling = pooling
         self.input_transform = input_transform
         self.recurrent_dropout = recurrent_dropout
@@ -101,39 +111,69 @@ class RecurrentNetwork(nn.Module):
                 if cell == "lstm" and name.startswith("bias_ih"):
                     param.data[hidden : 2 * hidden] = 1.0
 
-    def forward(self, x, lengths):
+    def forward(self, x, lengths=None):
         """Encode a batch of right-aligned sequences.
 
         Parameters
         ----------
         x : Tensor of shape (B, T, f) float or (B, T) long token ids
             Front-padded sequences (NaN or 0 in the padding).
-        lengths : Tensor of shape (B,), int64 on the CPU
-            Valid steps of each sequence.
+        lengths : Tensor of shape (B,), int64, or None
+            Valid steps of each sequence. None says that every sequence is full-length,
+            which the training loop knows once per fit: the recurrence then starts at
+            step 0 and "last" pooling reads the final state, whose backward pass is
+            cheaper than a gradient entering at each sequence's own last step.
         """
+        if lengths is not None:
+            lengths = lengths.to(x.device)
+        if self.rnn.bidirectional:
+            return self._forward_packed(x, lengths)
+        if self.embedding is not None:
+            x = self.embedding(x if lengths is None else _left_align(x, lengths))
+        else:
+            x = self._standardise(x)
+            if lengths is not None:
+                # Left-aligning reads valid steps only: NaN padding never reaches a weight.
+                x = _left_align(x, lengths)
+        x = self.input_dropout(x)
+        if self.conv is not None:
+            x = self.conv(x.transpose(1, 2)).transpose(1, 2)
+        out, state = self._run_rnn(x)
+        if lengths is None:
+            return self.head(self._pool(out, state, None, None))
+        if self.pooling == "last":
+            last = (lengths - 1)[:, None, None].expand(-1, 1, out.shape[2])
+            return self.head(torch.gather(out, 1, last).squeeze(1))
+        valid = torch.arange(x.shape[1], device=x.device)[None, :] < lengths[:, None]
+        return self.head(self._pool(out, None, lengths, valid))
+
+    def _forward_packed(self, x, lengths):
+        """Bidirectional networks: the backward direction must start at each sequence's
+        own last step, which packing gives; full batches skip it."""
         n_steps = x.shape[1]
-        padded = bool((lengths < n_steps).any())
+        padded = lengths is not None and bool((lengths < n_steps).any())
         if self.embedding is not None:
             if padded:
-                x = _left_align(x, lengths.to(x.device))
+                x = _left_align(x, lengths)
             x = self.embedding(x)
         else:
             x = self._standardise(x)
             if padded:
-                x = _left_align(x, lengths.to(x.device))
-                # NaN padding must not reach any weight, not even as NaN * 0 in a gradient.
-                mask = torch.arange(n_steps, device=x.device) >= lengths.to(x.device)[:, None]
+                x = _left_align(x, lengths)
+                mask = torch.arange(n_steps, device=x.device) >= lengths[:, None]
                 x = x.masked_fill(mask[:, :, None], 0.0)
         x = self.input_dropout(x)
         if self.conv is not None:
             x = self.conv(x.transpose(1, 2)).transpose(1, 2)
         if padded:
-            packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+            packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
             out, state = self._run_rnn(packed)
             out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_steps)
+            valid = torch.arange(n_steps, device=x.device)[None, :] < lengths[:, None]
         else:
             out, state = self._run_rnn(x)
-        return self.head(self._pool(out, state, lengths if padded else None))
+            valid = None
+        return self.head(self._pool(out, state, lengths, valid))
 
     def forward_steps(self, x):
         """Head outputs at every step of full-length sequences x (B, T, f): for a
@@ -166,22 +206,19 @@ class RecurrentNetwork(nn.Module):
         }
         return functional_call(self.rnn, weights, (x,))
 
-    def _pool(self, out, state, lengths):
+    def _pool(self, out, state, lengths, valid):
+        """One vector per sequence from the outputs ``out``; ``valid`` (B, T) marks the
+        steps that count (None: all of them)."""
         if self.pooling == "last":
             hidden = state[0] if isinstance(state, tuple) else state
             if self.rnn.bidirectional:
                 return torch.cat([hidden[-2], hidden[-1]], dim=1)
             return hidden[-1]
-        if lengths is None:
-            valid = None
-        else:
-            steps = torch.arange(out.shape[1], device=out.device)
-            valid = steps[None, :] < lengths.to(out.device)[:, None]
         if self.pooling == "mean":
             if valid is None:
                 return out.mean(dim=1)
             total = (out * valid[:, :, None]).sum(dim=1)
-            return total / lengths.to(out.device, out.dtype)[:, None]
+            return total / lengths.to(out.dtype)[:, None]
         if self.pooling == "max":
             if valid is None:
                 return out.amax(dim=1)
@@ -194,10 +231,16 @@ class RecurrentNetwork(nn.Module):
 
 
 def _left_align(x, lengths):
-    """Rotate each front-padded sequence so that its steps start at position 0."""
+    """Move each front-padded sequence to start at position 0.
+
+    Positions after a sequence's end repeat its last step: a unidirectional recurrence
+    is causal and pooling masks them, so they never change a result, and the padding
+    itself (NaN) is never read.
+    """
     n_steps = x.shape[1]
-    shift = n_steps - lengths
-    source = (torch.arange(n_steps, device=x.device)[None, :] + shift[:, None]) % n_steps
+    start = n_steps - lengths
+    source = torch.arange(n_steps, device=x.device)[None, :] + start[:, None]
+    source = source.clamp(max=n_steps - 1)
     if x.dim() == 3:
         source = source[:, :, None].expand(-1, -1, x.shape[2])
     return torch.gather(x, 1, source)

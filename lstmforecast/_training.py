@@ -7,6 +7,7 @@ loss, the estimator supplies the per-sample loss function and the callbacks."""
 
 import contextlib
 import copy
+import functools
 import math
 import signal
 import threading
@@ -95,9 +96,17 @@ class LabelledSequences:
     def __len__(self):
         return len(self.inputs)
 
+    @functools.cached_property
+    def padded(self):
+        """Whether any sequence is shorter than the others; without, the network is told
+        so (lengths None) and skips the left-alignment of padded batches."""
+        return bool((self.lengths < self.inputs.shape[1]).any())
+
     def batch_loss(self, network, index, loss):
         on_device = index.to(self.targets.device, non_blocking=True)
-        outputs = network(self.inputs[on_device], self.lengths[index])
+        # lengths None tells the network that no sequence is padded (see padded).
+        lengths = self.lengths[index] if self.padded else None
+        outputs = network(self.inputs[on_device], lengths)
         weights = None if self.weights is None else self.weights[on_device]
         return batch_mean(loss, outputs, self.targets[on_device], weights)
 

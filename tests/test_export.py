@@ -1,0 +1,76 @@
+"""ONNX export and torch.export: graphs that equal predict, padded windows included."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+from lstmforecast import LSTMClassifier, LSTMRegressor, Windower, export_onnx
+
+from .conftest import TINY
+
+
+@pytest.fixture(scope="module")
+def trending():
+    t = np.arange(160)
+    rows = np.column_stack([20 + 0.1 * t + np.sin(t / 4), np.cos(t / 9)])
+    return rows[:-1], rows[1:, 0]
+
+
+# torch.export notes that nn.LSTM re-assigns its weight list while tracing: harmless here.
+@pytest.mark.filterwarnings("ignore:The tensor attributes")
+def test_the_network_exports_with_torch_export_and_keeps_padding_exact(trending):
+    X, y = trending
+    windows = Windower(look_back=7).fit_transform(X)  # the first 6 rows are padded
+    model = LSTMRegressor(**dict(TINY, pooling="attention", conv_channels=3)).fit(windows, y)
+    network = model.network_.eval()
+    inputs = torch.from_numpy(np.ascontiguousarray(windows[:20]))
+    lengths = torch.from_numpy(np.minimum(np.arange(1, 21), 7))
+    batch = torch.export.Dim("batch", min=1)
+    program = torch.export.export(
+        network, (inputs[10:], lengths[10:]), dynamic_shapes=({0: batch}, {0: batch})
+    )
+    with torch.no_grad():  # the graph traced on full windows runs padded ones exactly
+        np.testing.assert_allclose(
+            program.module()(inputs, lengths), network(inputs, lengths), rtol=1e-6, atol=1e-6
+        )
+
+
+def test_onnx_graph_equals_predict_on_full_and_padded_windows(trending, tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnxscript")
+    X, y = trending
+    pipe = make_pipeline(
+        StandardScaler(),
+        MinMaxScaler(),
+        Windower(look_back=6),
+        LSTMRegressor(**dict(TINY, target_anchor=0)),
+    ).fit(X[:120], y[:120])
+    assert pipe[-1].target_anchor_ == 0  # the anchor must be in the graph
+    path = export_onnx(pipe, tmp_path / "model.onnx")
+    session = ort.InferenceSession(path)
+    raw_windows = Windower(look_back=6).fit_transform(X)  # raw rows: scaling is in the graph
+    expected = pipe.predict(X)
+    got = session.run(None, {"windows": np.ascontiguousarray(raw_windows)})[0]
+    assert got.shape == expected.shape
+    assert np.isnan(raw_windows[:5]).any()  # padded rows are part of the comparison
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5 * np.abs(expected).max())
+
+
+def test_onnx_classifier_gives_predict_proba_and_refusals_are_clear(tmp_path, rng):
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnxscript")
+    X = rng.normal(size=(80, 5, 2)).astype(np.float32)
+    X[::4, :2] = np.nan
+    labels = np.where(np.nan_to_num(X).sum(axis=(1, 2)) > 0, "pos", "neg")
+    clf = LSTMClassifier(**dict(TINY, pooling="mean", cell="gru")).fit(X, labels)
+    with pytest.raises(ValueError, match="pass look_back"):
+        export_onnx(clf, tmp_path / "clf.onnx")
+    session = ort.InferenceSession(export_onnx(clf, tmp_path / "clf.onnx", look_back=5))
+    np.testing.assert_allclose(
+        session.run(None, {"windows": X})[0], clf.predict_proba(X), rtol=1e-5, atol=1e-6
+    )
+    bidirectional = LSTMClassifier(**dict(TINY, bidirectional=True, max_epochs=1)).fit(X, labels)
+    with pytest.raises(ValueError, match="does not export bidirectional"):
+        export_onnx(bidirectional, tmp_path / "bi.onnx", look_back=5)
