@@ -14,6 +14,7 @@ _EXPORTS = {
     "LSTMRegressor": "._regressor",
     "NaiveRegressor": "._naive",
     "SeasonalNaiveRegressor": "._naive",
+    "TextSequencer": "._text",
     "Windower": "._windower",
     "compare": "._compare",
     "make_supervised": "._data",

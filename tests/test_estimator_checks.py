@@ -2,7 +2,7 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from lstmforecast import LSTMClassifier, LSTMRegressor, Windower
+from lstmforecast import LSTMClassifier, LSTMRegressor, TextSequencer, Windower
 
 TINY = dict(hidden_size=8, max_epochs=30, lr=0.02, batch_size=32, random_state=0, device="cpu")
 
@@ -11,6 +11,7 @@ ESTIMATORS = [
     Windower(look_back=3, flatten=True),
     LSTMRegressor(**TINY),
     LSTMClassifier(**TINY),
+    TextSequencer(),
 ]
 
 ORDER = (
