@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "ARIMARegressor": "._arima",
+    "LSTMAutoencoder": "._autoencoder",
     "LSTMClassifier": "._classifier",
     "LSTMRegressor": "._regressor",
     "NaiveRegressor": "._naive",

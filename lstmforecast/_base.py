@@ -28,6 +28,8 @@ STATS_MAX_STEPS = 2_000_000
 class RecurrentEstimator(BaseEstimator):
     """Base class; use :class:`LSTMRegressor` or :class:`LSTMClassifier`."""
 
+    _requires_y = True  # False for estimators that learn from X alone (autoencoder)
+
     def _store_params(self, arguments):
         """Keep the ``__init__`` arguments as attributes, nothing else (sklearn's rule);
         each subclass spells its full signature so that get_params can read it."""
@@ -72,7 +74,7 @@ or list of arrays of shape (n_steps_i, n_features)
         """Train; ``incremental`` (partial_fit) holds nothing out for validation, as
         scikit-learn's MLP does, since each chunk is already new data."""
         self._check_params()
-        if y is None:
+        if y is None and self._requires_y:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )

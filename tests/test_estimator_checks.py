@@ -2,7 +2,13 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from lstmforecast import LSTMClassifier, LSTMRegressor, TextSequencer, Windower
+from lstmforecast import (
+    LSTMAutoencoder,
+    LSTMClassifier,
+    LSTMRegressor,
+    TextSequencer,
+    Windower,
+)
 
 TINY = dict(hidden_size=8, max_epochs=30, lr=0.02, batch_size=32, random_state=0, device="cpu")
 
@@ -12,6 +18,7 @@ ESTIMATORS = [
     LSTMRegressor(**TINY),
     LSTMClassifier(**TINY),
     TextSequencer(),
+    LSTMAutoencoder(**TINY),
 ]
 
 ORDER = (
