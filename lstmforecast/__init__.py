@@ -13,6 +13,7 @@ _EXPORTS = {
     "LSTMAutoencoder": "._autoencoder",
     "LSTMClassifier": "._classifier",
     "LSTMRegressor": "._regressor",
+    "LSTMTagger": "._tagger",
     "NaiveRegressor": "._naive",
     "SeasonalNaiveRegressor": "._naive",
     "TextSequencer": "._text",

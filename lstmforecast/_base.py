@@ -29,6 +29,7 @@ class RecurrentEstimator(BaseEstimator):
     """Base class; use :class:`LSTMRegressor` or :class:`LSTMClassifier`."""
 
     _requires_y = True  # False for estimators that learn from X alone (autoencoder)
+    _network_class = RecurrentNetwork  # a subclass may change the head (e.g. per step)
 
     def _store_params(self, arguments):
         """Keep the ``__init__`` arguments as attributes, nothing else (sklearn's rule);
@@ -167,7 +168,7 @@ or list of arrays of shape (n_steps_i, n_features)
                     "tokens in X: the embedding would need a row per id. Renumber the "
                     "tokens 1..n_distinct (e.g. with sklearn's LabelEncoder, + 1)."
                 )
-        network = RecurrentNetwork(
+        network = self._network_class(
             self.n_step_features_,
             n_outputs,
             cell=self.cell,
