@@ -6,6 +6,7 @@ from lstmforecast import (
     LSTMAutoencoder,
     LSTMClassifier,
     LSTMRegressor,
+    LSTMTagger,
     TextSequencer,
     Windower,
 )
@@ -19,6 +20,7 @@ ESTIMATORS = [
     LSTMClassifier(**TINY),
     TextSequencer(),
     LSTMAutoencoder(**TINY),
+    LSTMTagger(**TINY),
 ]
 
 ORDER = (
@@ -44,8 +46,46 @@ RECURRENT_FAILURES = {
 }
 
 
+PER_STEP = (
+    "LSTMTagger's y holds one label per time step, shape (n_samples, n_steps) or a list of "
+    "label sequences; these checks fit it with one label per sample, which it refuses. "
+    "The same properties are tested with per-step labels in test_tagger.py"
+)
+TAGGER_FAILURES = {
+    **RECURRENT_FAILURES,
+    **dict.fromkeys(
+        [
+            "check_dict_unchanged",
+            "check_dont_overwrite_parameters",
+            "check_dtype_object",
+            "check_estimators_dtypes",
+            "check_estimators_fit_returns_self",
+            "check_estimators_overwrite_params",
+            "check_estimators_pickle",
+            "check_estimators_pickle(readonly_memmap=True)",
+            "check_f_contiguous_array_estimator",
+            "check_fit2d_1sample",
+            "check_fit2d_predict1d",
+            "check_fit_check_is_fitted",
+            "check_fit_idempotent",
+            "check_fit_score_takes_y",
+            "check_methods_sample_order_invariance",
+            "check_methods_subset_invariance",
+            "check_n_features_in",
+            "check_n_features_in_after_fitting",
+            "check_pipeline_consistency",
+            "check_positive_only_tag_during_fit",
+            "check_readonly_memmap_input",
+        ],
+        PER_STEP,
+    ),
+}
+
+
 def expected_failures(estimator):
-    return WINDOWER_FAILURES if isinstance(estimator, Windower) else RECURRENT_FAILURES
+    if isinstance(estimator, Windower):
+        return WINDOWER_FAILURES
+    return TAGGER_FAILURES if isinstance(estimator, LSTMTagger) else RECURRENT_FAILURES
 
 
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)

@@ -1,5 +1,8 @@
+import joblib
 import numpy as np
 import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 
 from lstmforecast import LSTMTagger
 
@@ -82,3 +85,20 @@ def test_bad_labels_get_clear_errors(rng):
         LSTMTagger(**FAST).fit(np.zeros((10, 20, 1)), np.zeros(10))
     with pytest.raises(ValueError, match="a tagger needs at least 2"):
         LSTMTagger(**FAST).fit(X, [np.zeros(len(t)) for t in y])
+
+
+def test_estimator_contract_with_per_step_labels(rng, tmp_path):
+    X, y = rising_next(rng, 60)
+    tagger = LSTMTagger(**FAST)
+    with pytest.raises(NotFittedError):
+        tagger.predict(X)
+    params = tagger.get_params()
+    assert tagger.fit(X, y) is tagger and tagger.get_params() == params
+    first = tagger.predict_proba(X)
+    again = clone(tagger).fit(X, y).predict_proba(X)  # idempotent, seeded
+    for a, b in zip(first, again):
+        np.testing.assert_array_equal(a, b)
+    joblib.dump(tagger, tmp_path / "tagger.joblib")
+    loaded = joblib.load(tmp_path / "tagger.joblib")
+    np.testing.assert_array_equal(loaded.predict_proba(X)[3], first[3])
+    assert tagger.n_features_in_ == 1 and tagger.n_step_features_ == 1
