@@ -8,7 +8,7 @@ from pathlib import Path
 
 import torch
 
-from . import fit, gpu, imports, predict, search, sequence, windower
+from . import anomaly, fit, gpu, imports, predict, search, sequence, windower
 from ._common import Row, Section, machine_lines, note, render
 
 SECTIONS = {
@@ -19,6 +19,7 @@ SECTIONS = {
     "search": ("GridSearchCV in parallel", search.run),
     "gpu": ("GPU: training throughput against the CPU", gpu.run),
     "import": ("import time", imports.run),
+    "anomaly": ("anomaly detection: ROC AUC on sktime's labelled data", anomaly.run),
 }
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- table:begin -->", "<!-- table:end -->"

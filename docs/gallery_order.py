@@ -8,6 +8,8 @@ EXAMPLE_ORDER = [
     "plot_lstm_vs_arima.py",
     "plot_rnn_lstm_gru_digits.py",
     "plot_text_classification.py",
+    "plot_autoencoder_anomalies.py",
+    "plot_sequence_tagging.py",
 ]
 
 

@@ -17,7 +17,8 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
     """Recurrent autoencoder that flags sequences it cannot reconstruct.
 
     An encoder (LSTM, GRU or RNN) reads each sequence into a vector of ``latent_size``
-    numbers; a decoder of the same cell unrolls that vector back into the sequence. Fit
+    numbers; a decoder of the same cell unrolls that vector back into the sequence, each
+    step reading the code and its relative position in the sequence. Fit
     on normal data only, the network learns to reconstruct what is normal, and the
     reconstruction error of a new sequence is its anomaly score. This is the equipment-
     fault detector of the blog posts, as a scikit-learn outlier detector: ``fit(X)``
@@ -35,32 +36,33 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         Recurrent cell of the encoder and the decoder.
     hidden_size : int, default=32
         Units per recurrent layer.
-    latent_size : int, default=8
+    latent_size : int, default=4
         Size of the code each sequence is squeezed into; smaller codes force the
         network to keep only the regular structure of the data.
     num_layers : int, default=1
         Stacked recurrent layers in the encoder and in the decoder.
     dropout : float, default=0.0
         Dropout on the encoder's inputs and between stacked layers.
-    lr : float, default=1e-3
+    lr : float, default=5e-3
         Adam learning rate.
     weight_decay : float, default=0.0
         L2 penalty (Adam's weight decay).
-    batch_size : int, default=64
+    batch_size : int, default=16
         Sequences per mini-batch.
-    max_epochs : int, default=100
+    max_epochs : int, default=200
         Maximum passes over the training data.
     early_stopping : bool, default=False
         Hold out the last ``validation_fraction`` of the sequences (never a random draw),
         stop when their reconstruction error stalls and restore the best weights.
     validation_fraction : float, default=0.1
         Share of the sequences held out when ``early_stopping`` is True.
-    n_iter_no_change : int, default=10
-        Epochs without an improvement larger than ``tol`` before training stops.
+    n_iter_no_change : int, default=30
+        Epochs without an improvement larger than ``tol`` before training stops; an
+        autoencoder often plateaus for a while before it finds the structure.
     tol : float, default=1e-4
         Minimum loss improvement.
-    clip_grad_norm : float, default=None
-        Clip the gradient norm to this value.
+    clip_grad_norm : float, default=1.0
+        Clip the gradient norm to this value (None: no clipping).
     contamination : float, default=0.1
         Expected share of anomalies in the training data, in (0, 0.5]: the threshold of
         ``predict`` is this quantile of the training sequences' scores.
@@ -114,18 +116,18 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         *,
         cell="lstm",
         hidden_size=32,
-        latent_size=8,
+        latent_size=4,
         num_layers=1,
         dropout=0.0,
-        lr=1e-3,
+        lr=5e-3,
         weight_decay=0.0,
-        batch_size=64,
-        max_epochs=100,
+        batch_size=16,
+        max_epochs=200,
         early_stopping=False,
         validation_fraction=0.1,
-        n_iter_no_change=10,
+        n_iter_no_change=30,
         tol=1e-4,
-        clip_grad_norm=None,
+        clip_grad_norm=1.0,
         lr_schedule=None,
         contamination=0.1,
         warm_start=False,
@@ -283,7 +285,7 @@ class _AutoencoderNetwork(nn.Module):
             dropout=dropout,
         )
         self.decoder = CELLS[cell](
-            latent_size,
+            latent_size + 1,
             hidden_size,
             num_layers=num_layers,
             batch_first=True,
@@ -299,7 +301,12 @@ class _AutoencoderNetwork(nn.Module):
         target = _left_align(self.encoder._standardise(x), lengths)
         observed = torch.arange(n_steps, device=x.device)[None, :] < lengths[:, None]
         target = target.masked_fill(~observed[:, :, None], 0.0)
-        unrolled, _ = self.decoder(code[:, None, :].expand(-1, n_steps, -1))
+        # Each decoder step reads the code and how far into its sequence it is (0 to 1):
+        # from the code alone, long sequences often left training stuck at their mean.
+        steps = torch.arange(n_steps, device=x.device)[None, :]
+        position = (steps / (lengths[:, None] - 1).clamp(min=1)).clamp(max=1.0)
+        code = code[:, None, :].expand(-1, n_steps, -1)
+        unrolled, _ = self.decoder(torch.cat([code, position[:, :, None].to(code.dtype)], dim=2))
         # Steps past a sequence's end are decoded too (a fixed-size batch) but not scored:
         # the decoder is unidirectional, so they never influence the observed steps.
         squared = (self.reconstruction(unrolled) - target) ** 2 * observed[:, :, None]
