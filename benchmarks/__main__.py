@@ -8,7 +8,7 @@ from pathlib import Path
 
 import torch
 
-from . import anomaly, fit, gpu, imports, predict, search, sequence, windower
+from . import anomaly, arima_auto, fit, gpu, imports, predict, search, sequence, windower
 from ._common import Row, Section, machine_lines, note, render
 
 SECTIONS = {
@@ -20,6 +20,7 @@ SECTIONS = {
     "gpu": ("GPU: training throughput against the CPU", gpu.run),
     "import": ("import time", imports.run),
     "anomaly": ("anomaly detection: ROC AUC on sktime's labelled data", anomaly.run),
+    "arima_auto": ("ARIMARegressor(order='auto') vs statsforecast AutoARIMA", arima_auto.run),
 }
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- table:begin -->", "<!-- table:end -->"

@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "ARIMARegressor": "._arima",
+    "ETSRegressor": "._ets",
     "LSTMAutoencoder": "._autoencoder",
     "LSTMClassifier": "._classifier",
     "LSTMRegressor": "._regressor",
@@ -17,6 +18,7 @@ _EXPORTS = {
     "NaiveRegressor": "._naive",
     "SeasonalNaiveRegressor": "._naive",
     "TextSequencer": "._text",
+    "ThetaRegressor": "._theta",
     "Windower": "._windower",
     "compare": "._compare",
     "make_supervised": "._data",

@@ -7,13 +7,17 @@ stays light.
 import numbers
 import pickle
 import warnings
-from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
-from ._naive import _RowForecaster, resolve_target_column
+from ._params import check_int
+from ._row_forecaster import (
+    RowForecaster,
+    normal_quantiles,
+    resolve_target_column,
+)
 
 __all__ = ["ARIMARegressor"]
 
@@ -23,28 +27,9 @@ _TREND_STRINGS = ("n", "c", "t", "ct")
 _MAX_P, _MAX_Q, _MAX_SEASONAL_P, _MAX_SEASONAL_Q, _MAX_D = 5, 5, 2, 2, 2
 _MAX_MODELS = 60
 _KPSS_LEVEL = 0.05
-
-
-@contextmanager
-def _statsmodels_context():
-    """Quiet, single-threaded BLAS while statsmodels runs.
-
-    statsmodels warns freely (start parameters, convergence of candidate models during
-    the search, interpolated KPSS p-values): the estimator stays quiet and reports
-    non-convergence of the final model itself. Importing statsmodels installs "always"
-    filters for its warnings: it is imported first, so that they neither outrank the
-    "ignore" below nor vanish with it.
-
-    The Kalman filter works on tiny matrices, where a multi-threaded BLAS only adds
-    synchronisation: one thread makes fits several times (up to 50x on busy cores) faster.
-    """
-    import statsmodels.tsa.statespace.sarimax  # noqa: F401
-    import statsmodels.tsa.stattools  # noqa: F401
-    from threadpoolctl import threadpool_limits
-
-    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
-        warnings.simplefilter("ignore")
-        yield
+_SEASONAL_STRENGTH = 0.64
+# Longer seasons get seasonal differencing but no seasonal AR/MA terms in the search.
+_LONGEST_SEARCHED_SEASON = 24
 
 
 def _is_order(value, length):
@@ -67,10 +52,29 @@ def _lagged(exog, previous_row):
     return np.vstack([first, exog[:-1]])
 
 
-def _fit_sarimax(endog, exog, order, seasonal_order, trend, maxiter):
+def _fit_sarimax(endog, exog, order, seasonal_order, trend, maxiter, search=False):
+    """Fitted SARIMAX.
+
+    ``search=True`` is the cheaper fit of a candidate model, for its criterion only, as
+    in R's ``auto.arima``: on the differenced series (the Kalman filter then carries the
+    ARMA states only, not a season of lagged levels: 8x faster with a season of 48), with
+    the scale concentrated out of the likelihood (one parameter fewer for the
+    optimizer), no filter history and no covariance matrix of the parameters. Every
+    candidate shares d and D, so their criteria stay comparable.
+    """
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-    model = SARIMAX(endog, exog=exog, order=order, seasonal_order=seasonal_order, trend=trend)
+    model = SARIMAX(
+        endog,
+        exog=exog,
+        order=order,
+        seasonal_order=seasonal_order,
+        trend=trend,
+        concentrate_scale=search,
+        simple_differencing=search,
+    )
+    if search:
+        return model.fit(disp=False, maxiter=maxiter, cov_type="none", low_memory=True)
     return model.fit(disp=False, maxiter=maxiter)
 
 
@@ -98,18 +102,44 @@ def _differences_needed(endog, seasonal_differences, period):
     return _MAX_D
 
 
-def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter):
+def _seasonal_differences_needed(endog, period):
+    """1 when the season is strong (STL seasonal strength >= 0.64, as R's nsdiffs), else 0.
+
+    Seasonal strength is max(0, 1 - var(remainder) / var(season + remainder)) of an STL
+    decomposition (Wang, Smith and Hyndman 2006).
+    """
+    from statsmodels.tsa.seasonal import STL
+
+    series = np.asarray(endog, dtype=float)
+    if period < 2 or len(series) < 2 * period + 1 or np.ptp(series) == 0:
+        return 0
+    decomposition = STL(series, period=period, robust=False).fit()
+    remainder = decomposition.resid
+    deseasonalised_variance = np.var(decomposition.seasonal + remainder)
+    if deseasonalised_variance == 0:
+        return 0
+    strength = max(0.0, 1 - np.var(remainder) / deseasonalised_variance)
+    return int(strength >= _SEASONAL_STRENGTH)
+
+
+def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter, verbose=0):
     """Stepwise information-criterion search in the spirit of Hyndman and Khandakar (2008).
 
-    The ordinary differencing order comes from repeated KPSS tests; the seasonal one is the
-    D of ``seasonal_order``. The search starts from four small models and moves to the best
-    neighbour (p, q, P or Q changed by one, p and q or P and Q together, or the constant
-    toggled) until no neighbour improves the criterion.
+    The seasonal differencing order comes from the seasonal strength, the ordinary one
+    from repeated KPSS tests on the seasonally differenced series. The search starts from
+    Hyndman and Khandakar's four models, (2, d, 2)(1, D, 1), (0, d, 0)(0, D, 0),
+    (1, d, 0)(1, D, 0) and (0, d, 1)(0, D, 1), and moves to the best neighbour (p, q, P or
+    Q changed by one, p and q or P and Q together, or the constant toggled) until no
+    neighbour improves the criterion. Seasons longer than ``_LONGEST_SEARCHED_SEASON``
+    keep P = Q = 0 (seasonal differencing only): each seasonal AR or MA term adds a
+    season of states to the Kalman filter, which made one search with season 48 run for
+    more than 20 minutes.
 
     Returns the chosen order, seasonal order and trend, and a table of the models tried.
     """
-    _, seasonal_d, _, period = seasonal_order
-    seasonal = period > 1
+    period = seasonal_order[3]
+    seasonal_d = _seasonal_differences_needed(endog, period)
+    seasonal = 1 < period <= _LONGEST_SEARCHED_SEASON
     d = _differences_needed(endog, seasonal_d, period)
     # A constant with two or more differences would be a quadratic trend: never tried.
     search_constant = trend is None and d + seasonal_d <= 1
@@ -125,11 +155,19 @@ def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter):
         if candidate not in scores:
             order, model_seasonal, model_trend = as_model(candidate)
             try:
-                results = _fit_sarimax(endog, exog, order, model_seasonal, model_trend, maxiter)
+                results = _fit_sarimax(
+                    endog, exog, order, model_seasonal, model_trend, maxiter, search=True
+                )
                 value = float(getattr(results, criterion))
             except (ValueError, np.linalg.LinAlgError, IndexError):
                 value = np.inf
             scores[candidate] = value if np.isfinite(value) else np.inf
+            if verbose:
+                print(
+                    f"[ARIMA auto] model {len(scores)}: ARIMA{order}{model_seasonal} "
+                    f"trend={model_trend!r} {criterion}={scores[candidate]:.3f}",
+                    flush=True,
+                )
         return scores[candidate]
 
     def allowed(candidate):
@@ -191,6 +229,33 @@ def _at_times(matrix, times):
     return matrix[..., times]
 
 
+def _forecast_std_from_each_origin(results, first_origin, n_origins, horizon):
+    """Standard deviations of the forecasts of ``_forecasts_from_each_origin``.
+
+    The filter's predicted state covariance P[t+1 | t] is propagated through the state
+    equation (P <- T P T' + R Q R'); the forecast variance is Z P Z' + H, as in
+    statsmodels' own ``get_forecast``.
+    """
+    ssm = results.model.ssm
+    origins = first_origin + np.arange(n_origins)
+
+    def at(matrix, times):  # time-first, for batched matrix products
+        return np.moveaxis(_at_times(matrix, times), -1, 0)
+
+    cov = np.moveaxis(results.filter_results.predicted_state_cov[:, :, origins + 1], -1, 0)
+    std = np.empty((n_origins, horizon))
+    for step in range(horizon):
+        times = origins + 1 + step
+        design = at(ssm.design, times)
+        variance = design @ cov @ design.transpose(0, 2, 1) + at(ssm.obs_cov, times)
+        std[:, step] = np.sqrt(np.maximum(variance[:, 0, 0], 0.0))
+        if step + 1 < horizon:
+            transition, selection = at(ssm.transition, times), at(ssm.selection, times)
+            cov = transition @ cov @ transition.transpose(0, 2, 1)
+            cov += selection @ at(ssm.state_cov, times) @ selection.transpose(0, 2, 1)
+    return std
+
+
 def _forecasts_from_each_origin(results, first_origin, n_origins, horizon):
     """Forecasts of steps 1..horizon from origins ``first_origin``, ... of ``results``.
 
@@ -216,7 +281,7 @@ def _forecasts_from_each_origin(results, first_origin, n_origins, horizon):
     return forecasts
 
 
-class ARIMARegressor(_RowForecaster):
+class ARIMARegressor(RowForecaster):
     """Seasonal ARIMA forecaster (statsmodels SARIMAX) with the sklearn regressor API.
 
     The target series is one column of ``X``; other columns may enter as exogenous
@@ -241,13 +306,15 @@ class ARIMARegressor(_RowForecaster):
     ----------
     order : tuple of 3 int or "auto", default=(1, 0, 0)
         (p, d, q): autoregressive order, differences, moving-average order. With "auto",
-        d is chosen by repeated KPSS tests and p, q (and P, Q when ``seasonal_order`` has a
-        period) by a stepwise search minimising ``information_criterion`` (p, q <= 5,
-        P, Q <= 2), in the spirit of R's ``auto.arima``.
+        the Hyndman-Khandakar algorithm of R's ``auto.arima``: D (when ``seasonal_order``
+        has a period) by the seasonal strength of an STL decomposition, d by repeated
+        KPSS tests, then p, q, P, Q by a stepwise search minimising
+        ``information_criterion`` from the four Hyndman-Khandakar starting models
+        (p, q <= 5, P, Q <= 2; P = Q = 0 for seasons longer than 24 rows, where each
+        seasonal term would add a season of states).
     seasonal_order : tuple of 4 int or None, default=None
         (P, D, Q, s): seasonal orders and the season length s in rows. None means no
-        seasonal part. With ``order="auto"``, D and s are used as given and P, Q are
-        searched.
+        seasonal part. With ``order="auto"``, only s is used: D, P and Q are chosen.
     trend : {"n", "c", "t", "ct"}, list of int or None, default=None
         Deterministic trend as in statsmodels: none, constant, linear in time, or both;
         None means no trend, except that ``order="auto"`` then also decides whether to
@@ -258,10 +325,15 @@ class ARIMARegressor(_RowForecaster):
     exog_columns : None, "others" or list of int or str, default=None
         Columns of ``X`` used as exogenous regressors: none, every column except the
         target, or the listed positions or names.
-    information_criterion : {"aic", "aicc", "bic", "hqic"}, default="aic"
+    information_criterion : {"aic", "aicc", "bic", "hqic"}, default="aicc"
         Criterion minimised by ``order="auto"``.
     maxiter : int, default=50
         Maximum number of optimizer iterations for each model fit.
+    target_transform : {None, "log"}, default=None
+        ``"log"`` models the logarithm of a positive target; forecasts and quantiles are
+        returned on the original scale (the point forecast is then a median).
+    verbose : int, default=0
+        With ``order="auto"``, print each model tried and its criterion.
 
     Attributes
     ----------
@@ -274,7 +346,14 @@ class ARIMARegressor(_RowForecaster):
     trend_ : str or list or None
         The trend used.
     search_ : pandas.DataFrame or None
-        With ``order="auto"``, every model tried and its criterion, best first.
+        With ``order="auto"``, every model tried and its criterion, best first. The
+        candidates are fitted on the differenced series (as R's ``auto.arima`` does), so
+        the criterion of the chosen model differs from ``results_``'s, which is fitted
+        on the series itself.
+    series_ : ndarray of shape (n_observations,)
+        The target history the model is fitted on: X's target column, plus the last row
+        of ``y`` when ``y`` is that column shifted ahead (``make_supervised`` output) and
+        there are no exogenous columns.
     target_index_ : int
         Position of the target column in ``X``.
     exog_indices_ : ndarray of int
@@ -315,9 +394,13 @@ class ARIMARegressor(_RowForecaster):
         trend=None,
         target_column=0,
         exog_columns=None,
-        information_criterion="aic",
+        information_criterion="aicc",
         maxiter=50,
+        target_transform=None,
+        verbose=0,
     ):
+        self.verbose = verbose
+        self.target_transform = target_transform
         self.order = order
         self.seasonal_order = seasonal_order
         self.trend = trend
@@ -326,42 +409,31 @@ class ARIMARegressor(_RowForecaster):
         self.information_criterion = information_criterion
         self.maxiter = maxiter
 
-    def fit(self, X, y):
-        """Estimate the ARIMA parameters on the target column of ``X``.
+    _min_fit_rows = 2
+    _uses_statsmodels = True
 
-        Parameters
-        ----------
-        X : array-like of shape (n_timesteps, n_features) or pandas.Series
-            Time-ordered rows; one column is the target series.
-        y : array-like of shape (n_timesteps,) or (n_timesteps, horizon)
-            What is predicted from each row; its number of columns sets the horizon (the
-            values come from the target column of ``X``).
+    def _extends_with_y(self):
+        # The regressors of the values only y holds are unknown.
+        return self.exog_columns is None
 
-        Returns
-        -------
-        self : ARIMARegressor
-            The fitted estimator.
-        """
-        seasonal_order = self._check_params()
-        X, _ = self._validate_fit_data(X, y, min_samples=2)
+    def _fit_series(self, series, X):
+        seasonal_order = self._seasonal_order
         self.exog_indices_ = self._resolve_exog_columns()
-        self._check_length(len(X), seasonal_order)
-
-        endog = X[:, self.target_index_].astype(np.float64)
+        self._check_length(len(series), seasonal_order)
         exog = self._exog(X, previous_row=None)
-        with _statsmodels_context():
-            if self.order == "auto":
-                order, seasonal_order, trend, self.search_ = _search_order(
-                    endog,
-                    exog,
-                    seasonal_order,
-                    self.trend,
-                    self.information_criterion,
-                    self.maxiter,
-                )
-            else:
-                order, trend, self.search_ = tuple(self.order), self.trend, None
-            self.results_ = _fit_sarimax(endog, exog, order, seasonal_order, trend, self.maxiter)
+        if self.order == "auto":
+            order, seasonal_order, trend, self.search_ = _search_order(
+                series,
+                exog,
+                seasonal_order,
+                self.trend,
+                self.information_criterion,
+                self.maxiter,
+                self.verbose,
+            )
+        else:
+            order, trend, self.search_ = tuple(self.order), self.trend, None
+        self.results_ = _fit_sarimax(series, exog, order, seasonal_order, trend, self.maxiter)
         self.order_, self.seasonal_order_, self.trend_ = order, seasonal_order, trend
         self._last_exog_row = X[-1, self.exog_indices_].astype(np.float64)
         if not self.results_.mle_retvals.get("converged", True):
@@ -369,46 +441,33 @@ class ARIMARegressor(_RowForecaster):
                 f"The ARIMA{order} optimizer did not converge in maxiter={self.maxiter} "
                 "iterations; increase maxiter or simplify the order.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=4,
             )
-        return self
 
-    def predict(self, X):
-        """Forecast steps t+1..t+h from every row t, with the fitted parameters.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_timesteps, n_features) or pandas.Series
-            Rows to forecast from, with the columns seen in ``fit``. A pandas ``X`` whose
-            index continues the training index continues the training filter.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_timesteps,) or (n_timesteps, horizon)
-            Forecasts from each row, shaped like ``y`` in ``fit``.
-        """
-        X, skipped = self._validate_predict_data(X)
-        n_rows, horizon = len(X), self.horizon_
-        endog = X[:, self.target_index_].astype(np.float64)
-        continuing = skipped is not None
+    def _forecast(self, before, target, X, skipped, levels):
+        n_rows, horizon = len(target), self.horizon_
+        continuing = before is not None
+        lead = 0 if before is None else len(before)
+        # Unknown rows (skipped after training) enter the filter as missing observations;
+        # ``horizon`` empty rows after the last origin give the time-dependent terms
+        # (trend, held exogenous row) of the steps forecast from the last origins.
+        endog = np.concatenate([before if continuing else [], target, np.full(horizon, np.nan)])
         exog = self._exog(X, previous_row=self._last_exog_row if continuing else None)
-        # Skipped rows enter the filter as missing observations (the state is propagated
-        # over them), with the last known exogenous row held. ``horizon`` empty rows after
-        # the last origin give the time-dependent terms (trend, held exogenous row) of the
-        # steps forecast from the last origins.
-        lead = skipped or 0
-        endog = np.concatenate([np.full(lead, np.nan), endog, np.full(horizon, np.nan)])
         if exog is not None:
-            before = np.repeat(self._last_exog_row[None, :], lead, axis=0)
             held = np.repeat(X[-1:, self.exog_indices_].astype(np.float64), horizon, axis=0)
-            exog = np.vstack([before, exog, held])
-        with _statsmodels_context():
+            parts = [exog, held]
             if continuing:
-                results = self.results_.extend(endog, exog=exog)
-            else:
-                results = self.results_.apply(endog, exog=exog)
-            forecasts = _forecasts_from_each_origin(results, lead, n_rows, horizon)
-        return self._shape_output(forecasts)
+                gap = np.repeat(
+                    self._last_exog_row[None, :], lead - len(self.results_.model.exog), axis=0
+                )
+                parts = [self.results_.model.exog, gap, *parts]
+            exog = np.vstack(parts)
+        results = self.results_.apply(endog, exog=exog)
+        forecasts = _forecasts_from_each_origin(results, lead, n_rows, horizon)
+        if levels is None:
+            return forecasts
+        std = _forecast_std_from_each_origin(results, lead, n_rows, horizon)
+        return normal_quantiles(forecasts, std, levels)
 
     def __getstate__(self):
         state = super().__getstate__()
@@ -430,7 +489,7 @@ class ARIMARegressor(_RowForecaster):
         return _lagged(X[:, self.exog_indices_].astype(np.float64), previous_row)
 
     def _check_params(self):
-        """Validate the model parameters; return the seasonal order as a 4-tuple."""
+        """Validate the model parameters; keep the seasonal order as a 4-tuple."""
         if not (self.order == "auto" or _is_order(self.order, 3)):
             raise ValueError(
                 "order must be a tuple (p, d, q) of non-negative integers such as (1, 0, 0), "
@@ -452,9 +511,9 @@ class ARIMARegressor(_RowForecaster):
                 f"information_criterion must be one of {_CRITERIA}; "
                 f"got {self.information_criterion!r}."
             )
-        if not isinstance(self.maxiter, numbers.Integral) or self.maxiter < 1:
-            raise ValueError(f"maxiter must be a positive integer; got {self.maxiter!r}.")
-        return tuple(int(v) for v in seasonal_order)
+        check_int(self.maxiter, "maxiter", 1)
+        check_int(self.verbose, "verbose", 0)
+        self._seasonal_order = tuple(int(v) for v in seasonal_order)
 
     def _resolve_exog_columns(self):
         names = getattr(self, "feature_names_in_", None)

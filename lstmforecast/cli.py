@@ -13,7 +13,7 @@ import warnings
 __all__ = ["main"]
 
 PROG = "lstmforecast"
-MODELS = ("lstm", "arima", "seasonal-naive", "naive")
+MODELS = ("lstm", "arima", "ets", "theta", "snaive", "seasonal-naive", "naive")
 
 DESCRIPTION = """\
 LSTM forecasting as scikit-learn estimators, compared with ARIMA and naive baselines.
@@ -135,7 +135,8 @@ def build_parser():
         "--season-length",
         type=_positive_int,
         metavar="N",
-        help="rows per season, e.g. 12 for monthly data (seasonal-naive, and a seasonal arima)",
+        help="rows per season, e.g. 12 for monthly data (snaive, and a seasonal arima, ets "
+        "or theta)",
     )
     forecast.add_argument(
         "--look-back",
@@ -469,7 +470,16 @@ def _model(args, n_rows):
             order="auto", seasonal_order=seasonal, target_column=args.target, exog_columns=exog
         )
         return arima, (args.season_length or 1) * 2
-    if args.model == "seasonal-naive":
+    if args.model in ("ets", "theta"):
+        from ._ets import ETSRegressor
+        from ._theta import ThetaRegressor
+
+        season = args.season_length or 1
+        model = (ETSRegressor if args.model == "ets" else ThetaRegressor)(
+            season_length=season, target_column=args.target
+        )
+        return model, 2 * season + 2
+    if args.model in ("snaive", "seasonal-naive"):  # seasonal-naive: the older name
         from ._naive import SeasonalNaiveRegressor
 
         season = args.season_length or 1

@@ -82,7 +82,8 @@ def test_gap_after_training_is_bridged_as_missing_rows(data, use_exog):
     prediction = model.predict(X.iloc[start:])
     level, driver = data["level"].to_numpy(), data["driver"].to_numpy()
     known = level.copy()
-    known[n_train:start] = np.nan  # the skipped rows are never seen
+    if use_exog:  # the skipped rows are unseen: y's last row is used without regressors only
+        known[n_train:start] = np.nan
     last_train = driver[n_train - 1]
     lagged = np.r_[driver[:1], driver[: n_train - 1], [last_train] * (gap + 1), driver[start:-1]]
     for origin in (0, 5):
@@ -101,7 +102,7 @@ def test_one_step_output_is_one_dimensional(data):
     assert np.isfinite(prediction).all()
 
 
-def test_auto_order_finds_an_ar1(data):
+def test_auto_order_finds_an_ar1(data, capsys):
     rng = np.random.default_rng(0)
     series = np.zeros(150)
     for t in range(1, 150):
@@ -109,10 +110,11 @@ def test_auto_order_finds_an_ar1(data):
     X, y = series[:-1, None], series[1:]
     model = ARIMARegressor(order="auto").fit(X, y)
     assert model.order_ == (1, 0, 0)
-    assert list(model.search_.columns) == ["order", "seasonal_order", "trend", "aic"]
+    assert list(model.search_.columns) == ["order", "seasonal_order", "trend", "aicc"]
     best = model.search_.iloc[0]
     assert (best["order"], best["trend"]) == (model.order_, model.trend_)
-    assert best["aic"] == pytest.approx(model.results_.aic)
+    assert best["aicc"] == model.search_["aicc"].min()
+    assert capsys.readouterr().out == ""  # quiet by default
 
 
 def test_auto_order_differences_a_random_walk():
@@ -164,9 +166,33 @@ def test_unfitted_predict_raises():
 def test_statsmodels_is_not_imported_by_the_package():
     code = (
         "import sys, lstmforecast, lstmforecast._arima, lstmforecast._compare, "
-        "lstmforecast._naive, lstmforecast.metrics; print('statsmodels' in sys.modules)"
+        "lstmforecast._naive, lstmforecast._ets, lstmforecast._theta, lstmforecast.metrics; "
+        "print('statsmodels' in sys.modules)"
     )
     import subprocess
 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False"
+
+
+def test_auto_order_differences_a_strong_season_and_reports_progress(capsys):
+    rng = np.random.default_rng(4)
+    n, period = 48, 4
+    season = np.tile([3.0, -1.0, 2.0, -4.0], n // period)
+    series = season + np.cumsum(rng.normal(scale=0.3, size=n))
+    model = ARIMARegressor(order="auto", seasonal_order=(0, 0, 0, period), maxiter=10, verbose=1)
+    model.fit(series[:-1, None], series[1:])
+    assert model.seasonal_order_[1] == 1  # D from the seasonal strength, not the 0 given
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == len(model.search_) and printed[0].startswith("[ARIMA auto] model 1")
+
+
+def test_auto_order_keeps_long_seasons_to_differencing():
+    rng = np.random.default_rng(6)
+    n, period = 2 * 26 + 4, 26
+    series = np.sin(np.arange(n) * 2 * np.pi / period)
+    series = series + rng.normal(scale=0.1, size=n)
+    model = ARIMARegressor(order="auto", seasonal_order=(0, 0, 0, period), maxiter=5)
+    model.fit(series[:-1, None], series[1:])
+    assert model.seasonal_order_ == (0, 1, 0, period)
+    assert all(s[0] == s[2] == 0 for s in model.search_["seasonal_order"])

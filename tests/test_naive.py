@@ -81,8 +81,12 @@ def test_seasonal_naive_bridges_a_gap_after_training():
     X, y = make_supervised(series, horizon=2)
     model = SeasonalNaiveRegressor(season_length=4).fit(X.iloc[:10], y.iloc[:10])
     prediction = model.predict(X.iloc[11:])  # one row skipped, as with gap=horizon - 1
-    # Only the forecasts that need the skipped row 10 (step 2 from row 12, step 1 from
-    # row 13) fall back to the naive forecast; the rest is exact.
+    # The skipped row 10 is known from y's last training row: every forecast is exact.
+    assert_allclose(prediction, y.iloc[11:])
+    # With a y that does not continue X's target, row 10 is unknown: only the forecasts
+    # that need it (step 2 from row 12, step 1 from row 13) fall back to the naive one.
+    model = SeasonalNaiveRegressor(season_length=4).fit(X.iloc[:10], 0 * y.iloc[:10])
+    prediction = model.predict(X.iloc[11:])
     fallback = np.zeros(prediction.shape, dtype=bool)
     fallback[[1, 2], [1, 0]] = True
     assert_allclose(prediction[fallback], X["sales"].iloc[[12, 13]])
