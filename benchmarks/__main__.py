@@ -8,7 +8,19 @@ from pathlib import Path
 
 import torch
 
-from . import arima_auto, coverage, deploy, fit, gpu, imports, predict, search, sequence, windower
+from . import (
+    anomaly,
+    arima_auto,
+    coverage,
+    deploy,
+    fit,
+    gpu,
+    imports,
+    predict,
+    search,
+    sequence,
+    windower,
+)
 from ._common import Row, Section, machine_lines, note, render
 
 SECTIONS = {
@@ -19,6 +31,7 @@ SECTIONS = {
     "search": ("GridSearchCV in parallel", search.run),
     "gpu": ("GPU: training throughput against the CPU", gpu.run),
     "import": ("import time", imports.run),
+    "anomaly": ("anomaly detection: ROC AUC on sktime's labelled data", anomaly.run),
     "arima_auto": ("ARIMARegressor(order='auto') vs statsforecast AutoARIMA", arima_auto.run),
     "coverage": ("prediction intervals: coverage over rolling origins", coverage.run),
     "deploy": ("deployment: int8 quantization against fp32", deploy.run),

@@ -9,6 +9,8 @@ EXAMPLE_ORDER = [
     "plot_rnn_lstm_gru_digits.py",
     "plot_text_classification.py",
     "plot_custom_module.py",
+    "plot_autoencoder_anomalies.py",
+    "plot_sequence_tagging.py",
 ]
 
 

@@ -4,8 +4,8 @@ Sentiment of short reviews from token sequences
 
 The blog posts our users learn from classify movie reviews with an ``Embedding`` layer
 followed by an LSTM. With lstmforecast that network is
-``LSTMClassifier(embedding_dim=...)``: X holds integer token ids (0 is padding), the
-sequences may have any length, and everything else is the scikit-learn API.
+``LSTMClassifier(embedding_dim=...)`` after a ``TextSequencer``, which turns the raw
+texts into integer token ids (0 is padding); everything else is the scikit-learn API.
 
 No text corpus ships inside scikit-learn or statsmodels without a download, so this
 example **generates** its reviews from small word lists. The generator is built so that
@@ -28,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
-from lstmforecast import LSTMClassifier
+from lstmforecast import LSTMClassifier, TextSequencer
 
 pd.set_option("display.max_colwidth", 100)  # show whole reviews in the tables
 rng = np.random.default_rng(0)
@@ -85,48 +85,41 @@ reviews = pd.DataFrame([review() for _ in range(3000)], columns=["text", "label"
 reviews.head(8)
 
 # %%
-# Token ids, variable length
-# --------------------------
-# Each word gets an id from 1 up (0 is reserved for padding). The reviews have different
-# lengths, so X is a plain list of 1-D id arrays: the classifier pads and packs them
-# itself, and the padding never reaches the network.
-vocabulary = {
-    word: i
-    for i, word in enumerate(sorted({w for t in reviews["text"] for w in t.split()}), start=1)
-}
-
-
-def encode(texts):
-    return [np.array([vocabulary.get(w, len(vocabulary) + 1) for w in t.split()]) for t in texts]
-
-
+# From text to token ids
+# ----------------------
+# :class:`~lstmforecast.TextSequencer` learns the vocabulary on the training reviews
+# (the most frequent word gets id 1; 0 is reserved for padding), and turns each review
+# into its ids, front-padded to the longest training review. The classifier packs the
+# sequences, so the padding never reaches the network.
 train, test = train_test_split(reviews, test_size=0.5, random_state=0, stratify=reviews["kind"])
-X_train, X_test = encode(train["text"]), encode(test["text"])
-lengths = [len(x) for x in X_train]
-print(f"{len(vocabulary)} words; reviews of {min(lengths)} to {max(lengths)} tokens")
-print(train["text"].iloc[0], "->", X_train[0])
+tokens = TextSequencer().fit(train["text"])
+print(f"{len(tokens.vocabulary_)} words; reviews padded to {tokens.n_steps_} tokens")
+print(train["text"].iloc[0], "->", tokens.transform(train["text"].iloc[:1])[0])
 
 # %%
 # An embedding, a bidirectional LSTM, and a bag-of-words baseline
 # ---------------------------------------------------------------
-clf = LSTMClassifier(
-    embedding_dim=16,
-    hidden_size=32,
-    bidirectional=True,
-    pooling="max",
-    lr=0.01,
-    batch_size=64,
-    max_epochs=25,
-    random_state=0,
+lstm = make_pipeline(
+    TextSequencer(),
+    LSTMClassifier(
+        embedding_dim=16,
+        hidden_size=32,
+        bidirectional=True,
+        pooling="max",
+        lr=0.01,
+        batch_size=64,
+        max_epochs=25,
+        random_state=0,
+    ),
 )
-clf.fit(X_train, train["label"])
+lstm.fit(train["text"], train["label"])
 
 bag_of_words = make_pipeline(CountVectorizer(), LogisticRegression(max_iter=1000))
 bag_of_words.fit(train["text"], train["label"])
 
 scores = pd.DataFrame(
     {
-        "LSTM on tokens": clf.predict(X_test) == test["label"].to_numpy(),
+        "LSTM on tokens": lstm.predict(test["text"]) == test["label"].to_numpy(),
         "bag of words": bag_of_words.predict(test["text"]) == test["label"].to_numpy(),
         "kind": test["kind"].to_numpy(),
     }
@@ -164,13 +157,13 @@ fig.tight_layout()
 # New sentences
 # -------------
 # ``predict_proba`` gives the probability of each class, in the order of ``classes_``.
-# Words never seen in ``fit`` (here "soundtrack") get an id larger than any seen, which
-# the classifier maps to one shared "unknown" embedding.
+# Words never seen in ``fit`` (here "soundtrack") get the out-of-vocabulary id, which
+# has one shared embedding.
 sentences = [
     "the soundtrack was brilliant",
     "the soundtrack was not brilliant",
     "the music was dull but the story was moving",
     "the story was moving but the music was dull",
 ]
-proba = clf.predict_proba(encode(sentences))
-pd.DataFrame(proba, index=sentences, columns=clf.classes_).round(3)
+proba = lstm.predict_proba(sentences)
+pd.DataFrame(proba, index=sentences, columns=lstm.classes_).round(3)

@@ -46,6 +46,8 @@ def _positive_int():
 class RecurrentEstimator(BaseEstimator):
     """Base class; use :class:`LSTMRegressor` or :class:`LSTMClassifier`."""
 
+    _network_class = RecurrentNetwork  # a subclass may change the head (e.g. per step)
+
     # Checked by fit (sklearn's validation, with its messages); what depends on the
     # data or the machine (device, target_anchor's range, bf16) is checked where known.
     _parameter_constraints = {
@@ -327,7 +329,7 @@ or list of arrays of shape (n_steps_i, n_features)
             n_inputs = self.vocabulary_size_ + 1 if tokens else self.n_step_features_
             network = build_custom(self.module, n_inputs, n_outputs, tokens, self._module_params())
         else:
-            network = RecurrentNetwork(
+            network = self._network_class(
                 self.n_step_features_,
                 n_outputs,
                 cell=self.cell,

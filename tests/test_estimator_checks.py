@@ -12,8 +12,11 @@ from sklearn.utils.estimator_checks import (
 from lstmforecast import (
     ConformalForecaster,
     ETSRegressor,
+    LSTMAutoencoder,
     LSTMClassifier,
     LSTMRegressor,
+    LSTMTagger,
+    TextSequencer,
     ThetaRegressor,
     Windower,
 )
@@ -25,6 +28,9 @@ ESTIMATORS = [
     Windower(look_back=3, flatten=True),
     LSTMRegressor(**TINY),
     LSTMClassifier(**TINY),
+    TextSequencer(),
+    LSTMAutoencoder(**TINY),
+    LSTMTagger(**TINY),
     ETSRegressor(error="add", trend=None, seasonal=None),
     ThetaRegressor(),
     ConformalForecaster(Ridge()),
@@ -60,6 +66,41 @@ RECURRENT_FAILURES = {
 }
 
 
+PER_STEP = (
+    "LSTMTagger's y holds one label per time step, shape (n_samples, n_steps) or a list of "
+    "label sequences; these checks fit it with one label per sample, which it refuses. "
+    "The same properties are tested with per-step labels in test_tagger.py"
+)
+TAGGER_FAILURES = {
+    **RECURRENT_FAILURES,
+    **dict.fromkeys(
+        [
+            "check_dict_unchanged",
+            "check_dont_overwrite_parameters",
+            "check_dtype_object",
+            "check_estimators_dtypes",
+            "check_estimators_fit_returns_self",
+            "check_estimators_overwrite_params",
+            "check_estimators_pickle",
+            "check_estimators_pickle(readonly_memmap=True)",
+            "check_f_contiguous_array_estimator",
+            "check_fit2d_1sample",
+            "check_fit2d_predict1d",
+            "check_fit_check_is_fitted",
+            "check_fit_idempotent",
+            "check_fit_score_takes_y",
+            "check_methods_sample_order_invariance",
+            "check_methods_subset_invariance",
+            "check_n_features_in",
+            "check_n_features_in_after_fitting",
+            "check_pipeline_consistency",
+            "check_positive_only_tag_during_fit",
+            "check_readonly_memmap_input",
+        ],
+        PER_STEP,
+    ),
+}
+
 SMOOTHING = (
     "each forecast smooths the rows before it (time order): a subset or a reordering of "
     "the rows changes the history behind every origin"
@@ -71,10 +112,14 @@ SMOOTHING_FAILURES = {
 
 
 def expected_failures(estimator):
+    if isinstance(estimator, Windower):
+        return WINDOWER_FAILURES
     if isinstance(estimator, ETSRegressor | ThetaRegressor):
         return SMOOTHING_FAILURES
     if isinstance(estimator, ConformalForecaster):
         return {}
+    if isinstance(estimator, LSTMTagger):
+        return TAGGER_FAILURES
     return WINDOWER_FAILURES if isinstance(estimator, Windower) else RECURRENT_FAILURES
 
 

@@ -1,0 +1,164 @@
+"""Anomaly detection: LSTMAutoencoder against IsolationForest, LocalOutlierFactor and a
+forecast-residual detector, ROC AUC on labelled real data that ships inside sktime.
+
+- ArrowHead and Chinatown (UCR, in sktime as "UnitTest"): each class in turn is the
+  normal class. The detectors fit on 60 % of its sequences (train and test files
+  pooled, in file order) and score the rest of that class (normal) against every
+  sequence of the other classes (anomalies). The AUC is averaged over the classes.
+- MIT-BIH ECG (sktime's "mitdb", one labelled abnormal stretch): the detectors fit on the
+  first 5,000 rows (normal) and score every later row by the look-back window ending
+  there (Windower, 32 rows); the label of a row is the recording's own. The autoencoder
+  runs with its defaults but batch_size=64 and max_epochs=30 there.
+
+The autoencoder runs with its default parameters (random_state=0).
+
+The forecast-residual detector is an LSTMRegressor that predicts the next value from
+the previous 16; its anomaly score is the mean absolute one-step error over a sequence
+(or the error at a row). IsolationForest and LocalOutlierFactor(novelty=True) read
+flattened, standardised sequences (or windows). Needs sktime (``pip install sktime``).
+"""
+
+import os
+import time
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import IsolationForest
+from sklearn.metrics import roc_auc_score
+from sklearn.neighbors import LocalOutlierFactor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from lstmforecast import LSTMAutoencoder, LSTMRegressor, Windower
+
+from ._common import Row
+
+AUTOENCODER = dict(random_state=0)  # the defaults
+# 5,000 windows per epoch: larger batches and fewer epochs keep the ECG run short.
+ECG_AUTOENCODER = dict(AUTOENCODER, batch_size=64, max_epochs=30)
+FORECASTER = dict(hidden_size=32, max_epochs=20, lr=5e-3, random_state=0)
+LOOK_BACK = 16
+
+
+def _sktime_data(name):
+    import sktime
+
+    return os.path.join(os.path.dirname(sktime.__file__), "datasets", "data", name)
+
+
+def _ucr(name):
+    from sktime.datasets import load_UCR_UEA_dataset
+
+    X, y = load_UCR_UEA_dataset(name, return_type="numpy3D")  # shipped, not downloaded
+    return X[:, 0, :].astype(np.float64), np.asarray(y)
+
+
+def _residual_scores(model, sequences):
+    """Minus the mean absolute one-step forecast error of each sequence."""
+    windows = np.lib.stride_tricks.sliding_window_view(sequences[:, :-1], LOOK_BACK, axis=1)
+    targets = sequences[:, LOOK_BACK:]
+    predicted = model.predict(windows.reshape(-1, LOOK_BACK, 1)).reshape(targets.shape)
+    return -np.abs(predicted - targets).mean(axis=1)
+
+
+def _fit_forecaster(sequences):
+    windows = np.lib.stride_tricks.sliding_window_view(sequences[:, :-1], LOOK_BACK, axis=1)
+    targets = sequences[:, LOOK_BACK:]
+    return LSTMRegressor(**FORECASTER).fit(windows.reshape(-1, LOOK_BACK, 1), targets.ravel())
+
+
+def _sequence_detectors(train, test):
+    """name -> normality scores of ``test`` (higher = more normal)."""
+    scaler = StandardScaler().fit(train)
+    flat_train, flat_test = scaler.transform(train), scaler.transform(test)
+    forest = IsolationForest(random_state=0).fit(flat_train)
+    neighbours = LocalOutlierFactor(novelty=True, n_neighbors=min(20, len(train) - 1))
+    autoencoder = LSTMAutoencoder(**AUTOENCODER).fit(train[:, :, None])
+    return {
+        "LSTMAutoencoder": autoencoder.score_samples(test[:, :, None]),
+        "IsolationForest": forest.score_samples(flat_test),
+        "LocalOutlierFactor": neighbours.fit(flat_train).score_samples(flat_test),
+        "forecast residual (LSTMRegressor)": _residual_scores(_fit_forecaster(train), test),
+    }
+
+
+def ucr_auc(name):
+    X, y = _ucr(name)
+    aucs = {}
+    for label in np.unique(y):
+        normal = np.flatnonzero(y == label)
+        cut = int(0.6 * len(normal))
+        train = X[normal[:cut]]
+        test_rows = np.r_[normal[cut:], np.flatnonzero(y != label)]
+        truth = (y[test_rows] == label).astype(int)
+        for detector, scores in _sequence_detectors(train, X[test_rows]).items():
+            aucs.setdefault(detector, []).append(roc_auc_score(truth, scores))
+    return {detector: float(np.mean(values)) for detector, values in aucs.items()}
+
+
+def ecg_auc(look_back=32, n_train=5000):
+    frame = pd.read_csv(_sktime_data("mitdb/mitdb.csv"))
+    values = frame[["data"]].astype(np.float64)
+    truth = (frame["label"].to_numpy()[n_train:] == 0).astype(int)
+    train, test = values.iloc[:n_train], values.iloc[n_train:]  # test continues the index
+    autoencoder = make_pipeline(Windower(look_back=look_back), LSTMAutoencoder(**ECG_AUTOENCODER))
+    scores = {"LSTMAutoencoder": autoencoder.fit(train).score_samples(test)}
+    flat = Windower(look_back=look_back, flatten=True).fit(train)
+    flat_train = flat.transform(train)[look_back - 1 :]  # full windows only
+    flat_test = flat.transform(test)
+    scaler = StandardScaler().fit(flat_train)
+    flat_train, flat_test = scaler.transform(flat_train), scaler.transform(flat_test)
+    scores["IsolationForest"] = (
+        IsolationForest(random_state=0).fit(flat_train).score_samples(flat_test)
+    )
+    neighbours = LocalOutlierFactor(novelty=True).fit(flat_train)
+    scores["LocalOutlierFactor"] = neighbours.score_samples(flat_test)
+    # Row t is scored by how well the rows before it predicted it.
+    series = values["data"]
+    history = pd.DataFrame({"x": series.shift(1)}).iloc[1:]
+    forecaster = make_pipeline(Windower(look_back=LOOK_BACK), LSTMRegressor(**FORECASTER))
+    forecaster.fit(history.iloc[: n_train - 1], series.iloc[1:n_train])
+    predicted = forecaster.predict(history.iloc[n_train - 1 :])
+    scores["forecast residual (LSTMRegressor)"] = -np.abs(predicted - series.iloc[n_train:])
+    return {detector: roc_auc_score(truth, s) for detector, s in scores.items()}
+
+
+SETS = {"ArrowHead": lambda: ucr_auc("ArrowHead"), "Chinatown": lambda: ucr_auc("UnitTest")}
+SETS["MIT-BIH ECG (per row)"] = ecg_auc
+
+
+def table():
+    """DataFrame of ROC AUC: one row per data set, one column per detector, plus seconds."""
+    results = {}
+    for name, evaluate in SETS.items():
+        start = time.perf_counter()
+        results[name] = {**evaluate(), "seconds": time.perf_counter() - start}
+    return pd.DataFrame(results).T
+
+
+def run(quick=False):
+    try:
+        import sktime  # noqa: F401
+    except ImportError:
+        return [Row("anomaly: skipped", "sktime is not installed", "", None, "")]
+    if quick:
+        SETS.pop("MIT-BIH ECG (per row)", None)
+    frame = table()
+    rows = []
+    for name, result in frame.iterrows():
+        others = result.drop(["LSTMAutoencoder", "seconds"])
+        detail = ", ".join(f"{k} {v:.3f}" for k, v in others.items())
+        rows.append(
+            Row(
+                f"anomaly ROC AUC, {name}",
+                f"{result['LSTMAutoencoder']:.3f}",
+                "> IsolationForest",
+                bool(result["LSTMAutoencoder"] > result["IsolationForest"]),
+                f"{detail} ({result['seconds']:.0f} s)",
+            )
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    print(table().round(3).to_string())

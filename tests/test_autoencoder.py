@@ -1,0 +1,69 @@
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import roc_auc_score
+from sklearn.pipeline import make_pipeline
+
+from lstmforecast import LSTMAutoencoder, Windower
+
+from .conftest import TINY
+
+FAST = dict(TINY, max_epochs=25, lr=0.01)
+
+
+def waves(rng, n, n_steps=24):
+    return np.sin(np.linspace(0, 2 * np.pi, n_steps) + rng.uniform(0, 2 * np.pi, (n, 1)))
+
+
+def test_sequences_unlike_the_training_ones_score_lower(rng):
+    normal = waves(rng, 200)
+    detector = LSTMAutoencoder(**FAST, contamination=0.05).fit(normal)
+    test_normal, test_noise = waves(rng, 50), rng.normal(size=(50, 24))
+    scores = detector.score_samples(np.vstack([test_normal, test_noise]))
+    truth = np.r_[np.ones(50), np.zeros(50)]
+    assert roc_auc_score(truth, scores) > 0.95
+    # The threshold flags the requested share of the training sequences.
+    assert np.mean(detector.predict(normal) == -1) == pytest.approx(0.05, abs=0.01)
+    np.testing.assert_array_equal(
+        detector.predict(test_noise), np.where(detector.decision_function(test_noise) < 0, -1, 1)
+    )
+
+
+def test_padding_is_neither_reconstructed_nor_scored(rng):
+    full = waves(rng, 60)[:, :, None]  # 3-D: sequences of any length may follow
+    detector = LSTMAutoencoder(**FAST).fit(full)
+    short = [row[5:] for row in full[:10]]
+    padded = full[:10].copy()
+    padded[:, :5] = np.nan  # leading all-NaN steps: padding
+    ragged_scores = detector.score_samples(short)
+    np.testing.assert_allclose(detector.score_samples(padded), ragged_scores, rtol=1e-5)
+    # Shorter sequences are scored on their own steps, not on a zero-filled copy.
+    assert not np.allclose(ragged_scores, detector.score_samples(full[:10]), rtol=1e-3)
+
+
+def test_after_a_windower_every_time_step_gets_a_score(rng):
+    series = np.sin(np.arange(600) * 2 * np.pi / 24) + rng.normal(0, 0.05, 600)
+    broken = series.copy()
+    broken[500:504] += 3.0  # a fault
+    rows = pd.DataFrame({"value": broken})
+    model = make_pipeline(Windower(look_back=12), LSTMAutoencoder(**FAST)).fit(rows[:400])
+    scores = model.score_samples(rows[400:])  # continues the index: no padded windows
+    assert scores.shape == (200,)
+    # The windows that contain the fault score lowest.
+    assert set(np.argsort(scores)[:4] + 400) <= set(range(500, 516))
+
+
+def test_round_trip_and_errors(rng, tmp_path):
+    X = waves(rng, 40)
+    with pytest.raises(NotFittedError):
+        LSTMAutoencoder(**FAST).score_samples(X)
+    detector = LSTMAutoencoder(**FAST).fit(X, y=np.zeros(40))  # y is ignored
+    joblib.dump(detector, tmp_path / "ae.joblib")
+    loaded = joblib.load(tmp_path / "ae.joblib")
+    np.testing.assert_array_equal(loaded.score_samples(X), detector.score_samples(X))
+    with pytest.raises(ValueError, match=r"contamination must be a number in \(0.0, 0.5\]"):
+        LSTMAutoencoder(contamination=0.7).fit(X)
+    with pytest.raises(ValueError, match="features per time step"):
+        detector.score_samples(np.zeros((3, 24, 2)))
