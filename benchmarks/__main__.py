@@ -8,7 +8,18 @@ from pathlib import Path
 
 import torch
 
-from . import arima_auto, coverage, fit, gpu, imports, predict, search, sequence, windower
+from . import (
+    accuracy,
+    arima_auto,
+    coverage,
+    fit,
+    gpu,
+    imports,
+    predict,
+    search,
+    sequence,
+    windower,
+)
 from ._common import Row, Section, machine_lines, note, render
 
 SECTIONS = {
@@ -21,6 +32,7 @@ SECTIONS = {
     "import": ("import time", imports.run),
     "arima_auto": ("ARIMARegressor(order='auto') vs statsforecast AutoARIMA", arima_auto.run),
     "coverage": ("prediction intervals: coverage over rolling origins", coverage.run),
+    "accuracy": ("accuracy: rolling-origin forecasts on shipped series", accuracy.run),
 }
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- table:begin -->", "<!-- table:end -->"
@@ -65,6 +77,11 @@ def main(argv=None):
         text = README.read_text()
         block = f"{BEGIN}\n{table}\n{END}"
         text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+        for name, extra in accuracy.TABLES.items():  # sections with a table of their own
+            begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+            block = f"{begin}\nCommand: `{command.strip()}`\n\n{extra}\n{end}"
+            pattern = re.escape(begin) + ".*?" + re.escape(end)
+            text = re.sub(pattern, lambda _, block=block: block, text, flags=re.S)
         README.write_text(text)
         note(f"table written to {README}")
 
