@@ -64,9 +64,8 @@ def season_lengths(series, max_seasons=2):
         return ()
     acf = autocorrelation(residual, max_lag)
     lags = np.arange(2, max_lag)  # a peak needs a neighbour on each side
-    peak = (
-        (acf[lags] >= acf[lags - 1]) & (acf[lags] >= acf[lags + 1]) & (acf[lags] > MIN_SEASON_ACF)
-    )
+    peak = (acf[lags] >= acf[lags - 1]) & (acf[lags] >= acf[lags + 1])
+    peak &= acf[lags] > MIN_SEASON_ACF
     candidates = [
         int(m) for m in lags[peak] if acf[m] - acf[(m + 1) // 2 : m].min() >= MIN_PROMINENCE
     ]

@@ -318,7 +318,7 @@ def test_half_precision_the_machine_cannot_run_is_a_clear_error(monkeypatch):
 def test_partial_fit_is_one_more_epoch_of_fit():
     X, y = sine_windows(n=64)
     params = dict(TINY, batch_size=64, n_iter_no_change=1000)  # one full batch per epoch
-    fitted = LSTMRegressor(**dict(params, max_epochs=8)).fit(X, y)
+    fitted = LSTMRegressor(**dict(params, max_epochs=8), early_stopping=False).fit(X, y)
     online = LSTMRegressor(**params, early_stopping=True)  # no hold-out when incremental
     for _ in range(8):
         online.partial_fit(X, y)

@@ -62,10 +62,7 @@ def test_multi_horizon_columns_anchor_on_the_value_one_season_before():
     assert plain.season_lengths_ == () and not plain.anchor_lags_.any()
     # the seasonal anchor alone already is the seasonal naive forecast: an untrained
     # network (zero head) predicts exactly it
-    untrained = LSTMRegressor(**dict(TINY, max_epochs=1), lr=1e-12).fit(windows, y)
-    untrained.network_.head.weight.data.zero_()
-    untrained.network_.head.bias.data.zero_()
-    untrained._y_shift[:] = 0
+    untrained = _zero_network(LSTMRegressor(**TINY).fit(windows, y))
     seasonal_naive = np.stack([X["y"].shift(12 - k).to_numpy() for k in range(1, 13)], axis=1)
     np.testing.assert_allclose(untrained.predict(windows)[12:], seasonal_naive[12:], rtol=1e-5)
 
@@ -84,3 +81,37 @@ def test_bad_seasonality_is_named(bad):
     X = np.random.default_rng(0).normal(size=(40, 5, 1))
     with pytest.raises(ValueError, match="seasonality"):
         LSTMRegressor(**TINY, seasonality=bad).fit(X, X[:, -1, 0])
+
+
+def _zero_network(model):
+    """The network's correction set to zero: predictions are the anchor forecast."""
+    model.network_.head.weight.data.zero_()
+    model.network_.head.bias.data.zero_()
+    model._y_shift[:] = 0
+    return model
+
+
+def test_log_target_predicts_on_the_original_scale():
+    t = np.arange(240)
+    series = pd.Series(np.exp(0.01 * t) * (10 + 3 * np.sin(2 * np.pi * t / 12)), name="y")
+    X, y = make_supervised(series, horizon=12)
+    windows = Windower(look_back=12).fit_transform(X)
+    model = _zero_network(LSTMRegressor(**TINY, target_transform="log").fit(windows, y))
+    # the anchor on the log scale, exponentiated back: exactly the seasonal naive
+    seasonal_naive = np.stack([X["y"].shift(12 - k).to_numpy() for k in range(1, 13)], axis=1)
+    np.testing.assert_allclose(model.predict(windows)[12:], seasonal_naive[12:], rtol=1e-5)
+    with pytest.raises(ValueError, match='target_transform="log" needs y > 0'):
+        LSTMRegressor(**TINY, target_transform="log").fit(windows, y - 100)
+    with pytest.raises(ValueError, match="every value of X must be > 0"):
+        LSTMRegressor(**TINY, target_transform="log").fit(windows - 100, y)
+
+
+@pytest.mark.parametrize("loss", ["mae", "huber"])
+def test_robust_losses_train(loss):
+    X, y = make_supervised(pd.Series(_seasonal(120, 12), name="y"))
+    windows = Windower(look_back=12).fit_transform(X)
+    model = LSTMRegressor(**dict(TINY, max_epochs=20), loss=loss, early_stopping=False)
+    model.fit(windows, y)
+    assert model.history_["train_loss"][-1] < model.history_["train_loss"][0]
+    with pytest.raises(ValueError, match="loss must be one of"):
+        LSTMRegressor(**TINY, loss="l2").fit(windows, y)
