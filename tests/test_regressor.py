@@ -97,6 +97,7 @@ def test_early_stopping_validates_on_the_latest_rows_and_restores_the_best():
         validation_fraction=0.2,
         scale=False,
         target_anchor=None,
+        loss="mse",
     ).fit(X, y)
     tail = slice(160, None)  # the most recent 20 %
     tail_mse = np.mean((model.predict(X[tail]) - y[tail]) ** 2)

@@ -50,7 +50,7 @@ def test_windower_auto_reads_the_look_back_from_the_training_rows_only():
 
 
 def test_multi_horizon_columns_anchor_on_the_value_one_season_before():
-    series = pd.Series(_seasonal(300, 12, trend=0.02, noise=0.02), name="y")
+    series = pd.Series(_seasonal(150, 12, trend=0.02, noise=0.02), name="y")
     X, y = make_supervised(series, horizon=12)
     windows = Windower(look_back=12).fit_transform(X)
     model = LSTMRegressor(**TINY).fit(windows, y)
@@ -97,9 +97,11 @@ def test_log_target_predicts_on_the_original_scale():
     X, y = make_supervised(series, horizon=12)
     windows = Windower(look_back=12).fit_transform(X)
     model = _zero_network(LSTMRegressor(**TINY, target_transform="log").fit(windows, y))
-    # the anchor on the log scale, exponentiated back: exactly the seasonal naive
-    seasonal_naive = np.stack([X["y"].shift(12 - k).to_numpy() for k in range(1, 13)], axis=1)
-    np.testing.assert_allclose(model.predict(windows)[12:], seasonal_naive[12:], rtol=1e-5)
+    # steps 2..12 anchor on the value one season before (step 1 may prefer the last value)
+    np.testing.assert_array_equal(model.anchor_lags_[1:], 12 - np.arange(2, 13))
+    # the anchor on the log scale, exponentiated back: exactly the anchor values
+    anchors = np.stack([X["y"].shift(lag).to_numpy() for lag in model.anchor_lags_], axis=1)
+    np.testing.assert_allclose(model.predict(windows)[12:], anchors[12:], rtol=1e-5)
     with pytest.raises(ValueError, match='target_transform="log" needs y > 0'):
         LSTMRegressor(**TINY, target_transform="log").fit(windows, y - 100)
     with pytest.raises(ValueError, match="every value of X must be > 0"):
