@@ -136,14 +136,11 @@ def _with_season(cls, m, **extra):
 
 
 def _arima(m, n):  # noqa: ARG001 (the factories share one signature)
-    parameters = inspect.signature(lstmforecast.ARIMARegressor).parameters
-    if "season_length" in parameters:  # the Hyndman-Khandakar search decides D itself
-        return lstmforecast.ARIMARegressor(order="auto", season_length=m)
-    # Before the Hyndman-Khandakar search, ARIMARegressor searches P and Q with full
-    # SARIMAX fits: more than 3 minutes per fit on monthly CO2 on 2 busy cores, which
-    # would take this section past an hour. It then gets the non-seasonal search only
-    # (statsforecast's AutoARIMA, when installed, is the seasonal reference).
-    return lstmforecast.ARIMARegressor(order="auto")
+    """ARIMARegressor(order="auto"): with a season s, the Hyndman-Khandakar search picks
+    D, P and Q itself. Seasons longer than 24 rows get the non-seasonal search only (a
+    season of 52 makes every candidate fit a 52-lag state space)."""
+    seasonal = (0, 0, 0, m) if 1 < m <= 24 else None
+    return lstmforecast.ARIMARegressor(order="auto", seasonal_order=seasonal)
 
 
 def _statsforecast(name):
