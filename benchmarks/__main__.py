@@ -9,6 +9,7 @@ from pathlib import Path
 import torch
 
 from . import (
+    accuracy,
     anomaly,
     arima_auto,
     coverage,
@@ -35,6 +36,7 @@ SECTIONS = {
     "arima_auto": ("ARIMARegressor(order='auto') vs statsforecast AutoARIMA", arima_auto.run),
     "coverage": ("prediction intervals: coverage over rolling origins", coverage.run),
     "deploy": ("deployment: int8 quantization against fp32", deploy.run),
+    "accuracy": ("accuracy: rolling-origin forecasts on shipped series", accuracy.run),
 }
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- table:begin -->", "<!-- table:end -->"
@@ -75,12 +77,36 @@ def main(argv=None):
         sections.append(Section(title, rows, time.perf_counter() - section_start))
     table = render(sections, header, time.perf_counter() - started)
     print(table)
+    for extra in accuracy.TABLES.values():
+        print(f"\n{extra}")
     if args.write_readme:
-        text = README.read_text()
-        block = f"{BEGIN}\n{table}\n{END}"
-        text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-        README.write_text(text)
-        note(f"table written to {README}")
+        _write_readme(sections, header, started, command, args.only or list(SECTIONS))
+
+
+# Sections with a README block of their own: their run leaves the main table alone.
+OWN_BLOCK = {"accuracy": accuracy.TABLES}
+
+
+def _write_readme(sections, header, started, command, names):
+    text = README.read_text()
+    shared = [s for s, n in zip(sections, names) if n not in OWN_BLOCK]
+    if shared:
+        table = render(shared, header, time.perf_counter() - started)
+        text = _replace_block(text, BEGIN, END, table)
+    for section, name in zip(sections, names):
+        if name in OWN_BLOCK:
+            tables = "\n\n".join(OWN_BLOCK[name].values())
+            body = render([section], header, section.seconds) + "\n\n" + tables
+            text = _replace_block(text, f"<!-- {name}:begin -->", f"<!-- {name}:end -->", body)
+    README.write_text(text)
+    note(f"tables written to {README}")
+
+
+def _replace_block(text, begin, end, body):
+    if begin not in text:
+        raise SystemExit(f"{README} has no {begin} ... {end} block to write into")
+    block = f"{begin}\n{body}\n{end}"
+    return re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array
 
 from ._base import STATS_MAX_STEPS, RecurrentEstimator, check_targets_finite, feature_stats
+from ._params import check_choice, check_int
 from ._quantiles import check_quantiles, interpolate_quantiles, ordered_quantiles, pinball_loss
+from ._seasonality import season_lengths
 from ._sequences import Sequences
 from ._training import Chunks as TrainingChunks
 from ._training import check_validation_weights, to_tensor, validation_size
@@ -41,8 +43,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     ----------
     cell : {"lstm", "gru", "rnn"}, default="lstm"
         Recurrent cell.
-    hidden_size : int, default=64
-        Units per recurrent layer (and direction).
+    hidden_size : int, default=32
+        Units per recurrent layer (and direction). 32 suits a few hundred to a few
+        thousand rows (the accuracy benchmark); raise it for long, rich series.
     num_layers : int, default=1
         Stacked recurrent layers; ``dropout`` applies between them.
     bidirectional : bool, default=False
@@ -71,9 +74,11 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         Sequences per mini-batch.
     max_epochs : int, default=100
         Maximum passes over the training data.
-    early_stopping : bool, default=False
+    early_stopping : bool, default=True
         Hold out the most recent ``validation_fraction`` of the samples (the end of X,
         never a random draw), stop when its loss stalls and restore the best weights.
+        On by default: on a few hundred rows a network trained to the end of
+        ``max_epochs`` fits noise (see the accuracy benchmark).
     validation_fraction : float, default=0.1
         Share of the samples held out when ``early_stopping`` is True.
     n_iter_no_change : int, default=10
@@ -122,7 +127,25 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         Input feature whose last observed value the target is learned relative to.
         "auto" picks, on the training data, the feature whose last value is the best
         last-value forecast of y, and uses none when no feature beats predicting the
-        mean. None learns absolute targets.
+        mean. None learns absolute targets. Each column of y then anchors on the anchor
+        feature's last value or, when a season is known (``seasonality``), on its value
+        one season before that column's step (a seasonal naive forecast), whichever has
+        the smaller training error (``anchor_lags_``).
+    seasonality : "auto", int, list of int or None, default="auto"
+        Season lengths (in rows) the anchor may use. "auto" reads them from the
+        autocorrelation of the anchor feature over the training rows (consecutive
+        windows of a :class:`Windower` only; see :ref:`seasonal-defaults`); None uses the
+        last value only. Column k of a 2-D y is taken to be step t+k+1, as
+        :func:`make_supervised` builds it.
+    target_transform : {None, "log"}, default=None
+        "log" learns log(y) from log(X) and predicts exp of the result: a multiplicative
+        model for series whose seasonal swing grows with their level (needs X > 0 and
+        y > 0; the windows are copied once to take their logarithm).
+    loss : {"mae", "mse", "huber"}, default="mae"
+        Training loss on the standardised targets ("huber": quadratic within one
+        standard deviation, linear beyond). The absolute error forecasts the median and
+        is pulled less by outliers; it won over "mse" and "huber" on the accuracy
+        benchmark (benchmarks/README.md).
     training : {"window", "sequence"}, default="window"
         "window" trains on each window independently. "sequence" needs the consecutive
         windows of a :class:`Windower` and trains on contiguous chunks of rows
@@ -159,6 +182,11 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         Number of targets (y's columns).
     target_anchor_ : int or None
         The anchor feature in use.
+    season_lengths_ : tuple of int
+        The season lengths found (or given); empty without a season or an anchor.
+    anchor_lags_ : ndarray of int of shape (n_outputs_,)
+        Per output column, how many rows before the window's last step its anchor value
+        lies: 0 is the last value, ``m - k`` the seasonal naive forecast of step k.
     device_ : torch.device
         Where the network was trained and predicts.
 
@@ -185,7 +213,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         self,
         *,
         cell="lstm",
-        hidden_size=64,
+        hidden_size=32,
         num_layers=1,
         bidirectional=False,
         pooling="last",
@@ -198,7 +226,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         weight_decay=0.0,
         batch_size=64,
         max_epochs=100,
-        early_stopping=False,
+        early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
@@ -213,6 +241,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         module=None,
         scale=True,
         target_anchor="auto",
+        seasonality="auto",
+        loss="mae",
+        target_transform=None,
         training="window",
         quantiles=None,
         **module_params,
@@ -229,6 +260,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
 
     def _check_params(self):
         super()._check_params()
+        check_choice(self.training, "training", ("window", "sequence"))
+        check_choice(self.loss, "loss", tuple(_LOSSES))
+        check_choice(self.target_transform, "target_transform", (None, "log"))
+        seasonality = self.seasonality
+        if seasonality is not None and not (isinstance(seasonality, str) and seasonality == "auto"):
+            for season in np.atleast_1d(np.asarray(seasonality, dtype=object)):
+                check_int(season, "seasonality (each season length)", minimum=2)
         if self.training == "sequence" and (
             self.bidirectional or self.pooling != "last" or self.embedding_dim is not None
         ):
@@ -309,6 +347,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             values = values * self._y_scale[:, None] + self._y_shift[:, None]
             if self.target_anchor_ is not None:
                 values += self._anchor_values(sequences)[:, :, None]
+            if self.target_transform == "log":
+                values = np.exp(values)
             if quantiles is None:
                 y_pred = values[..., 0]
             else:
@@ -317,6 +357,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             y_pred = outputs.astype(np.float64) * self._y_scale + self._y_shift
             if self.target_anchor_ is not None:
                 y_pred += self._anchor_values(sequences)
+            if self.target_transform == "log":
+                y_pred = np.exp(y_pred)
         return y_pred.ravel() if self._y_1d else y_pred
 
     # -- targets ---------------------------------------------------------------------
@@ -333,11 +375,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return y
 
     def _fit_targets(self, sequences, y):
-        y = self._validate_y(sequences, y)
+        y = self._logged(sequences, self._validate_y(sequences, y))
         self._y_1d = y.ndim == 1
         y = y.reshape(len(y), -1)
         self.n_outputs_ = y.shape[1]
         self.target_anchor_ = self._choose_anchor(sequences, y)
+        self.season_lengths_ = self._find_seasons(sequences)
+        self.anchor_lags_ = self._choose_anchor_lags(sequences, y)
         if self.target_anchor_ is not None:
             y = y - self._anchor_values(sequences)
         if self.scale:
@@ -351,7 +395,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return self._scaled(y), self.n_outputs_ * width
 
     def _transform_targets(self, sequences, y):
-        y = self._validate_y(sequences, y).reshape(len(sequences), -1)
+        y = self._logged(sequences, self._validate_y(sequences, y)).reshape(len(sequences), -1)
         if y.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {y.shape[1]} outputs, but this model was fitted with {self.n_outputs_}."
@@ -359,6 +403,34 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         if self.target_anchor_ is not None:
             y = y - self._anchor_values(sequences)
         return self._scaled(y)
+
+    def _logged(self, sequences, y):
+        """With target_transform="log": log y, and log the inputs in place (once)."""
+        if self.target_transform != "log":
+            return y
+        if not (y > 0).all():
+            raise ValueError(
+                'target_transform="log" needs y > 0, but y holds values <= 0. Use '
+                "target_transform=None, or shift the series to positive values."
+            )
+        self._log_inputs(sequences)
+        return np.log(y)
+
+    def _log_inputs(self, sequences):
+        if getattr(sequences, "logged", False):
+            return
+        if self.embedding_dim is not None or not (np.nanmin(sequences.values) > 0):
+            raise ValueError(
+                'target_transform="log" works on the logarithm of X too, so every value of '
+                "X must be > 0 (numeric, not token ids). Use target_transform=None."
+            )
+        sequences.values = np.log(sequences.values)  # a copy: the windows stay untouched
+        sequences.logged = True
+
+    def _network_inputs(self, sequences, device):
+        if self.target_transform == "log":
+            self._log_inputs(sequences)  # predict: the anchor below reads the same logs
+        return super()._network_inputs(sequences, device)
 
     def _scaled(self, y):
         return ((y - self._y_shift) / self._y_scale).astype(np.float32)
@@ -382,8 +454,48 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             f"got {anchor!r}."
         )
 
+    def _find_seasons(self, sequences):
+        """Season lengths of the anchor feature, from the training rows only."""
+        if self.target_anchor_ is None or self.seasonality is None:
+            return ()
+        if not (isinstance(self.seasonality, str) and self.seasonality == "auto"):
+            return tuple(int(m) for m in np.atleast_1d(self.seasonality))
+        if self.training == "window" and not _consecutive(sequences.values):
+            return ()  # independent sequences: no series to read a season from
+        return season_lengths(sequences.values[:, -1, self.target_anchor_])
+
+    def _choose_anchor_lags(self, sequences, y):
+        """Per output column, how many rows before the window's end its anchor value lies.
+
+        Column k (0-based) of y is taken to be the step t+k+1 (as make_supervised builds
+        it). Candidates: the last value (lag 0) and, for each season m, the value one
+        season before that step (lag m * ceil((k+1)/m) - (k+1)) when the window reaches
+        it; the one with the smallest training error wins.
+        """
+        n_outputs = y.shape[1]
+        if self.target_anchor_ is None:
+            return np.zeros(n_outputs, dtype=np.int64)
+        lags = np.zeros(n_outputs, dtype=np.int64)
+        last = self._anchor_at(sequences, np.zeros(n_outputs, dtype=np.int64))
+        best = np.abs(y - last).mean(axis=0)
+        steps = np.arange(1, n_outputs + 1)
+        for season in self.season_lengths_:
+            candidate = season * -(-steps // season) - steps
+            candidate = np.where(candidate < sequences.n_steps, candidate, 0)
+            errors = np.abs(y - self._anchor_at(sequences, candidate)).mean(axis=0)
+            better = errors < best
+            lags[better], best[better] = candidate[better], errors[better]
+        return lags
+
+    def _anchor_at(self, sequences, lags):
+        """Anchor feature ``lags[j]`` rows before each window's end, (n, len(lags)); the
+        last value where the window does not reach back that far (padding)."""
+        values = sequences.values[:, -1 - lags, self.target_anchor_].astype(np.float64)
+        last = sequences.values[:, -1, self.target_anchor_, None].astype(np.float64)
+        return np.where(np.isnan(values), last, values)
+
     def _anchor_values(self, sequences):
-        return sequences.values[:, -1, self.target_anchor_, None].astype(np.float64)
+        return self._anchor_at(sequences, self.anchor_lags_)
 
     def _build_network(self, sequences, n_outputs):
         network = super()._build_network(sequences, n_outputs)
@@ -459,7 +571,15 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     def _loss(self, device, targets):
         if self.quantiles is not None:
             return pinball_loss(check_quantiles(self.quantiles))
-        return torch.nn.functional.mse_loss
+        return _LOSSES[self.loss]
+
+
+# Losses on the standardised targets (Huber's threshold is one target standard deviation).
+_LOSSES = {
+    "mse": torch.nn.functional.mse_loss,
+    "mae": torch.nn.functional.l1_loss,
+    "huber": torch.nn.functional.huber_loss,
+}
 
 
 def _consecutive(windows, block=4096):

@@ -10,6 +10,7 @@ from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._params import check_int
+from ._seasonality import auto_look_back
 from ._sequences import reject_nonfinite
 from ._time_index import check_time_rows, index_signature, rows_skipped
 
@@ -49,8 +50,12 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     Parameters
     ----------
-    look_back : int, default=24
-        Number of rows in each window (the sequence length).
+    look_back : int or "auto", default=24
+        Number of rows in each window (the sequence length). "auto" reads it from the
+        autocorrelation of the rows seen in ``fit`` (each column; the longest wins): the
+        longest season found (so that the value one season before each forecast step is
+        in the window), else the last clearly autocorrelated lag up to 24, at least 8;
+        capped at 1008 rows. See :ref:`seasonal-defaults`.
     flatten : bool, default=False
         If True, return 2-D windows of shape (n, look_back * n_features), steps oldest
         first and features fastest, so that tabular regressors (Ridge, gradient boosting)
@@ -62,7 +67,9 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         Number of columns of X seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Column names of X seen in ``fit``, when they are all strings.
-    history_ : ndarray of shape (look_back - 1, n_features_in_)
+    look_back_ : int
+        The window length in use (``look_back``, or the one chosen by "auto").
+    history_ : ndarray of shape (look_back_ - 1, n_features_in_)
         The last rows seen in ``fit`` (NaN-padded when fewer), float32.
 
     Notes
@@ -206,14 +213,20 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         from sklearn.utils.validation import _check_feature_names_in
 
         names = _check_feature_names_in(self, input_features)
-        lags = range(self.look_back - 1, -1, -1)
+        lags = range(self.look_back_ - 1, -1, -1)
         return np.asarray([f"{name}_lag{lag}" for lag in lags for name in names], dtype=object)
 
     def _fit(self, X):
         """Fit and return the validated rows."""
-        check_int(self.look_back, "look_back", minimum=1)
+        auto = isinstance(self.look_back, str) and self.look_back == "auto"
+        if not auto:
+            check_int(self.look_back, "look_back", minimum=1)
         rows = self._validate_rows(X, reset=True)
-        pad = self.look_back - 1
+        if auto:
+            self.look_back_ = max(auto_look_back(rows[:, j]) for j in range(rows.shape[1]))
+        else:
+            self.look_back_ = int(self.look_back)
+        pad = self.look_back_ - 1
         history = np.full((pad, rows.shape[1]), np.nan, dtype=np.float32)
         if pad:
             tail = rows[-pad:]
@@ -242,7 +255,7 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         padded = np.empty((len(history) + len(rows), rows.shape[1]), dtype=np.float32)
         padded[: len(history)] = history
         padded[len(history) :] = rows
-        windows = np.lib.stride_tricks.sliding_window_view(padded, self.look_back, axis=0)
+        windows = np.lib.stride_tricks.sliding_window_view(padded, self.look_back_, axis=0)
         windows = windows.transpose(0, 2, 1)  # (n, features, look_back) -> (n, look_back, f)
         if self.flatten:
             return windows.reshape(len(rows), -1)
@@ -265,7 +278,7 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         unplaced = not isinstance(getattr(X, "index", None), pd.Index) or (
             self._index_signature is None
         )
-        lone = len(rows) < self.look_back
+        lone = len(rows) < self.look_back_
         if not (unplaced or lone):
             return  # the index says X does not follow the fitted rows: padding is right
         reasons = []
@@ -276,7 +289,7 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             )
         if lone:
             reasons.append(
-                f"X has {len(rows)} row(s), fewer than look_back={self.look_back}, so even "
+                f"X has {len(rows)} row(s), fewer than look_back={self.look_back_}, so even "
                 "its last window lacks history"
             )
         warnings.warn(

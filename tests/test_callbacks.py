@@ -43,7 +43,9 @@ class Recorder:
 def test_hooks_run_in_order_with_the_logs_history_keeps():
     X, y = sine_windows()
     recorder = Recorder()
-    model = LSTMRegressor(**dict(TINY, max_epochs=3), callbacks=[recorder]).fit(X, y)
+    model = LSTMRegressor(
+        **dict(TINY, max_epochs=3), early_stopping=False, callbacks=[recorder]
+    ).fit(X, y)
     kinds = [call[0] for call in recorder.calls]
     # 80 samples in batches of 32: 3 batches per epoch.
     assert kinds == ["begin"] + (["batch"] * 3 + ["epoch"]) * 3 + ["end"]
@@ -69,7 +71,7 @@ def test_a_callback_stops_training_and_warm_starts_keep_counting():
 
 def test_history_is_a_table_with_and_without_early_stopping():
     X, y = sine_windows()
-    plain = LSTMRegressor(**TINY).fit(X, y)
+    plain = LSTMRegressor(**TINY, early_stopping=False).fit(X, y)
     early = LSTMRegressor(**TINY, early_stopping=True).fit(X, y)
     for model in (plain, early):
         table = pd.DataFrame(model.history_)
@@ -83,7 +85,13 @@ def test_lr_schedule_is_recorded_in_history():
     X, y = sine_windows()
     # A large lr makes the loss stall now and then: the plateau schedule halves it.
     model = LSTMRegressor(
-        **dict(TINY, max_epochs=12), lr=1.0, lr_schedule="plateau", n_iter_no_change=4, tol=0
+        **dict(TINY, max_epochs=12),
+        lr=1.0,
+        lr_schedule="plateau",
+        n_iter_no_change=4,
+        tol=0,
+        early_stopping=False,
+        loss="mse",
     ).fit(X, y)
     lrs = model.history_["lr"]
     assert lrs[0] == 1.0 and set(lrs) == {1.0, 0.5} and lrs == sorted(lrs, reverse=True)

@@ -26,7 +26,10 @@ TINY = dict(hidden_size=8, max_epochs=30, lr=0.02, batch_size=32, random_state=0
 ESTIMATORS = [
     Windower(look_back=3),
     Windower(look_back=3, flatten=True),
-    LSTMRegressor(**TINY),
+    # sklearn's fit-quality check (training R^2 > 0.5 within 30 epochs) holds for a fit on
+    # every row; the default early stopping would hold out the last tenth of its
+    # unordered rows and stop on their noise.
+    LSTMRegressor(**TINY, early_stopping=False),
     LSTMClassifier(**TINY),
     TextSequencer(),
     LSTMAutoencoder(**TINY),
@@ -111,6 +114,15 @@ SMOOTHING_FAILURES = {
 }
 
 
+FLOAT32_BATCHES = (
+    "the network computes in float32 and the CPU's matrix kernels group rows differently "
+    "for different batch sizes, so a row predicted inside a smaller batch can differ by a "
+    "few float32 units in the last place (1.8e-7 with default parameters); the check asks "
+    "for rtol=1e-7, below float32 resolution. test_subset_predictions_agree_to_float32_"
+    "precision holds the property users rely on"
+)
+
+
 def expected_failures(estimator):
     if isinstance(estimator, Windower):
         return WINDOWER_FAILURES
@@ -120,21 +132,14 @@ def expected_failures(estimator):
         return {}
     if isinstance(estimator, LSTMTagger):
         return TAGGER_FAILURES
+    if isinstance(estimator, LSTMAutoencoder):
+        return {**RECURRENT_FAILURES, "check_methods_subset_invariance": FLOAT32_BATCHES}
     return WINDOWER_FAILURES if isinstance(estimator, Windower) else RECURRENT_FAILURES
 
 
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
-
-
-FLOAT32_BATCHES = (
-    "the network computes in float32 and the CPU's matrix kernels group rows differently "
-    "for different batch sizes, so a row predicted inside a smaller batch can differ by a "
-    "few float32 units in the last place (1.8e-7 with default parameters); the check asks "
-    "for rtol=1e-7, below float32 resolution. test_subset_predictions_agree_to_float32_"
-    "precision holds the property users rely on"
-)
 
 
 @pytest.mark.xfail(reason=FLOAT32_BATCHES, strict=False)

@@ -97,6 +97,7 @@ def test_early_stopping_validates_on_the_latest_rows_and_restores_the_best():
         validation_fraction=0.2,
         scale=False,
         target_anchor=None,
+        loss="mse",
     ).fit(X, y)
     tail = slice(160, None)  # the most recent 20 %
     tail_mse = np.mean((model.predict(X[tail]) - y[tail]) ** 2)
@@ -321,7 +322,7 @@ def test_half_precision_the_machine_cannot_run_is_a_clear_error(monkeypatch):
 def test_partial_fit_is_one_more_epoch_of_fit():
     X, y = sine_windows(n=64)
     params = dict(TINY, batch_size=64, n_iter_no_change=1000)  # one full batch per epoch
-    fitted = LSTMRegressor(**dict(params, max_epochs=8)).fit(X, y)
+    fitted = LSTMRegressor(**dict(params, max_epochs=8), early_stopping=False).fit(X, y)
     online = LSTMRegressor(**params, early_stopping=True)  # no hold-out when incremental
     for _ in range(8):
         online.partial_fit(X, y)

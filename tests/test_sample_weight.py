@@ -11,7 +11,7 @@ from .conftest import TINY
 
 # One batch per epoch and no data-dependent scaling: a weighted fit and a fit on the
 # duplicated rows then minimise the same loss from the same start.
-FULL_BATCH = dict(TINY, batch_size=512, scale=False, target_anchor=None)
+FULL_BATCH = dict(TINY, batch_size=512, scale=False, target_anchor=None, early_stopping=False)
 
 
 @pytest.fixture
@@ -55,7 +55,9 @@ def test_early_stopping_validates_with_the_weights(data):
     X, y = data
     weights = np.linspace(0.0, 3.0, len(X))
     model = LSTMRegressor(
-        **FULL_BATCH, early_stopping=True, validation_fraction=0.25, n_iter_no_change=50
+        **dict(FULL_BATCH, early_stopping=True, loss="mse"),
+        validation_fraction=0.25,
+        n_iter_no_change=50,
     ).fit(X, y, sample_weight=weights)
     tail = slice(45, None)  # the most recent quarter is held out
     errors = (model.predict(X[tail]) - y[tail]) ** 2
@@ -64,7 +66,7 @@ def test_early_stopping_validates_with_the_weights(data):
     assert not np.mean(errors) == pytest.approx(weighted, rel=1e-2)
     weights[tail] = 0.0
     with pytest.raises(ValueError, match="sample_weight is 0 for all the 15 most recent"):
-        LSTMRegressor(**FULL_BATCH, early_stopping=True, validation_fraction=0.25).fit(
+        LSTMRegressor(**dict(FULL_BATCH, early_stopping=True), validation_fraction=0.25).fit(
             X, y, sample_weight=weights
         )
 

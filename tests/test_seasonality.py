@@ -1,0 +1,119 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstmforecast import LSTMRegressor, Windower, make_supervised
+from lstmforecast._seasonality import auto_look_back, season_lengths
+from lstmforecast.datasets import load_co2, load_sunspots
+
+from .conftest import TINY
+
+
+def _seasonal(n, period, trend=0.0, noise=0.1, seed=0):
+    t = np.arange(n)
+    rng = np.random.default_rng(seed)
+    return trend * t + np.sin(2 * np.pi * t / period) + noise * rng.normal(size=n)
+
+
+def test_season_found_on_real_series_and_none_on_random_walks():
+    assert season_lengths(load_co2().to_numpy()) == (12,)
+    assert season_lengths(load_co2("W-SAT").to_numpy()) == (52,)  # 52.18 weeks a year
+    assert season_lengths(load_sunspots().to_numpy())[0] in (10, 11)
+    rng = np.random.default_rng(0)
+    assert season_lengths(np.cumsum(rng.normal(size=400))) == ()
+    assert season_lengths(rng.normal(size=400)) == ()
+
+
+def test_weekly_season_on_top_of_a_daily_one():
+    t = np.arange(48 * 7 * 8)  # eight weeks of half-hourly rows
+    rng = np.random.default_rng(0)
+    load = np.sin(2 * np.pi * t / 48) + 0.8 * (t // 48 % 7 >= 5) + 0.1 * rng.normal(size=t.size)
+    assert set(season_lengths(load)) == {48, 336}
+    daily_only = np.sin(2 * np.pi * t / 48) + 0.1 * rng.normal(size=t.size)
+    assert season_lengths(daily_only) == (48,)
+
+
+def test_auto_look_back_covers_the_season_and_is_capped():
+    assert auto_look_back(_seasonal(300, 12, trend=0.05)) == 12
+    assert 8 <= auto_look_back(np.random.default_rng(0).normal(size=300)) <= 24
+    assert auto_look_back(_seasonal(6000, 2000)) <= 1008
+
+
+def test_windower_auto_reads_the_look_back_from_the_training_rows_only():
+    series = _seasonal(240, 12)
+    windower = Windower(look_back="auto").fit(series[:200, None])
+    assert windower.look_back_ == 12
+    assert windower.transform(series[200:, None]).shape == (40, 12, 1)
+    assert windower.get_params()["look_back"] == "auto"  # the parameter is left alone
+    with pytest.raises(ValueError, match="look_back must be an integer"):
+        Windower(look_back="long").fit(series[:, None])
+
+
+def test_multi_horizon_columns_anchor_on_the_value_one_season_before():
+    series = pd.Series(_seasonal(150, 12, trend=0.02, noise=0.02), name="y")
+    X, y = make_supervised(series, horizon=12)
+    windows = Windower(look_back=12).fit_transform(X)
+    model = LSTMRegressor(**TINY).fit(windows, y)
+    assert model.season_lengths_ == (12,)
+    # step k's seasonal naive is the value 12 - k rows before the origin
+    np.testing.assert_array_equal(model.anchor_lags_, 12 - np.arange(1, 13))
+    # with no season allowed every step anchors on the last value
+    plain = LSTMRegressor(**TINY, seasonality=None).fit(windows, y)
+    assert plain.season_lengths_ == () and not plain.anchor_lags_.any()
+    # the seasonal anchor alone already is the seasonal naive forecast: an untrained
+    # network (zero head) predicts exactly it
+    untrained = _zero_network(LSTMRegressor(**TINY).fit(windows, y))
+    seasonal_naive = np.stack([X["y"].shift(12 - k).to_numpy() for k in range(1, 13)], axis=1)
+    np.testing.assert_allclose(untrained.predict(windows)[12:], seasonal_naive[12:], rtol=1e-5)
+
+
+def test_season_is_estimated_on_training_rows_only():
+    # the first 200 rows have period 12; the later ones a period of 7
+    series = np.concatenate([_seasonal(200, 12), _seasonal(200, 7)])
+    X, y = make_supervised(series)
+    windows = Windower(look_back=12).fit_transform(X)
+    model = LSTMRegressor(**TINY).fit(windows[:199], y[:199])
+    assert model.season_lengths_ == (12,)
+
+
+@pytest.mark.parametrize("bad", [1, "weekly", [12, 0]])
+def test_bad_seasonality_is_named(bad):
+    X = np.random.default_rng(0).normal(size=(40, 5, 1))
+    with pytest.raises(ValueError, match="seasonality"):
+        LSTMRegressor(**TINY, seasonality=bad).fit(X, X[:, -1, 0])
+
+
+def _zero_network(model):
+    """The network's correction set to zero: predictions are the anchor forecast."""
+    model.network_.head.weight.data.zero_()
+    model.network_.head.bias.data.zero_()
+    model._y_shift[:] = 0
+    return model
+
+
+def test_log_target_predicts_on_the_original_scale():
+    t = np.arange(240)
+    series = pd.Series(np.exp(0.01 * t) * (10 + 3 * np.sin(2 * np.pi * t / 12)), name="y")
+    X, y = make_supervised(series, horizon=12)
+    windows = Windower(look_back=12).fit_transform(X)
+    model = _zero_network(LSTMRegressor(**TINY, target_transform="log").fit(windows, y))
+    # steps 2..12 anchor on the value one season before (step 1 may prefer the last value)
+    np.testing.assert_array_equal(model.anchor_lags_[1:], 12 - np.arange(2, 13))
+    # the anchor on the log scale, exponentiated back: exactly the anchor values
+    anchors = np.stack([X["y"].shift(lag).to_numpy() for lag in model.anchor_lags_], axis=1)
+    np.testing.assert_allclose(model.predict(windows)[12:], anchors[12:], rtol=1e-5)
+    with pytest.raises(ValueError, match='target_transform="log" needs y > 0'):
+        LSTMRegressor(**TINY, target_transform="log").fit(windows, y - 100)
+    with pytest.raises(ValueError, match="every value of X must be > 0"):
+        LSTMRegressor(**TINY, target_transform="log").fit(windows - 100, y)
+
+
+@pytest.mark.parametrize("loss", ["mae", "huber"])
+def test_robust_losses_train(loss):
+    X, y = make_supervised(pd.Series(_seasonal(120, 12), name="y"))
+    windows = Windower(look_back=12).fit_transform(X)
+    model = LSTMRegressor(**dict(TINY, max_epochs=20), loss=loss, early_stopping=False)
+    model.fit(windows, y)
+    assert model.history_["train_loss"][-1] < model.history_["train_loss"][0]
+    with pytest.raises(ValueError, match="loss must be one of"):
+        LSTMRegressor(**TINY, loss="l2").fit(windows, y)
