@@ -20,6 +20,7 @@ from . import (
     predict,
     search,
     sequence,
+    tagging,
     windower,
 )
 from ._common import Row, Section, machine_lines, note, render
@@ -33,6 +34,7 @@ SECTIONS = {
     "gpu": ("GPU: training throughput against the CPU", gpu.run),
     "import": ("import time", imports.run),
     "anomaly": ("anomaly detection: ROC AUC on sktime's labelled data", anomaly.run),
+    "tagging": ("sequence labelling: per-step accuracy on a segmentation series", tagging.run),
     "arima_auto": ("ARIMARegressor(order='auto') vs statsforecast AutoARIMA", arima_auto.run),
     "coverage": ("prediction intervals: coverage over rolling origins", coverage.run),
     "deploy": ("deployment: int8 quantization against fp32", deploy.run),
