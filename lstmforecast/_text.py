@@ -51,7 +51,7 @@ class TextSequencer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     Attributes
     ----------
     vocabulary_ : dict of str to int
-        Token to id, ids 1..len(vocabulary_).
+        Token to id, ids 1 to ``len(vocabulary_)``.
     oov_id_ : int
         The id of every token outside the vocabulary, ``len(vocabulary_) + 1``.
     n_steps_ : int
@@ -135,7 +135,7 @@ class TextSequencer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
 
         Returns
         -------
-        ids : ndarray of shape (n_samples, n_steps_), int64
+        ids : ndarray of shape (n_samples, n_steps), int64
             Token ids, 0 = padding, ``oov_id_`` = out of vocabulary.
         """
         check_is_fitted(self, "vocabulary_")
