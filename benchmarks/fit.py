@@ -60,6 +60,9 @@ def wrapper(hidden_size, batch_size, epochs):
         batch_size=batch_size,
         max_epochs=epochs,
         n_iter_no_change=epochs + 1,
+        # The hand loop's work: every window, MSE, no held-out validation.
+        early_stopping=False,
+        loss="mse",
         random_state=0,
         device="cpu",
     )
