@@ -24,6 +24,9 @@ MAX_SEASON = 1008
 MIN_LOOK_BACK, MAX_SHORT_LOOK_BACK = 8, 24
 # Memory and time cap of look_back="auto".
 MAX_LOOK_BACK = 1008
+# Seasons are read from at most the latest this many rows (20 of the longest season):
+# enough for a stable autocorrelation, and the cost stays flat on very long series.
+MAX_SEASON_ROWS = 20 * (MAX_SEASON + 1)
 
 
 def autocorrelation(series, max_lag):
@@ -45,7 +48,8 @@ def season_lengths(series, max_seasons=2):
     Parameters
     ----------
     series : array-like of shape (n,)
-        Time-ordered values (training data only). NaN values are dropped.
+        Time-ordered values (training data only). NaN values are dropped; only the
+        latest ``MAX_SEASON_ROWS`` are read.
     max_seasons : int, default=2
         How many seasons to return at most.
 
@@ -54,7 +58,7 @@ def season_lengths(series, max_seasons=2):
     seasons : tuple of int
     """
     values = np.asarray(series, dtype=np.float64)
-    values = values[np.isfinite(values)]
+    values = values[np.isfinite(values)][-MAX_SEASON_ROWS:]
     max_lag = min(len(values) // 2, MAX_SEASON + 1)
     if max_lag < 3:
         return ()
