@@ -1,14 +1,16 @@
 """LSTMAutoencoder: anomaly detection from the reconstruction error of sequences."""
 
+from numbers import Integral, Real
+
 import numpy as np
 import torch
 from sklearn.base import OutlierMixin
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ._base import RecurrentEstimator, feature_stats
 from ._network import CELLS, RecurrentNetwork, _left_align
-from ._params import check_choice, check_int, check_real
 
 __all__ = ["LSTMAutoencoder"]
 
@@ -141,6 +143,12 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
     ):
         self._store_params(locals())
 
+    _parameter_constraints = {
+        **RecurrentEstimator._parameter_constraints,
+        "latent_size": [Interval(Integral, 1, None, closed="left")],
+        "contamination": [Interval(Real, 0, 0.5, closed="right")],
+    }
+
     def fit(self, X, y=None):
         """Learn to reconstruct the (normal) sequences X.
 
@@ -232,34 +240,6 @@ or list of arrays of shape (n_steps_i, n_features)
         network.encoder.input_shift.copy_(torch.from_numpy(shift))
         network.encoder.input_scale.copy_(torch.from_numpy(scale))
         return network
-
-    def _check_params(self):
-        check_choice(self.cell, "cell", tuple(CELLS))
-        check_choice(self.lr_schedule, "lr_schedule", (None, "plateau"))
-        for name in (
-            "hidden_size",
-            "latent_size",
-            "num_layers",
-            "batch_size",
-            "max_epochs",
-            "n_iter_no_change",
-        ):
-            check_int(getattr(self, name), name, minimum=1)
-        check_real(self.dropout, "dropout", 0.0, 1.0, closed_high=False)
-        check_real(self.contamination, "contamination", 0.0, 0.5, closed_low=False)
-        check_real(
-            self.validation_fraction,
-            "validation_fraction",
-            0.0,
-            1.0,
-            closed_low=False,
-            closed_high=False,
-        )
-        check_real(self.lr, "lr", 0.0, np.inf, closed_low=False)
-        check_real(self.weight_decay, "weight_decay", 0.0, np.inf)
-        check_real(self.tol, "tol", 0.0, np.inf)
-        if self.clip_grad_norm is not None:
-            check_real(self.clip_grad_norm, "clip_grad_norm", 0.0, np.inf, closed_low=False)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -407,6 +407,8 @@ or list of arrays of shape (n_steps_i, n_features)
             )
         self._validate_params()
         for name, constraints in self._parameter_constraints.items():
+            if name not in params:  # a subclass without this parameter (e.g. no pooling)
+                continue
             # sklearn's Interval takes True for 1; a flag is never meant as a count.
             numeric = isinstance(constraints, list) and any(
                 isinstance(c, Interval) for c in constraints

@@ -2,13 +2,14 @@
 
 import numbers
 import re
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._params import check_choice, check_int
 from ._sequences import preview
 
 __all__ = ["TextSequencer"]
@@ -177,16 +178,17 @@ class TextSequencer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         tokens = np.array([word for words in split for word in words], dtype=str)
         return tokens, lengths
 
+    _parameter_constraints = {
+        "max_tokens": [Interval(Integral, 1, None, closed="left"), None],
+        "min_frequency": [Interval(Integral, 1, None, closed="left")],
+        "lowercase": ["boolean"],
+        "token_pattern": [str],
+        "max_length": [Interval(Integral, 1, None, closed="left"), None],
+        "truncating": [StrOptions({"pre", "post"})],
+    }
+
     def _check_params(self):
-        for name in ("max_tokens", "max_length"):
-            if getattr(self, name) is not None:
-                check_int(getattr(self, name), name, minimum=1)
-        check_int(self.min_frequency, "min_frequency", minimum=1)
-        check_choice(self.truncating, "truncating", ("pre", "post"))
-        if not isinstance(self.token_pattern, str):
-            raise ValueError(
-                f"token_pattern must be a regular expression string, got {self.token_pattern!r}."
-            )
+        self._validate_params()
         try:
             re.compile(self.token_pattern)
         except re.error as error:

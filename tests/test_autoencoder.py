@@ -63,7 +63,11 @@ def test_round_trip_and_errors(rng, tmp_path):
     joblib.dump(detector, tmp_path / "ae.joblib")
     loaded = joblib.load(tmp_path / "ae.joblib")
     np.testing.assert_array_equal(loaded.score_samples(X), detector.score_samples(X))
-    with pytest.raises(ValueError, match=r"contamination must be a number in \(0.0, 0.5\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"'contamination' parameter of LSTMAutoencoder must be a float in the range "
+        r"\(0.0, 0.5\]",
+    ):
         LSTMAutoencoder(contamination=0.7).fit(X)
     with pytest.raises(ValueError, match="features per time step"):
         detector.score_samples(np.zeros((3, 24, 2)))

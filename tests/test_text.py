@@ -101,8 +101,8 @@ def test_bad_texts_get_clear_errors(X, message):
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"max_tokens": 0}, "max_tokens must be an integer >= 1"),
-        ({"truncating": "middle"}, "truncating must be one of"),
+        ({"max_tokens": 0}, "'max_tokens' parameter of TextSequencer must be an int"),
+        ({"truncating": "middle"}, "'truncating' parameter of TextSequencer must be a str among"),
         ({"token_pattern": "("}, "token_pattern '\\(' is invalid"),
     ],
 )
