@@ -236,7 +236,7 @@ or list of arrays of shape (n_steps_i, n_features)
                 estimator=self,
                 loss=self._loss(device, targets),
                 max_epochs=max_epochs,
-                batch_size=self.batch_size,
+                batch_size=self._batch_size(len(train_set)),
                 optimizer=optimizer,
                 generator=seeded_generator(seed),
                 callbacks=self._training_callbacks(optimizer, valid_set, max_epochs),
@@ -249,6 +249,9 @@ or list of arrays of shape (n_steps_i, n_features)
             self.n_iter_ += len(self.history_["train_loss"]) - before
             self._optimizer_state = optimizer.state_dict()
         return self
+
+    def _batch_size(self, n_train):  # noqa: ARG002 (a subclass may size it on the data)
+        return self.batch_size
 
     def _check_precision(self, device):
         if self.precision == "fp16" and device.type != "cuda":

@@ -117,3 +117,49 @@ def test_robust_losses_train(loss):
     assert model.history_["train_loss"][-1] < model.history_["train_loss"][0]
     with pytest.raises(ValueError, match="loss must be one of"):
         LSTMRegressor(**TINY, loss="l2").fit(windows, y)
+
+
+def _validation_error(model, windows, y):
+    n_valid = int(np.ceil(model.validation_fraction * len(y)))
+    return np.abs(model.predict(windows)[-n_valid:] - y[-n_valid:]).mean()
+
+
+def test_cyclic_series_keeps_the_anchor_that_validates_better():
+    # A cycle around a fixed mean: its last value forecasts 5 steps ahead worse than the
+    # mean, its value one cycle before better, so the default trains with and without
+    # that anchor and keeps the fit with the smaller validation error.
+    X, y = make_supervised(pd.Series(_seasonal(240, 10, noise=0.3), name="y"), horizon=5)
+    windows = Windower(look_back=10).fit_transform(X)
+    y = y.to_numpy()
+    params = dict(TINY, max_epochs=15)
+    default = LSTMRegressor(**params).fit(windows, y)
+    anchored = LSTMRegressor(**params, target_anchor=0).fit(windows, y)
+    free = LSTMRegressor(**params, target_anchor=None).fit(windows, y)
+    assert anchored.anchor_lags_.tolist() == [9, 8, 7, 6, 5]  # one cycle before each step
+    errors = {"anchored": _validation_error(anchored, windows, y)}
+    errors["free"] = _validation_error(free, windows, y)
+    kept = anchored if errors["anchored"] <= errors["free"] else free
+    np.testing.assert_array_equal(default.predict(windows), kept.predict(windows))
+    assert default.target_anchor_ == kept.target_anchor_
+    assert "_seasonal_anchor_only" not in vars(default)
+
+
+def test_auto_batch_size_gives_about_32_batches_per_epoch():
+    class CountBatches:
+        def __init__(self):
+            self.per_epoch = []
+
+        def on_batch_end(self, estimator, batch, logs):
+            self.per_epoch[-1] += 1
+
+        def on_train_begin(self, estimator):
+            self.per_epoch.append(0)
+
+    X, y = make_supervised(pd.Series(_seasonal(2100, 12), name="y"))
+    windows = Windower(look_back=12).fit_transform(X)
+    for n_rows, batch in ((300, 16), (2000, 64)):  # 270 and 1800 training rows
+        counter = CountBatches()
+        params = dict(TINY, batch_size="auto", max_epochs=1, callbacks=[counter])
+        LSTMRegressor(**params).fit(windows[:n_rows], y[:n_rows])
+        n_train = n_rows - int(np.ceil(0.1 * n_rows))
+        assert counter.per_epoch == [int(np.ceil(n_train / batch))]
