@@ -1,7 +1,8 @@
 """Calibration of prediction intervals: empirical coverage of nominal 80% and 95%
 intervals over rolling origins, on four series that ship with statsmodels, for the LSTM
-with a quantile head (raw, and calibrated by ConformalForecaster(quantiles=...)), the
-LSTM with conformal intervals around its point forecast, and ARIMA.
+with a quantile head (uncalibrated, calibrated on its validation rows as by default, and
+calibrated by ConformalForecaster(quantiles=...)), the LSTM with conformal intervals
+around its point forecast, and ARIMA (its predict(X, quantiles=...)).
 
 Every model is fitted on each training fold and forecasts ``HORIZON`` steps from every
 row of the test fold that follows, with all earlier rows as history (a direct
@@ -61,12 +62,19 @@ SERIES = {
     "sunspots (yearly)": (load_sunspots, 22, (2, 0, 1), None, "c"),
     "macrodata inflation (quarterly)": (_macro_inflation, 8, (1, 1, 1), None, None),
 }
-MODELS = ("LSTM quantile head", "LSTM quantile head, conformalized", "LSTM conformal", "ARIMA")
+MODELS = (
+    "LSTM quantile head, uncalibrated",
+    "LSTM quantile head",
+    "LSTM quantile head, conformalized",
+    "LSTM conformal",
+    "ARIMA",
+)
 HEAD_LEVELS = (0.025, 0.1, 0.5, 0.9, 0.975)
 
 
-def _lstm(look_back, quantiles=None):
+def _lstm(look_back, quantiles=None, calibrate=True):
     lstm = LSTMRegressor(
+        calibrate_quantiles=calibrate,
         hidden_size=32,
         lr=5e-3,
         max_epochs=60,
@@ -98,8 +106,10 @@ def _arima_bounds(arima, X_test):
 
 def _fold_bounds(name, settings, X_train, y_train, X_test):
     _, look_back, order, seasonal_order, trend = settings
-    if name == "LSTM quantile head":
-        model = _lstm(look_back, quantiles=HEAD_LEVELS).fit(X_train, y_train)
+    if name.startswith("LSTM quantile head") and not name.endswith("conformalized"):
+        calibrate = not name.endswith("uncalibrated")
+        model = _lstm(look_back, quantiles=HEAD_LEVELS, calibrate=calibrate)
+        model.fit(X_train, y_train)
         return np.asarray(model.predict(X_test, quantiles=list(LEVELS))), ""
     if name == "LSTM quantile head, conformalized":
         head = _lstm(look_back, quantiles=HEAD_LEVELS)

@@ -100,3 +100,37 @@ def interpolate_quantiles(values, fitted_levels, levels):
     above = np.minimum(below + 1, len(fitted_levels) - 1)
     weight = position - below
     return values[..., below] * (1 - weight) + values[..., above] * weight
+
+
+def spread_factors(values, y, levels):
+    """Per level, the factor on the distance from the median that gives the level its
+    nominal coverage on held-out rows (conformalized quantile regression, one-sided).
+
+    ``values`` (n, n_outputs, k) are quantile forecasts at ``levels`` and ``y`` (n,
+    n_outputs) the outcomes, on the same scale. Level q's forecast ``m + d`` (``m`` the
+    median) becomes ``m + s d``: s is the empirical quantile of ``(y - m) / d`` at q
+    (upper levels; 1 - q below the median, where d < 0), with the finite-sample
+    correction ``ceil((N + 1) q) / N`` over the N pooled (row, step) points. Factors
+    are at least 1: a head trained on its own training rows is too narrow on new data,
+    and a few calm held-out rows must not make it narrower still. The median keeps 1.
+    """
+    median = interpolate_quantiles(values, levels, np.array([0.5]))[..., 0]
+    outcome = (y - median).ravel()
+    factors = np.ones(len(levels))
+    for j, level in enumerate(levels):
+        distance = (values[..., j] - median).ravel()
+        usable = np.abs(distance) > 1e-9 * (np.abs(median).max() + 1.0)
+        if level == 0.5 or usable.sum() < 2:
+            continue
+        ratio = outcome[usable] / distance[usable]
+        target = level if level > 0.5 else 1 - level
+        n = len(ratio)
+        level_used = min(1.0, np.ceil((n + 1) * target) / n)
+        factors[j] = max(1.0, np.quantile(ratio, level_used, method="higher"))
+    return factors
+
+
+def widen(values, levels, factors):
+    """Apply :func:`spread_factors` to quantile forecasts (..., k), keeping them ordered."""
+    median = interpolate_quantiles(values, levels, np.array([0.5]))
+    return np.sort(median + factors * (values - median), axis=-1)

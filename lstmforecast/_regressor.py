@@ -10,7 +10,14 @@ from sklearn.utils.validation import check_array
 
 from ._base import STATS_MAX_STEPS, RecurrentEstimator, check_targets_finite, feature_stats
 from ._params import check_choice, check_int
-from ._quantiles import check_quantiles, interpolate_quantiles, ordered_quantiles, pinball_loss
+from ._quantiles import (
+    check_quantiles,
+    interpolate_quantiles,
+    ordered_quantiles,
+    pinball_loss,
+    spread_factors,
+    widen,
+)
 from ._seasonality import season_lengths
 from ._sequences import Sequences
 from ._training import Chunks as TrainingChunks
@@ -128,11 +135,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     target_anchor : "auto", int or None, default="auto"
         Input feature whose last observed value the target is learned relative to.
         "auto" picks, on the training data, the feature whose last value is the best
-        last-value forecast of y, and uses none when its anchor values (below) do not
-        beat predicting the mean. None learns absolute targets. Each column of y then anchors on the anchor
-        feature's last value or, when a season is known (``seasonality``), on its value
-        one season before that column's step (a seasonal naive forecast), whichever has
-        the smaller training error (``anchor_lags_``).
+        last-value forecast of y. Each column of y then anchors on that feature's last
+        value or, when a season is known (``seasonality``), on its value one season
+        before that column's step (a seasonal naive forecast), whichever has the smaller
+        training error (``anchor_lags_``). "auto" uses no anchor when these anchors do
+        not beat predicting the mean; when only the seasonal one does (a cyclic series),
+        ``fit`` trains with and without it and keeps the better on the validation rows
+        (see :ref:`seasonal-defaults`). None learns absolute targets.
     seasonality : "auto", int, list of int or None, default="auto"
         Season lengths (in rows) the anchor may use. "auto" reads them from the
         autocorrelation of the anchor feature over the training rows (consecutive
@@ -163,6 +172,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         so the quantiles never cross. ``predict(X)`` returns the median. The levels must
         be sorted, in (0, 1), and span 0.5. See :class:`ConformalForecaster` for intervals
         around a point model instead.
+    calibrate_quantiles : bool, default=True
+        With ``quantiles`` and ``early_stopping``: after training, each level's distance
+        from the median is widened (never narrowed) until the level holds on the
+        held-out validation rows, the most recent ones (conformalized quantile
+        regression; see ``quantile_spread_``). A head trained with the pinball loss
+        learns the spread of its training errors, which are smaller than the errors on
+        new data: uncalibrated 80% intervals covered 70% on the coverage benchmark.
 
     Attributes
     ----------
@@ -191,6 +207,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         lies: 0 is the last value, ``m - k`` the seasonal naive forecast of step k.
     device_ : torch.device
         Where the network was trained and predicts.
+    quantile_spread_ : ndarray of shape (n_quantiles,)
+        With ``quantiles``: per level, the factor on its distance from the median
+        learned by ``calibrate_quantiles`` (1 = as trained; 1.3 = 30% wider).
 
     Notes
     -----
@@ -248,6 +267,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         target_transform=None,
         training="window",
         quantiles=None,
+        calibrate_quantiles=True,
         **module_params,
     ):
         self._store_params(locals())
@@ -259,6 +279,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         "training": [StrOptions({"window", "sequence"})],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "quantiles": ["array-like", None],
+        "calibrate_quantiles": ["boolean"],
     }
 
     def _check_params(self):
@@ -318,18 +339,26 @@ or list of arrays of shape (n_steps_i, n_features)
         self : LSTMRegressor
             The fitted estimator.
         """
+        if self.quantiles is not None:
+            self.quantile_spread_ = np.ones(len(check_quantiles(self.quantiles)))
         super().fit(X, y, sample_weight)
         # Set by _choose_anchor on a fresh fit (a warm start keeps its anchor).
-        if not self.__dict__.pop("_seasonal_anchor_only", False) or not self.early_stopping:
-            return self
-        anchored = dict(self.__dict__)
-        error = self._validation_error(X, y, sample_weight)
-        self._fit(
-            X, y, sample_weight, max_epochs=self.max_epochs, keep_network=False, anchored=False
-        )
-        if not self._validation_error(X, y, sample_weight) < error:
-            self.__dict__.clear()
-            self.__dict__.update(anchored)
+        if self.__dict__.pop("_seasonal_anchor_only", False) and self.early_stopping:
+            anchored = dict(self.__dict__)
+            error = self._validation_error(X, y, sample_weight)
+            self._fit(
+                X,
+                y,
+                sample_weight,
+                max_epochs=self.max_epochs,
+                keep_network=False,
+                anchored=False,
+            )
+            if not self._validation_error(X, y, sample_weight) < error:
+                self.__dict__.clear()
+                self.__dict__.update(anchored)
+        if self.quantiles is not None:
+            self._calibrate_quantiles(X, y)
         return self
 
     def _validation_error(self, X, y, sample_weight):
@@ -362,6 +391,8 @@ or list of arrays of shape (n_steps_i, n_features)
         self : LSTMRegressor
         """
         keep = hasattr(self, "network_")
+        if not keep and self.quantiles is not None:
+            self.quantile_spread_ = np.ones(len(check_quantiles(self.quantiles)))
         self._fit(X, y, sample_weight, max_epochs=1, keep_network=keep, incremental=True)
         self.__dict__.pop("_seasonal_anchor_only", None)  # no validation rows to decide on
         return self
@@ -395,12 +426,9 @@ or list of arrays of shape (n_steps_i, n_features)
         outputs, sequences = self._forward(X)
         if self.quantiles is not None:
             fitted = check_quantiles(self.quantiles)
-            values = ordered_quantiles(outputs, len(fitted))  # (n, n_outputs, k)
+            values = self._working_quantiles(outputs, sequences)
             wanted = np.array([0.5]) if quantiles is None else levels
             values = interpolate_quantiles(values, fitted, wanted)
-            values = values * self._y_scale[:, None] + self._y_shift[:, None]
-            if self.target_anchor_ is not None:
-                values += self._anchor_values(sequences)[:, :, None]
             if self.target_transform == "log":
                 values = np.exp(values)
             if quantiles is None:
@@ -414,6 +442,32 @@ or list of arrays of shape (n_steps_i, n_features)
             if self.target_transform == "log":
                 y_pred = np.exp(y_pred)
         return y_pred.ravel() if self._y_1d else y_pred
+
+    def _working_quantiles(self, outputs, sequences):
+        """The head's quantiles (n, n_outputs, k) on y's scale (its log with
+        target_transform="log"), widened or narrowed by ``quantile_spread_``."""
+        fitted = check_quantiles(self.quantiles)
+        values = ordered_quantiles(outputs, len(fitted))
+        values = values * self._y_scale[:, None] + self._y_shift[:, None]
+        if self.target_anchor_ is not None:
+            values += self._anchor_values(sequences)[:, :, None]
+        return widen(values, fitted, self.quantile_spread_)
+
+    def _calibrate_quantiles(self, X, y):
+        """``quantile_spread_`` from the rows early stopping held out (see ``quantiles``)."""
+        fitted = check_quantiles(self.quantiles)
+        self.quantile_spread_ = np.ones(len(fitted))
+        if not (self.calibrate_quantiles and self.early_stopping):
+            return
+        y = np.asarray(y, dtype=np.float64)
+        y = y.reshape(len(y), -1)
+        n_valid = validation_size(len(y), self.validation_fraction)
+        outputs, sequences = self._forward(X)
+        values = self._working_quantiles(outputs, sequences)[-n_valid:]
+        y = y[-n_valid:]
+        if self.target_transform == "log":
+            y = np.log(y)
+        self.quantile_spread_ = spread_factors(values, y, fitted)
 
     # -- targets ---------------------------------------------------------------------
     def _validate_y(self, sequences, y):

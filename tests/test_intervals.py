@@ -154,3 +154,28 @@ def test_conformalized_quantiles_widen_a_head_that_is_too_narrow(noisy_sine):
     assert model.predict(X[400:]).shape == (len(X) - 400,)
     with pytest.raises(ValueError, match="were not calibrated"):
         model.predict(X[400:], quantiles=[0.2, 0.9])
+
+
+def test_quantile_head_is_widened_to_hold_on_the_validation_rows():
+    # The noise triples in the last rows: a head that learned the calm training rows'
+    # spread is too narrow there; calibration widens it until 0.1 and 0.9 hold on the
+    # held-out rows, and leaves the median alone.
+    rng = np.random.default_rng(1)
+    noise = np.where(np.arange(400) < 340, 0.1, 0.3) * rng.normal(size=400)
+    X, y = make_supervised(pd.Series(np.sin(np.arange(400) / 4) + noise, name="y"))
+    windows = Windower(look_back=8).fit_transform(X)
+    params = dict(TINY, max_epochs=15, lr=0.01, quantiles=LEVELS, validation_fraction=0.15)
+    raw = LSTMRegressor(**params, calibrate_quantiles=False).fit(windows, y)
+    calibrated = LSTMRegressor(**params).fit(windows, y)
+    held_out = slice(-int(np.ceil(0.15 * len(y))), None)
+    actual = y.to_numpy()[held_out]
+
+    def misses(model):
+        q = model.predict(windows[held_out], quantiles=[0.1, 0.9])
+        return (actual < q[:, 0]).mean(), (actual > q[:, 1]).mean()
+
+    assert max(misses(raw)) > 0.1
+    below, above = misses(calibrated)
+    assert below <= 0.1 and above <= 0.1
+    assert (calibrated.quantile_spread_ >= 1).all() and calibrated.quantile_spread_[1] == 1
+    np.testing.assert_allclose(calibrated.predict(windows), raw.predict(windows))
