@@ -63,7 +63,10 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         level at a time). The q-quantile becomes the model's q-quantile plus the
         conformal q-quantile of ``y`` minus it on the calibration rows, which corrects
         quantiles learned too narrow on the training rows while keeping their width
-        varying from row to row. ``predict`` then accepts these levels only.
+        varying from row to row. ``predict`` then accepts these levels only. Give it a
+        head fitted with ``calibrate_quantiles=False``: the conformal step is the
+        calibration, and a head that calibrates itself again after the refit would
+        receive a correction measured on another model.
 
     Attributes
     ----------

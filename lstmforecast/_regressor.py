@@ -20,6 +20,9 @@ from ._quantiles import (
 )
 from ._seasonality import season_lengths
 from ._sequences import Sequences
+from ._target_transform import TRANSFORMS, check_positive, fit_lambda
+from ._target_transform import forward as transform_forward
+from ._target_transform import inverse as transform_inverse
 from ._training import Chunks as TrainingChunks
 from ._training import check_validation_weights, to_tensor, validation_size
 
@@ -148,10 +151,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         windows of a :class:`Windower` only; see :ref:`seasonal-defaults`); None uses the
         last value only. Column k of a 2-D y is taken to be step t+k+1, as
         :func:`make_supervised` builds it.
-    target_transform : {None, "log"}, default=None
+    target_transform : {None, "log", "boxcox"}, default=None
         "log" learns log(y) from log(X) and predicts exp of the result: a multiplicative
-        model for series whose seasonal swing grows with their level (needs X > 0 and
-        y > 0; the windows are copied once to take their logarithm).
+        model for series whose seasonal swing grows with their level. "boxcox" uses the
+        Box-Cox power whose lambda (``target_lambda_``) Guerrero's method picks on the
+        training targets, cut into blocks of one season: the one that makes each block's
+        spread independent of its level (lambda 0 is the log, 1 no change). Both need
+        X > 0 and y > 0; the windows are copied once to transform them.
     loss : {"mae", "mse", "huber"}, default="mae"
         Training loss on the standardised targets ("huber": quadratic within one
         standard deviation, linear beyond). The absolute error forecasts the median and
@@ -207,6 +213,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         lies: 0 is the last value, ``m - k`` the seasonal naive forecast of step k.
     device_ : torch.device
         Where the network was trained and predicts.
+    target_lambda_ : float or None
+        The Box-Cox lambda in use: None without a ``target_transform``, 0 for "log".
     quantile_spread_ : ndarray of shape (n_quantiles,)
         With ``quantiles``: per level, the factor on its distance from the median
         learned by ``calibrate_quantiles`` (1 = as trained; 1.3 = 30% wider).
@@ -286,7 +294,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         super()._check_params()
         check_choice(self.training, "training", ("window", "sequence"))
         check_choice(self.loss, "loss", tuple(_LOSSES))
-        check_choice(self.target_transform, "target_transform", (None, "log"))
+        check_choice(self.target_transform, "target_transform", TRANSFORMS)
         seasonality = self.seasonality
         if seasonality is not None and not (isinstance(seasonality, str) and seasonality == "auto"):
             for season in np.atleast_1d(np.asarray(seasonality, dtype=object)):
@@ -429,8 +437,7 @@ or list of arrays of shape (n_steps_i, n_features)
             values = self._working_quantiles(outputs, sequences)
             wanted = np.array([0.5]) if quantiles is None else levels
             values = interpolate_quantiles(values, fitted, wanted)
-            if self.target_transform == "log":
-                values = np.exp(values)
+            values = transform_inverse(values, self.target_lambda_)
             if quantiles is None:
                 y_pred = values[..., 0]
             else:
@@ -439,13 +446,12 @@ or list of arrays of shape (n_steps_i, n_features)
             y_pred = outputs.astype(np.float64) * self._y_scale + self._y_shift
             if self.target_anchor_ is not None:
                 y_pred += self._anchor_values(sequences)
-            if self.target_transform == "log":
-                y_pred = np.exp(y_pred)
+            y_pred = transform_inverse(y_pred, self.target_lambda_)
         return y_pred.ravel() if self._y_1d else y_pred
 
     def _working_quantiles(self, outputs, sequences):
         """The head's quantiles (n, n_outputs, k) on y's scale (its log with
-        target_transform="log"), widened or narrowed by ``quantile_spread_``."""
+        a target_transform), widened by ``quantile_spread_``."""
         fitted = check_quantiles(self.quantiles)
         values = ordered_quantiles(outputs, len(fitted))
         values = values * self._y_scale[:, None] + self._y_shift[:, None]
@@ -465,8 +471,7 @@ or list of arrays of shape (n_steps_i, n_features)
         outputs, sequences = self._forward(X)
         values = self._working_quantiles(outputs, sequences)[-n_valid:]
         y = y[-n_valid:]
-        if self.target_transform == "log":
-            y = np.log(y)
+        y = transform_forward(y, self.target_lambda_)
         self.quantile_spread_ = spread_factors(values, y, fitted)
 
     # -- targets ---------------------------------------------------------------------
@@ -483,7 +488,14 @@ or list of arrays of shape (n_steps_i, n_features)
         return y
 
     def _fit_targets(self, sequences, y, anchored=True):
-        y = self._logged(sequences, self._validate_y(sequences, y))
+        y = self._validate_y(sequences, y)
+        self.target_lambda_ = None
+        if self.target_transform is not None:
+            check_positive(y, self.target_transform, "y")
+            series = y.reshape(len(y), -1)[:, 0]
+            seasons = season_lengths(series) if self.target_transform == "boxcox" else ()
+            self.target_lambda_ = fit_lambda(self.target_transform, series, (*seasons, None)[0])
+        y = self._transformed(sequences, y)
         self._y_1d = y.ndim == 1
         y = y.reshape(len(y), -1)
         self.n_outputs_ = y.shape[1]
@@ -503,7 +515,8 @@ or list of arrays of shape (n_steps_i, n_features)
         return self._scaled(y), self.n_outputs_ * width
 
     def _transform_targets(self, sequences, y):
-        y = self._logged(sequences, self._validate_y(sequences, y)).reshape(len(sequences), -1)
+        y = self._transformed(sequences, self._validate_y(sequences, y))
+        y = y.reshape(len(sequences), -1)
         if y.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {y.shape[1]} outputs, but this model was fitted with {self.n_outputs_}."
@@ -512,32 +525,30 @@ or list of arrays of shape (n_steps_i, n_features)
             y = y - self._anchor_values(sequences)
         return self._scaled(y)
 
-    def _logged(self, sequences, y):
-        """With target_transform="log": log y, and log the inputs in place (once)."""
-        if self.target_transform != "log":
+    def _transformed(self, sequences, y):
+        """With a target_transform: y and the inputs (in place, once) on its scale."""
+        if self.target_lambda_ is None:
             return y
-        if not (y > 0).all():
-            raise ValueError(
-                'target_transform="log" needs y > 0, but y holds values <= 0. Use '
-                "target_transform=None, or shift the series to positive values."
-            )
-        self._log_inputs(sequences)
-        return np.log(y)
+        check_positive(y, self.target_transform, "y")
+        self._transform_inputs(sequences)
+        return transform_forward(y, self.target_lambda_)
 
-    def _log_inputs(self, sequences):
-        if getattr(sequences, "logged", False):
+    def _transform_inputs(self, sequences):
+        if getattr(sequences, "transformed", False):
             return
         if self.embedding_dim is not None or not (np.nanmin(sequences.values) > 0):
             raise ValueError(
-                'target_transform="log" works on the logarithm of X too, so every value of '
-                "X must be > 0 (numeric, not token ids). Use target_transform=None."
+                f"target_transform={self.target_transform!r} works on X's scale too, so "
+                "every value of X must be > 0 (numeric, not token ids). Use "
+                "target_transform=None."
             )
-        sequences.values = np.log(sequences.values)  # a copy: the windows stay untouched
-        sequences.logged = True
+        # A copy: the windows stay untouched.
+        sequences.values = transform_forward(sequences.values, self.target_lambda_)
+        sequences.transformed = True
 
     def _network_inputs(self, sequences, device):
-        if self.target_transform == "log":
-            self._log_inputs(sequences)  # predict: the anchor below reads the same logs
+        if self.target_lambda_ is not None:
+            self._transform_inputs(sequences)  # predict: the anchor reads the same values
         return super()._network_inputs(sequences, device)
 
     def _scaled(self, y):

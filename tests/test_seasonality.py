@@ -102,7 +102,7 @@ def test_log_target_predicts_on_the_original_scale():
     # the anchor on the log scale, exponentiated back: exactly the anchor values
     anchors = np.stack([X["y"].shift(lag).to_numpy() for lag in model.anchor_lags_], axis=1)
     np.testing.assert_allclose(model.predict(windows)[12:], anchors[12:], rtol=1e-5)
-    with pytest.raises(ValueError, match='target_transform="log" needs y > 0'):
+    with pytest.raises(ValueError, match="target_transform='log' needs y > 0"):
         LSTMRegressor(**TINY, target_transform="log").fit(windows, y - 100)
     with pytest.raises(ValueError, match="every value of X must be > 0"):
         LSTMRegressor(**TINY, target_transform="log").fit(windows - 100, y)
@@ -163,3 +163,26 @@ def test_auto_batch_size_gives_about_32_batches_per_epoch():
         LSTMRegressor(**params).fit(windows[:n_rows], y[:n_rows])
         n_train = n_rows - int(np.ceil(0.1 * n_rows))
         assert counter.per_epoch == [int(np.ceil(n_train / batch))]
+
+
+def test_guerrero_lambda_tells_multiplicative_from_additive_seasons():
+    from lstmforecast._target_transform import guerrero_lambda
+
+    t = np.arange(240)
+    season = np.sin(2 * np.pi * t / 12)
+    growing = np.exp(0.01 * t) * (10 + 3 * season)  # swing proportional to the level
+    constant = 10 + 0.1 * t + 3 * season  # same swing at every level
+    assert abs(guerrero_lambda(growing, 12)) < 0.2
+    assert guerrero_lambda(constant, 12) > 0.7
+
+
+def test_boxcox_target_predicts_on_the_original_scale():
+    t = np.arange(240)
+    series = pd.Series(np.exp(0.01 * t) * (10 + 3 * np.sin(2 * np.pi * t / 12)), name="y")
+    X, y = make_supervised(series, horizon=12)
+    windows = Windower(look_back=12).fit_transform(X)
+    model = LSTMRegressor(**TINY, target_transform="boxcox").fit(windows, y)
+    assert model.target_lambda_ is not None and abs(model.target_lambda_) < 0.2
+    model = _zero_network(model)
+    anchors = np.stack([X["y"].shift(lag).to_numpy() for lag in model.anchor_lags_], axis=1)
+    np.testing.assert_allclose(model.predict(windows)[12:], anchors[12:], rtol=1e-5)
