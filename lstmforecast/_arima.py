@@ -329,9 +329,11 @@ class ARIMARegressor(RowForecaster):
         Criterion minimised by ``order="auto"``.
     maxiter : int, default=50
         Maximum number of optimizer iterations for each model fit.
-    target_transform : {None, "log"}, default=None
-        ``"log"`` models the logarithm of a positive target; forecasts and quantiles are
-        returned on the original scale (the point forecast is then a median).
+    target_transform : {None, "log", "boxcox"}, default=None
+        ``"log"`` models the logarithm of a positive target, ``"boxcox"`` its Box-Cox
+        transform with Guerrero's lambda (``target_lambda_``, fitted on the training
+        series); forecasts and quantiles are returned on the original scale (the point
+        forecast is then a median).
     verbose : int, default=0
         With ``order="auto"``, print each model tried and its criterion.
 

@@ -372,9 +372,10 @@ or list of arrays of shape (n_steps_i, n_features)
         """Raw network outputs for X, and the validated sequences."""
         check_is_fitted(self, "network_")
         sequences = check_sequences(self, X, reset=False, tokens=self.embedding_dim is not None)
-        warn_out_of_range(self, sequences.values, getattr(self, "_input_stats", None))
         device = self.device_
         inputs = self._network_inputs(sequences, device)
+        # After _network_inputs: a target transform puts the values on the fit's scale.
+        warn_out_of_range(self, sequences.values, getattr(self, "_input_stats", None))
         lengths = torch.from_numpy(sequences.lengths)
         precision = self.precision
         if (precision == "fp16" and device.type != "cuda") or (

@@ -16,6 +16,8 @@ from torch import nn
 
 from ._params import check_int
 from ._persistence import _SKLEARN_CLASSES
+from ._target_transform import forward as transform_forward
+from ._target_transform import inverse as transform_inverse
 
 # Steps that may come before a Windower in an exported Pipeline: per-feature affine
 # maps (x * a + b), which commute with windowing and leave NaN padding NaN.
@@ -27,7 +29,7 @@ _AFFINE_STEPS = tuple(
 class ExportedModel(nn.Module):
     """Windows (n, look_back, n_features) float32, NaN front padding -> predictions."""
 
-    def __init__(self, network, *, affine, y_shift, y_scale, anchor, y_1d, classifier):
+    def __init__(self, network, *, affine, y_shift, y_scale, anchor, y_1d, classifier, lags, lam):
         super().__init__()
         self.network = network
         self.affine = affine is not None
@@ -37,6 +39,9 @@ class ExportedModel(nn.Module):
         self.register_buffer("y_shift", torch.as_tensor(y_shift, dtype=torch.float64))
         self.register_buffer("y_scale", torch.as_tensor(y_scale, dtype=torch.float64))
         self.anchor = anchor
+        # Per output, how many steps before the window's end its anchor value lies.
+        self.register_buffer("lags", torch.as_tensor(lags, dtype=torch.int64))
+        self.lam = lam  # target transform (Box-Cox lambda, 0 = log, None = none)
         self.y_1d = y_1d
         self.classifier = classifier
 
@@ -44,6 +49,9 @@ class ExportedModel(nn.Module):
         if self.affine:
             windows = windows * self.slope + self.intercept
         n_steps = windows.shape[1]
+        if self.lam is not None:
+            # float64: ONNX has no expm1 / log1p, and exp(x) - 1 loses float32 digits.
+            windows = transform_forward(windows.to(torch.float64), self.lam).to(torch.float32)
         observed = ~torch.isnan(windows).all(dim=2)
         # leading steps with nothing observed yet are padding
         padding = (torch.cumsum(observed.to(torch.int64), dim=1) == 0).sum(dim=1)
@@ -52,7 +60,11 @@ class ExportedModel(nn.Module):
             return torch.softmax(outputs, dim=1)
         y = outputs * self.y_scale + self.y_shift
         if self.anchor is not None:
-            y = y + windows[:, -1, self.anchor, None].to(torch.float64)
+            series = windows[:, :, self.anchor].to(torch.float64)
+            lagged = series[:, n_steps - 1 - self.lags]
+            last = series[:, -1:]
+            y = y + torch.where(torch.isnan(lagged), last, lagged)  # padding: the last value
+        y = transform_inverse(y, self.lam)
         return y[:, 0] if self.y_1d else y
 
 
@@ -185,6 +197,11 @@ def exportable(model):
             "kernels have no ONNX export); export the fp32 model and quantize it with "
             "onnxruntime.quantization.quantize_dynamic if needed."
         )
+    if not isinstance(estimator, LSTMClassifier) and estimator.quantiles is not None:
+        raise ValueError(
+            "export_onnx exports point forecasts; this LSTMRegressor has a quantile head "
+            "(quantiles=...). Refit it with quantiles=None to deploy it as ONNX."
+        )
     import copy
 
     network = copy.deepcopy(network).to("cpu").float().eval()
@@ -197,6 +214,8 @@ def exportable(model):
         anchor=None if classifier else estimator.target_anchor_,
         y_1d=False if classifier else estimator._y_1d,
         classifier=classifier,
+        lags=np.zeros(1) if classifier else estimator.anchor_lags_,
+        lam=None if classifier else estimator.target_lambda_,
     ).eval()
     return exported, estimator.n_step_features_, look_back
 

@@ -25,8 +25,9 @@ class NaiveRegressor(RowForecaster):
     target_column : int or str, default=0
         Column of ``X`` that holds the target series: a position, or a name when ``X`` is
         a pandas DataFrame.
-    target_transform : {None, "log"}, default=None
-        ``"log"`` works on the logarithm of a positive target: the point forecasts do not
+    target_transform : {None, "log", "boxcox"}, default=None
+        ``"log"`` works on the logarithm of a positive target (``"boxcox"``: its Box-Cox
+        transform with Guerrero's lambda, ``target_lambda_``): the point forecasts do not
         change, the residuals behind the quantiles become relative (multiplicative).
 
     Attributes
@@ -101,8 +102,9 @@ class SeasonalNaiveRegressor(RowForecaster):
     target_column : int or str, default=0
         Column of ``X`` that holds the target series: a position, or a name when ``X`` is
         a pandas DataFrame.
-    target_transform : {None, "log"}, default=None
-        ``"log"`` works on the logarithm of a positive target: the point forecasts do not
+    target_transform : {None, "log", "boxcox"}, default=None
+        ``"log"`` works on the logarithm of a positive target (``"boxcox"``: its Box-Cox
+        transform with Guerrero's lambda, ``target_lambda_``): the point forecasts do not
         change, the residuals behind the quantiles become relative (multiplicative).
 
     Attributes

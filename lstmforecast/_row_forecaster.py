@@ -17,6 +17,10 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._params import check_choice
+from ._seasonality import season_lengths
+from ._target_transform import TRANSFORMS, check_positive, fit_lambda
+from ._target_transform import forward as transform_forward
+from ._target_transform import inverse as transform_inverse
 from ._time_index import check_time_rows, index_signature, rows_skipped
 
 
@@ -154,6 +158,11 @@ class RowForecaster(RegressorMixin, BaseEstimator):
         target = X[:, self.target_index_].astype(np.float64)
         self._n_fit_rows = len(X)
         self.series_ = observed_series(target, y) if self._extends_with_y() else target
+        self.target_lambda_ = None
+        if self.target_transform is not None:
+            check_positive(self.series_, self.target_transform, "the training target")
+            seasons = season_lengths(self.series_) if self.target_transform == "boxcox" else ()
+            self.target_lambda_ = fit_lambda(self.target_transform, self.series_, (*seasons, 2)[0])
         series = self._to_model_scale(self.series_, "the training target")
         with self._model_context():
             self._fit_series(series, X)
@@ -199,17 +208,12 @@ class RowForecaster(RegressorMixin, BaseEstimator):
     def _to_model_scale(self, values, what):
         if self.target_transform is None:
             return values
-        if what and np.any(values <= 0):
-            raise ValueError(
-                f"target_transform='log' needs a positive target, but {what} holds values <= 0 "
-                "(e.g. {:g}); use target_transform=None or shift the series.".format(
-                    values[values <= 0][0]
-                )
-            )
-        return np.log(values)
+        if what:
+            check_positive(values, self.target_transform, what)
+        return transform_forward(values, self.target_lambda_)
 
     def _from_model_scale(self, values):
-        return values if self.target_transform is None else np.exp(values)
+        return transform_inverse(values, self.target_lambda_)
 
     def _residual_quantiles(self, forecasts, levels):
         """Quantiles as forecasts plus the in-sample residual quantiles at each step."""
@@ -230,9 +234,6 @@ class RowForecaster(RegressorMixin, BaseEstimator):
             positions < len(series), series[np.minimum(positions, len(series) - 1)], np.nan
         )
         return (actual - forecasts)[first_origin:]
-
-
-TRANSFORMS = (None, "log")
 
 
 def check_quantiles(quantiles):

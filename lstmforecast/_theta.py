@@ -40,9 +40,11 @@ class ThetaRegressor(RowForecaster):
     target_column : int or str, default=0
         Column of ``X`` that holds the target series: a position, or a name when ``X`` is
         a pandas DataFrame.
-    target_transform : {None, "log"}, default=None
-        ``"log"`` models the logarithm of a positive target; forecasts and quantiles are
-        returned on the original scale (the point forecast is then a median).
+    target_transform : {None, "log", "boxcox"}, default=None
+        ``"log"`` models the logarithm of a positive target, ``"boxcox"`` its Box-Cox
+        transform with Guerrero's lambda (``target_lambda_``, fitted on the training
+        series); forecasts and quantiles are returned on the original scale (the point
+        forecast is then a median).
 
     Attributes
     ----------

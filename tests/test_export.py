@@ -74,3 +74,32 @@ def test_onnx_classifier_gives_predict_proba_and_refusals_are_clear(tmp_path, rn
     bidirectional = LSTMClassifier(**dict(TINY, bidirectional=True, max_epochs=1)).fit(X, labels)
     with pytest.raises(ValueError, match="does not export bidirectional"):
         export_onnx(bidirectional, tmp_path / "bi.onnx", look_back=5)
+
+
+@pytest.mark.parametrize("transform", [None, "log", "boxcox"])
+def test_onnx_graph_keeps_seasonal_anchors_and_target_transforms(transform, tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnxscript")
+    t = np.arange(200)
+    series = np.exp(0.005 * t) * (10 + 3 * np.sin(2 * np.pi * t / 12))
+    from lstmforecast import make_supervised
+
+    X, y = make_supervised(series, horizon=6)
+    pipe = make_pipeline(
+        Windower(look_back=12), LSTMRegressor(**TINY, target_transform=transform)
+    ).fit(X, y)
+    assert pipe[-1].anchor_lags_.any()  # seasonal anchors must be in the graph
+    path = export_onnx(pipe, tmp_path / "model.onnx")
+    windows = Windower(look_back=12).fit_transform(X)
+    got = ort.InferenceSession(path).run(None, {"windows": np.ascontiguousarray(windows)})[0]
+    expected = pipe.predict(X)
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4 * np.abs(expected).max())
+
+
+def test_quantile_heads_are_refused_clearly(trending, tmp_path):
+    X, y = trending
+    model = LSTMRegressor(**TINY, quantiles=(0.1, 0.5, 0.9)).fit(
+        Windower(look_back=5).fit_transform(X), y
+    )
+    with pytest.raises(ValueError, match="quantile head"):
+        export_onnx(model, tmp_path / "q.onnx")

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
+from sklearn.base import clone
 
 from lstmforecast import ARIMARegressor, NaiveRegressor, SeasonalNaiveRegressor, make_supervised
 
@@ -104,7 +105,7 @@ def test_bad_quantiles_say_what_to_pass(monthly, quantiles, message):
 
 def test_log_target_rejects_non_positive_values():
     X = np.array([[1.0], [0.0], [2.0], [3.0]])
-    with pytest.raises(ValueError, match="positive target"):
+    with pytest.raises(ValueError, match="needs the training target > 0"):
         NaiveRegressor(target_transform="log").fit(X, np.ones(4))
     with pytest.raises(ValueError, match="target_transform must be one of"):
         NaiveRegressor(target_transform="sqrt").fit(X + 1, np.ones(4))
@@ -140,3 +141,19 @@ def test_quantiles_pass_through_a_pipeline(monthly):
     pipe = Pipeline([("keep", FunctionTransformer()), ("naive", NaiveRegressor())]).fit(X, y)
     direct = NaiveRegressor().fit(X, y).predict(X, quantiles=[0.1, 0.9])
     assert_allclose(pipe.predict(X, quantiles=[0.1, 0.9]), direct)
+
+
+def test_boxcox_target_on_the_naive_baselines(monthly):
+    from lstmforecast._seasonality import season_lengths
+    from lstmforecast._target_transform import guerrero_lambda
+
+    X, y = make_supervised(monthly, horizon=3)
+    for model in (NaiveRegressor(), SeasonalNaiveRegressor(season_length=12)):
+        boxcox = clone(model).set_params(target_transform="boxcox").fit(X, y)
+        # Guerrero's lambda on the whole training series, in blocks of its season.
+        season = (*season_lengths(boxcox.series_), 2)[0]
+        assert boxcox.target_lambda_ == pytest.approx(guerrero_lambda(boxcox.series_, season))
+        # The naive point forecasts are the same values on any scale; the quantiles not.
+        np.testing.assert_allclose(boxcox.predict(X), model.fit(X, y).predict(X), rtol=1e-9)
+        bounds = boxcox.predict(X, quantiles=[0.1, 0.9])
+        assert (bounds[..., 0] < bounds[..., 1]).all()
