@@ -186,3 +186,17 @@ def test_boxcox_target_predicts_on_the_original_scale():
     model = _zero_network(model)
     anchors = np.stack([X["y"].shift(lag).to_numpy() for lag in model.anchor_lags_], axis=1)
     np.testing.assert_allclose(model.predict(windows)[12:], anchors[12:], rtol=1e-5)
+
+
+def test_auto_training_uses_sequence_mode_for_week_long_windows_only():
+    X, y = make_supervised(pd.Series(_seasonal(300, 48), name="y"))
+    params = dict(TINY, max_epochs=1, early_stopping=False)
+    long_windows = Windower(look_back=256).fit_transform(X)
+    assert LSTMRegressor(**params).fit(long_windows, y).training_ == "sequence"
+    short_windows = Windower(look_back=48).fit_transform(X)
+    assert LSTMRegressor(**params).fit(short_windows, y).training_ == "window"
+    # Sequence mode needs consecutive windows and a unidirectional "last" network.
+    shuffled = np.random.default_rng(0).permutation(len(y))
+    model = LSTMRegressor(**params).fit(long_windows[shuffled], y.to_numpy()[shuffled])
+    assert model.training_ == "window"
+    assert LSTMRegressor(**params, pooling="mean").fit(long_windows, y).training_ == "window"
