@@ -63,6 +63,7 @@ def wrapper(hidden_size, batch_size, epochs):
         # The hand loop's work: every window, MSE, no held-out validation.
         early_stopping=False,
         loss="mse",
+        training="window",
         random_state=0,
         device="cpu",
     )
