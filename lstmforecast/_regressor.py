@@ -30,8 +30,8 @@ from ._training import check_validation_weights, to_tensor, validation_size
 # burn-in, so an epoch costs about (1 + 1 / _CHUNK_FACTOR) cell steps per row.
 _CHUNK_FACTOR = 4
 # training="auto" trains in sequence mode from this look_back on. Measured on half-hourly
-# load (benchmarks/README.md, "long look-backs"): at 48 and 168 window mode was more
-# accurate; at 336 (a week) both were equal and sequence mode ten times cheaper.
+# load (benchmarks/README.md, "Long look-backs"): at 48 and 168 window mode was more
+# accurate; at 336 (a week) sequence mode was as accurate at a seventh of the CPU time.
 SEQUENCE_FROM_LOOK_BACK = 256
 
 __all__ = ["LSTMRegressor"]
@@ -175,8 +175,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         row and epoch instead of ``look_back``. It needs ``bidirectional=False``,
         ``pooling="last"`` and numeric inputs. "auto" uses sequence mode for windows
         of 256 steps or more where it can (a week of half-hourly rows: as accurate as
-        window mode at a tenth of the cost on the accuracy benchmark's half-hourly
-        series), window mode otherwise (``training_``).
+        window mode for a seventh of the CPU time in the sequence benchmark), window
+        mode otherwise (``training_``).
     quantiles : list of float or None, default=None
         If set, e.g. ``(0.05, 0.1, 0.5, 0.9, 0.95)``, the network gets one output per
         target and level, trained with the pinball loss, and ``predict(X,
