@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
-from ._params import check_int
+from ._css import fit_css
+from ._params import check_choice, check_int
 from ._row_forecaster import (
     RowForecaster,
     normal_quantiles,
@@ -26,6 +27,11 @@ _TREND_STRINGS = ("n", "c", "t", "ct")
 # Bounds of the automatic search, the usual auto.arima defaults.
 _MAX_P, _MAX_Q, _MAX_SEASONAL_P, _MAX_SEASONAL_Q, _MAX_D = 5, 5, 2, 2, 2
 _MAX_MODELS = 60
+# search_method="auto" ranks candidates by CSS on series longer than this or seasons
+# longer than _CSS_SEASON (R's auto.arima rule for approximation=TRUE): on shorter series
+# the values CSS conditions on are too large a share of the data.
+_CSS_LENGTH, _CSS_SEASON = 150, 12
+_SEARCH_METHODS = ("auto", "css", "ml")
 _KPSS_LEVEL = 0.05
 _SEASONAL_STRENGTH = 0.64
 # Longer seasons get seasonal differencing but no seasonal AR/MA terms in the search.
@@ -52,7 +58,9 @@ def _lagged(exog, previous_row):
     return np.vstack([first, exog[:-1]])
 
 
-def _fit_sarimax(endog, exog, order, seasonal_order, trend, maxiter, search=False):
+def _fit_sarimax(
+    endog, exog, order, seasonal_order, trend, maxiter, search=False, start_params=None
+):
     """Fitted SARIMAX.
 
     ``search=True`` is the cheaper fit of a candidate model, for its criterion only, as
@@ -75,7 +83,50 @@ def _fit_sarimax(endog, exog, order, seasonal_order, trend, maxiter, search=Fals
     )
     if search:
         return model.fit(disp=False, maxiter=maxiter, cov_type="none", low_memory=True)
-    return model.fit(disp=False, maxiter=maxiter)
+    return model.fit(disp=False, maxiter=maxiter, start_params=start_params)
+
+
+def _difference(values, differences, seasonal_differences, period):
+    """``values`` (time first) differenced ``seasonal_differences`` times at lag
+    ``period``, then ``differences`` times at lag 1."""
+    for _ in range(seasonal_differences):
+        values = values[period:] - values[:-period]
+    for _ in range(differences):
+        values = np.diff(values, axis=0)
+    return values
+
+
+def _trend_powers(trend):
+    """Powers of time in a statsmodels trend specification ("ct" -> [0, 1])."""
+    if trend is None:
+        return []
+    if isinstance(trend, str):
+        trend = {"n": [], "c": [1], "t": [0, 1], "ct": [1, 1]}[trend]
+    return [power for power, flag in enumerate(trend) if flag]
+
+
+def _css_regressors(n, trend, differenced_exog):
+    """Regression columns of a CSS candidate: trend powers of time, then the exogenous."""
+    time = np.arange(1, n + 1) / n  # scaled: only the fitted values matter
+    columns = [time**power for power in _trend_powers(trend)]
+    if differenced_exog is not None:
+        columns.extend(differenced_exog.T)
+    return np.column_stack(columns) if columns else np.empty((n, 0))
+
+
+def _sarimax_start_params(css, trend):
+    """SARIMAX parameters that start the exact fit at the CSS estimates.
+
+    SARIMAX puts the constant inside the ARMA equation, phi(B) Phi(B^m) w_t = c + ..., so
+    c is the CSS mean times the AR polynomial at B = 1. Trends other than none or a
+    constant keep statsmodels' own start (None).
+    """
+    powers = _trend_powers(trend)
+    if powers not in ([], [0]):
+        return None
+    trend_params = css.beta[:1] * css.ar_polynomial.sum() if powers else []
+    exog_params = css.beta[len(powers) :]
+    return np.concatenate([trend_params, exog_params, css.arma, [css.sigma2]])
 
 
 def _differences_needed(endog, seasonal_differences, period):
@@ -122,7 +173,7 @@ def _seasonal_differences_needed(endog, period):
     return int(strength >= _SEASONAL_STRENGTH)
 
 
-def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter, verbose=0):
+def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter, verbose=0, method="auto"):
     """Stepwise information-criterion search in the spirit of Hyndman and Khandakar (2008).
 
     The seasonal differencing order comes from the seasonal strength, the ordinary one
@@ -132,10 +183,16 @@ def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter, verbos
     Q changed by one, p and q or P and Q together, or the constant toggled) until no
     neighbour improves the criterion. Seasons longer than ``_LONGEST_SEARCHED_SEASON``
     keep P = Q = 0 (seasonal differencing only): each seasonal AR or MA term adds a
-    season of states to the Kalman filter, which made one search with season 48 run for
-    more than 20 minutes.
+    season of states to the Kalman filter of the final fit, which made one search with
+    season 48 run for more than 20 minutes.
 
-    Returns the chosen order, seasonal order and trend, and a table of the models tried.
+    ``method`` is how candidates are scored: "ml" by an exact-likelihood SARIMAX fit,
+    "css" by a conditional-sum-of-squares fit (:mod:`._css`, milliseconds per candidate;
+    candidates with AR or MA roots near the unit circle are then ruled out), "auto" CSS
+    on series longer than ``_CSS_LENGTH`` or seasons longer than ``_CSS_SEASON``.
+
+    Returns the admissible candidates best first, each as (order, seasonal order, trend,
+    SARIMAX start parameters or None), and a table of the models tried.
     """
     period = seasonal_order[3]
     seasonal_d = _seasonal_differences_needed(endog, period)
@@ -143,29 +200,43 @@ def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter, verbos
     d = _differences_needed(endog, seasonal_d, period)
     # A constant with two or more differences would be a quadratic trend: never tried.
     search_constant = trend is None and d + seasonal_d <= 1
+    if method == "auto":
+        method = "css" if len(endog) > _CSS_LENGTH or period > _CSS_SEASON else "ml"
+    if method == "css":
+        differenced = _difference(np.asarray(endog, dtype=float), d, seasonal_d, period)
+        differenced_exog = None if exog is None else _difference(exog, d, seasonal_d, period)
 
     def as_model(candidate):
         p, q, big_p, big_q, constant = candidate
         model_trend = ("c" if constant else "n") if trend is None else trend
         return (p, d, q), (big_p, seasonal_d, big_q, period), model_trend
 
-    scores = {}
+    scores, starts = {}, {}
+
+    def fit_candidate(candidate):
+        order, model_seasonal, model_trend = as_model(candidate)
+        if method == "css":
+            regressors = _css_regressors(len(differenced), model_trend, differenced_exog)
+            p, q, big_p, big_q, _ = candidate
+            css = fit_css(differenced, regressors, p, q, big_p, big_q, period, maxiter)
+            return css.criterion(criterion), _sarimax_start_params(css, model_trend)
+        results = _fit_sarimax(
+            endog, exog, order, model_seasonal, model_trend, maxiter, search=True
+        )
+        return float(getattr(results, criterion)), None
 
     def score(candidate):
         if candidate not in scores:
-            order, model_seasonal, model_trend = as_model(candidate)
             try:
-                results = _fit_sarimax(
-                    endog, exog, order, model_seasonal, model_trend, maxiter, search=True
-                )
-                value = float(getattr(results, criterion))
+                value, starts[candidate] = fit_candidate(candidate)
             except (ValueError, np.linalg.LinAlgError, IndexError):
                 value = np.inf
             scores[candidate] = value if np.isfinite(value) else np.inf
             if verbose:
+                order, model_seasonal, model_trend = as_model(candidate)
                 print(
                     f"[ARIMA auto] model {len(scores)}: ARIMA{order}{model_seasonal} "
-                    f"trend={model_trend!r} {criterion}={scores[candidate]:.3f}",
+                    f"trend={model_trend!r} {criterion}={scores[candidate]:.3f} ({method})",
                     flush=True,
                 )
         return scores[candidate]
@@ -192,9 +263,9 @@ def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter, verbos
 
     constant = d + seasonal_d <= 1
     s = 1 if seasonal else 0
-    starts = [(2, 2, s, s, constant), (0, 0, 0, 0, constant), (1, 0, s, 0, constant)]
-    starts.append((0, 1, 0, s, constant))
-    best = min((c for c in starts if allowed(c)), key=score)
+    first = [(2, 2, s, s, constant), (0, 0, 0, 0, constant), (1, 0, s, 0, constant)]
+    first.append((0, 1, 0, s, constant))
+    best = min((c for c in first if allowed(c)), key=score)
     while len(scores) < _MAX_MODELS:
         candidates = [c for c in neighbours(best) if allowed(c)]
         challenger = min(candidates, key=score, default=best)
@@ -207,6 +278,7 @@ def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter, verbos
             "order='auto' could not fit any ARIMA model to this series; check that it is "
             "long enough and not constant, or give an explicit order."
         )
+    ranked = sorted((c for c in scores if np.isfinite(scores[c])), key=scores.get)
     rows = []
     for candidate, value in scores.items():
         order, model_seasonal, model_trend = as_model(candidate)
@@ -218,8 +290,8 @@ def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter, verbos
                 criterion: value,
             }
         )
-    table = pd.DataFrame(rows).sort_values(criterion, ignore_index=True)
-    return (*as_model(best), table)
+    table = pd.DataFrame(rows).sort_values(criterion, ignore_index=True, kind="stable")
+    return [(*as_model(c), starts[c]) for c in ranked], table
 
 
 def _at_times(matrix, times):
@@ -311,7 +383,9 @@ class ARIMARegressor(RowForecaster):
         KPSS tests, then p, q, P, Q by a stepwise search minimising
         ``information_criterion`` from the four Hyndman-Khandakar starting models
         (p, q <= 5, P, Q <= 2; P = Q = 0 for seasons longer than 24 rows, where each
-        seasonal term would add a season of states).
+        seasonal term would add a season of states). The candidates are scored as
+        ``search_method`` says; the chosen one is then fitted by exact maximum
+        likelihood (the next best if that fit fails).
     seasonal_order : tuple of 4 int or None, default=None
         (P, D, Q, s): seasonal orders and the season length s in rows. None means no
         seasonal part. With ``order="auto"``, only s is used: D, P and Q are chosen.
@@ -336,6 +410,16 @@ class ARIMARegressor(RowForecaster):
         forecast is then a median).
     verbose : int, default=0
         With ``order="auto"``, print each model tried and its criterion.
+    search_method : {"auto", "css", "ml"}, default="auto"
+        How ``order="auto"`` scores its candidates. "css": by a conditional sum of
+        squares fit on the differenced series (milliseconds per candidate; the first
+        p + P * s residuals are dropped, exogenous regressors are differenced like the
+        series and regressed out; candidates with an AR or MA root within 1.01 of the
+        unit circle are ruled out), and the chosen model's exact fit starts from its
+        CSS estimates. "ml": by an exact-likelihood SARIMAX fit of each candidate
+        (seconds per candidate). "auto": CSS when the series is longer than 150 values
+        or the season longer than 12 rows, exact otherwise, the rule of R's
+        ``auto.arima(approximation=TRUE)``. Ignored with an explicit order.
 
     Attributes
     ----------
@@ -348,10 +432,11 @@ class ARIMARegressor(RowForecaster):
     trend_ : str or list or None
         The trend used.
     search_ : pandas.DataFrame or None
-        With ``order="auto"``, every model tried and its criterion, best first. The
-        candidates are fitted on the differenced series (as R's ``auto.arima`` does), so
-        the criterion of the chosen model differs from ``results_``'s, which is fitted
-        on the series itself.
+        With ``order="auto"``, every model tried and its criterion, best first (inf
+        for models ruled out). The candidates are fitted on the differenced series (as
+        R's ``auto.arima`` does), by CSS or exact likelihood (``search_method``), so the
+        criterion of the chosen model differs from ``results_``'s, which is an exact
+        fit on the series itself.
     series_ : ndarray of shape (n_observations,)
         The target history the model is fitted on: X's target column, plus the last row
         of ``y`` when ``y`` is that column shifted ahead (``make_supervised`` output) and
@@ -400,7 +485,9 @@ class ARIMARegressor(RowForecaster):
         maxiter=50,
         target_transform=None,
         verbose=0,
+        search_method="auto",
     ):
+        self.search_method = search_method
         self.verbose = verbose
         self.target_transform = target_transform
         self.order = order
@@ -424,7 +511,7 @@ class ARIMARegressor(RowForecaster):
         self._check_length(len(series), seasonal_order)
         exog = self._exog(X, previous_row=None)
         if self.order == "auto":
-            order, seasonal_order, trend, self.search_ = _search_order(
+            ranked, self.search_ = _search_order(
                 series,
                 exog,
                 seasonal_order,
@@ -432,10 +519,12 @@ class ARIMARegressor(RowForecaster):
                 self.information_criterion,
                 self.maxiter,
                 self.verbose,
+                self.search_method,
             )
+            self.results_, (order, seasonal_order, trend, _) = self._fit_first(series, exog, ranked)
         else:
             order, trend, self.search_ = tuple(self.order), self.trend, None
-        self.results_ = _fit_sarimax(series, exog, order, seasonal_order, trend, self.maxiter)
+            self.results_ = _fit_sarimax(series, exog, order, seasonal_order, trend, self.maxiter)
         self.order_, self.seasonal_order_, self.trend_ = order, seasonal_order, trend
         self._last_exog_row = X[-1, self.exog_indices_].astype(np.float64)
         if not self.results_.mle_retvals.get("converged", True):
@@ -445,6 +534,33 @@ class ARIMARegressor(RowForecaster):
                 ConvergenceWarning,
                 stacklevel=4,
             )
+
+    def _fit_first(self, series, exog, ranked):
+        """Exact fit of the best-ranked candidate whose exact fit succeeds.
+
+        A candidate that ranked first by CSS can still fail its exact fit (a likelihood
+        that is not finite): the next one is tried, as R's ``auto.arima`` does.
+        """
+        for candidate in ranked:
+            order, seasonal_order, trend, start_params = candidate
+            try:
+                results = _fit_sarimax(
+                    series,
+                    exog,
+                    order,
+                    seasonal_order,
+                    trend,
+                    self.maxiter,
+                    start_params=start_params,
+                )
+            except (ValueError, np.linalg.LinAlgError):
+                continue
+            if np.isfinite(results.llf):
+                return results, candidate
+        raise ValueError(
+            "order='auto' found no ARIMA model whose exact fit succeeds on this series; "
+            "check that it is long enough and not constant, or give an explicit order."
+        )
 
     def _forecast(self, before, target, X, skipped, levels):
         n_rows, horizon = len(target), self.horizon_
@@ -514,6 +630,7 @@ class ARIMARegressor(RowForecaster):
                 f"got {self.information_criterion!r}."
             )
         check_int(self.maxiter, "maxiter", 1)
+        check_choice(self.search_method, "search_method", _SEARCH_METHODS)
         check_int(self.verbose, "verbose", 0)
         self._seasonal_order = tuple(int(v) for v in seasonal_order)
 

@@ -142,6 +142,7 @@ def test_grid_search_over_orders(data):
         ({"seasonal_order": (1, 0, 0, 1)}, "season length s >= 2"),
         ({"trend": "quadratic"}, "trend must be"),
         ({"information_criterion": "r2"}, "information_criterion"),
+        ({"search_method": "fast"}, "search_method"),
         ({"target_column": "price"}, "not a column of X"),
         ({"exog_columns": ["level"]}, "includes the target"),
         ({"exog_columns": "driver"}, "exog_columns must be"),
@@ -196,3 +197,109 @@ def test_auto_order_keeps_long_seasons_to_differencing():
     model.fit(series[:-1, None], series[1:])
     assert model.seasonal_order_ == (0, 1, 0, period)
     assert all(s[0] == s[2] == 0 for s in model.search_["seasonal_order"])
+
+
+def explicit_css_residuals(x, phi, theta, seasonal_phi, seasonal_theta, period):
+    """ARMA(1, 1)(1, 0, 1, period) residuals by the textbook recursion, conditional on the
+    first 1 + period values and on zero earlier residuals."""
+    start = 1 + period
+    e = np.zeros(len(x))
+    for t in range(start, len(x)):
+        ar_side = (
+            x[t]
+            - phi * x[t - 1]
+            - seasonal_phi * x[t - period]
+            + phi * seasonal_phi * x[t - period - 1]
+        )
+        ma_side = theta * e[t - 1] + seasonal_theta * e[t - period]
+        ma_side += theta * seasonal_theta * e[t - period - 1]
+        e[t] = ar_side - ma_side
+    return e[start:]
+
+
+def test_css_residuals_follow_the_seasonal_arma_recursion():
+    from lstmforecast._css import arma_polynomials, css_residuals
+
+    x = np.random.default_rng(1).normal(size=50)
+    coefficients = (0.5, 0.3, -0.4, 0.6)  # ar, ma, seasonal ar, seasonal ma
+    ar, ma = arma_polynomials(np.array(coefficients), 1, 1, 1, 1, 4)
+    residuals = css_residuals(x[None, :], ar, ma)[0]
+    assert_allclose(residuals, explicit_css_residuals(x, *coefficients, 4), rtol=1e-12)
+
+
+def simulated_arma(ar, ma, n, seed, mean=0.0):
+    from statsmodels.tsa.arima_process import arma_generate_sample
+
+    rng = np.random.default_rng(seed)
+    return mean + arma_generate_sample(ar, ma, n, burnin=100, distrvs=rng.standard_normal)
+
+
+def test_css_fit_is_the_minimum_of_its_objective_near_the_exact_fit():
+    from statsmodels.tsa.arima.model import ARIMA
+
+    from lstmforecast._css import _regressed_ssr, arma_polynomials, fit_css
+
+    w = simulated_arma([1, -0.6], [1, 0.4], 400, seed=3, mean=5.0)
+    constant = np.ones((len(w), 1))
+    css = fit_css(w, constant, 1, 1, 0, 0, 0, maxiter=50)
+    exact = ARIMA(w, order=(1, 0, 1), trend="c").fit(method="innovations_mle")
+    mean, phi, theta, sigma2 = exact.params
+    assert css.admissible and css.n_params == 4
+    assert_allclose(css.arma, [phi, theta], atol=0.05)
+    assert_allclose([css.beta[0], css.sigma2], [mean, sigma2], rtol=0.05)
+    rows = np.vstack([w, constant.T])
+    ssr_at = lambda arma: _regressed_ssr(rows, *arma_polynomials(arma, 1, 1, 0, 0, 0))[0]  # noqa: E731
+    assert ssr_at(css.arma) <= ssr_at(np.array([phi, theta]))
+
+
+def test_css_start_parameters_map_onto_sarimax():
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    from lstmforecast._arima import _css_regressors, _sarimax_start_params
+    from lstmforecast._css import fit_css
+
+    rng = np.random.default_rng(5)
+    driver = rng.normal(size=300)
+    y = simulated_arma([1, -0.7], [1], 300, seed=5, mean=10.0) + 2.0 * driver
+    css = fit_css(y, _css_regressors(len(y), "c", driver[:, None]), 1, 0, 0, 0, 0, 50)
+    start = _sarimax_start_params(css, "c")
+    model = SARIMAX(y, exog=driver, order=(1, 0, 0), trend="c")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = model.fit(disp=False)
+    # The intercept of SARIMAX is the mean times (1 - phi): a start read as a mean would
+    # cost hundreds of log-likelihood units.
+    assert len(start) == len(fitted.params)
+    assert fitted.llf - model.loglike(start) < 2.0
+    assert_allclose(start, fitted.params, rtol=0.1)
+
+
+def test_css_search_finds_a_simulated_arma11():
+    series = simulated_arma([1, -0.6], [1, 0.5], 300, seed=7)
+    model = ARIMARegressor(order="auto", search_method="css").fit(series[:-1, None], series[1:])
+    assert model.order_ == (1, 0, 1)
+    assert model.search_["aicc"].iloc[0] == model.search_["aicc"].min()
+
+
+def test_css_search_finds_a_simulated_seasonal_model(capsys):
+    # (1 - 0.5 B)(1 - B^4) y = (1 - 0.5 B^4) e: ARIMA(1, 0, 0)(0, 1, 1, 4).
+    differenced = simulated_arma(np.r_[1, -0.5], np.r_[1, 0, 0, 0, -0.5], 240, seed=8)
+    series = differenced.copy()
+    for t in range(4, len(series)):
+        series[t] += series[t - 4]
+    series += np.tile([6.0, -2.0, 3.0, -7.0], 60)
+    model = ARIMARegressor(order="auto", seasonal_order=(0, 0, 0, 4), verbose=1)
+    model.fit(series[:-1, None], series[1:])
+    assert (model.order_, model.seasonal_order_) == ((1, 0, 0), (0, 1, 1, 4))
+    printed = capsys.readouterr().out.splitlines()
+    assert all(line.endswith("(css)") for line in printed)  # a long series: CSS by default
+
+
+def test_css_search_with_exogenous_regressor(data):
+    X, y = make_supervised(data, target="level")
+    model = ARIMARegressor(
+        order="auto", target_column="level", exog_columns=["driver"], search_method="css"
+    ).fit(X, y)
+    params = dict(zip(model.results_.model.param_names, model.results_.params))
+    assert model.order_[1] == 1
+    assert_allclose(params["x1"], 0.8, atol=0.15)  # the driver's effect in the data
