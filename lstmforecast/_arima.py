@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
-from ._css import fit_css
+from ._css import fit_css, is_admissible
 from ._params import check_choice, check_int
 from ._row_forecaster import (
     RowForecaster,
@@ -32,6 +32,8 @@ _MAX_MODELS = 60
 # the values CSS conditions on are too large a share of the data.
 _CSS_LENGTH, _CSS_SEASON = 150, 12
 _SEARCH_METHODS = ("auto", "css", "ml")
+# Exact fits tried, best-ranked candidate first, until one is admissible.
+_MAX_EXACT_FITS = 3
 _KPSS_LEVEL = 0.05
 _SEASONAL_STRENGTH = 0.64
 # Longer seasons get seasonal differencing but no seasonal AR/MA terms in the search.
@@ -223,6 +225,8 @@ def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter, verbos
         results = _fit_sarimax(
             endog, exog, order, model_seasonal, model_trend, maxiter, search=True
         )
+        if not is_admissible(results.polynomial_ar, results.polynomial_ma):
+            return np.inf, None
         return float(getattr(results, criterion)), None
 
     def score(candidate):
@@ -536,12 +540,16 @@ class ARIMARegressor(RowForecaster):
             )
 
     def _fit_first(self, series, exog, ranked):
-        """Exact fit of the best-ranked candidate whose exact fit succeeds.
+        """Exact fit of the best-ranked candidate whose exact fit is admissible.
 
-        A candidate that ranked first by CSS can still fail its exact fit (a likelihood
-        that is not finite): the next one is tried, as R's ``auto.arima`` does.
+        The candidate that ranked first can still fail its exact fit, or its exact
+        estimates can reach an AR or MA root near the unit circle (that its CSS
+        estimates kept away from): the next ones are tried, as R's ``auto.arima`` does,
+        up to ``_MAX_EXACT_FITS`` fits; without an admissible one, the best-ranked fit
+        that succeeded is kept.
         """
-        for candidate in ranked:
+        fallback = None
+        for candidate in ranked[:_MAX_EXACT_FITS]:
             order, seasonal_order, trend, start_params = candidate
             try:
                 results = _fit_sarimax(
@@ -555,12 +563,17 @@ class ARIMARegressor(RowForecaster):
                 )
             except (ValueError, np.linalg.LinAlgError):
                 continue
-            if np.isfinite(results.llf):
+            if not np.isfinite(results.llf):
+                continue
+            if is_admissible(results.polynomial_ar, results.polynomial_ma):
                 return results, candidate
-        raise ValueError(
-            "order='auto' found no ARIMA model whose exact fit succeeds on this series; "
-            "check that it is long enough and not constant, or give an explicit order."
-        )
+            fallback = fallback or (results, candidate)
+        if fallback is None:
+            raise ValueError(
+                "order='auto' found no ARIMA model whose exact fit succeeds on this series; "
+                "check that it is long enough and not constant, or give an explicit order."
+            )
+        return fallback
 
     def _forecast(self, before, target, X, skipped, levels):
         n_rows, horizon = len(target), self.horizon_

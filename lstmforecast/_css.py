@@ -23,7 +23,7 @@ import numpy as np
 # A root of the AR or MA polynomial closer to the unit circle than this makes the
 # candidate inadmissible (the rule of R's auto.arima): its exact likelihood is unreliable
 # and its forecasts do not settle.
-_MIN_ROOT_MODULUS = 1.01
+MIN_ROOT_MODULUS = 1.01
 # Objective value for coefficients whose residual recursion overflows.
 _OVERFLOW_OBJECTIVE = 1e3
 
@@ -86,12 +86,22 @@ def arma_polynomials(arma, p, q, seasonal_p, seasonal_q, period):
     return ar, ma
 
 
-def _min_root_modulus(polynomial):
+def min_root_modulus(polynomial):
     """Smallest modulus of the roots of a lag polynomial (inf when it is constant)."""
     nonzero = np.flatnonzero(polynomial)
     if nonzero[-1] == 0:
         return np.inf
     return float(np.min(np.abs(np.roots(polynomial[: nonzero[-1] + 1][::-1]))))
+
+
+def is_admissible(ar, ma):
+    """Whether the AR polynomial is stationary and the MA one invertible, with a margin.
+
+    A root near the unit circle is not estimable (an MA root at 1 with a drift is a
+    deterministic trend in disguise, from over-differencing) and makes forecasts that
+    do not settle: the search rules such candidates out, as R's auto.arima does.
+    """
+    return min_root_modulus(ar) > MIN_ROOT_MODULUS and min_root_modulus(ma) > MIN_ROOT_MODULUS
 
 
 def css_residuals(rows, ar, ma):
@@ -170,11 +180,7 @@ def fit_css(w, regressors, p, q, seasonal_p, seasonal_q, period, maxiter):
     ar, ma = arma_polynomials(arma, *orders)
     with np.errstate(all="ignore"):
         ssr, beta, n_residuals = _regressed_ssr(rows, ar, ma)
-    admissible = bool(
-        np.isfinite(ssr)
-        and _min_root_modulus(ar) > _MIN_ROOT_MODULUS
-        and _min_root_modulus(ma) > _MIN_ROOT_MODULUS
-    )
+    admissible = bool(np.isfinite(ssr) and is_admissible(ar, ma))
     sigma2 = max(ssr / n_residuals, np.finfo(float).tiny) if np.isfinite(ssr) else np.inf
     # Every candidate is scored over the n values of the differenced series, however many
     # residuals it conditions on: with n_residuals instead, the criterion of models with

@@ -303,3 +303,18 @@ def test_css_search_with_exogenous_regressor(data):
     params = dict(zip(model.results_.model.param_names, model.results_.params))
     assert model.order_[1] == 1
     assert_allclose(params["x1"], 0.8, atol=0.15)  # the driver's effect in the data
+
+
+@pytest.mark.parametrize("search_method", ["ml", "css"])
+def test_auto_order_rules_out_unit_roots(search_method):
+    # A linear trend with noise, differenced by the KPSS rule: an MA(1) with theta = -1
+    # plus a drift fits it best, a non-invertible model R's auto.arima rules out.
+    from lstmforecast._css import min_root_modulus
+
+    series = 0.3 * np.arange(100) + np.random.default_rng(0).normal(size=100)
+    model = ARIMARegressor(order="auto", search_method=search_method)
+    model.fit(series[:-1, None], series[1:])
+    assert model.order_[1] == 1
+    assert min_root_modulus(model.results_.polynomial_ma) > 1.01
+    assert min_root_modulus(model.results_.polynomial_ar) > 1.01
+    assert np.isinf(model.search_["aicc"]).any()
