@@ -54,11 +54,11 @@ def _mase(train, actual, forecast, season):
     return float(np.mean(np.abs(actual - forecast)) / scale)
 
 
-def _ours(train, season, horizon):
+def _ours(train, season, horizon, search_method="auto"):
     frame = pd.Series(train, name="y")
     X, y = make_supervised(frame, horizon=horizon)
     seasonal = (0, 0, 0, season) if season > 1 else None
-    model = ARIMARegressor(order="auto", seasonal_order=seasonal)
+    model = ARIMARegressor(order="auto", seasonal_order=seasonal, search_method=search_method)
     start = time.process_time()
     model.fit(X, y)
     cpu = time.process_time() - start
@@ -76,7 +76,7 @@ def _theirs(train, season, horizon):
     return np.asarray(model.predict(horizon)["mean"]), cpu
 
 
-def compare(n_origins=4, names=None):
+def compare(n_origins=4, names=None, search_method="auto"):
     """One row per series: mean MASE of both models and their total fit CPU seconds."""
     from statsforecast.models import AutoARIMA
 
@@ -93,7 +93,7 @@ def compare(n_origins=4, names=None):
             end = len(values) - i * horizon
             train = values[max(0, end - MAX_HISTORY) : end]
             actual = values[end : end + horizon]
-            forecast, cpu, order = _ours(train, season, horizon)
+            forecast, cpu, order = _ours(train, season, horizon, search_method)
             errors["ours"].append(_mase(train, actual, forecast, season))
             cpus["ours"] += cpu
             orders.append(order)
@@ -118,6 +118,22 @@ def compare(n_origins=4, names=None):
         )
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def long_season(weeks=8, search_method="auto"):
+    """CPU seconds of one ``order="auto"`` fit with a season of 48 rows, the model chosen
+    and the number of models tried, on ``weeks`` weeks of synthetic half-hourly load (a
+    daily cycle, a weekend step and noise)."""
+    t = np.arange(48 * 7 * weeks)
+    weekend = t // 48 % 7 >= 5
+    noise = np.random.default_rng(0).normal(size=t.size)
+    load = 10 + np.sin(2 * np.pi * t / 48) + 0.5 * weekend + 0.1 * noise
+    X, y = make_supervised(pd.Series(load, name="load"))
+    model = ARIMARegressor(order="auto", seasonal_order=(0, 0, 0, 48), search_method=search_method)
+    start = time.process_time()
+    model.fit(X, y)
+    cpu = time.process_time() - start
+    return cpu, f"{model.order_}{model.seasonal_order_}", len(model.search_)
 
 
 def run(quick=False):
@@ -157,7 +173,22 @@ if __name__ == "__main__":  # python -m benchmarks.arima_auto [--origins N] [SER
     parser = argparse.ArgumentParser(prog="python -m benchmarks.arima_auto")
     parser.add_argument("series", nargs="*", help="series names (default: all)")
     parser.add_argument("--origins", type=int, default=4, help="rolling origins per series")
+    parser.add_argument(
+        "--search-method",
+        choices=["auto", "css", "ml"],
+        default="auto",
+        help="ARIMARegressor's search_method (how candidates are scored)",
+    )
+    parser.add_argument(
+        "--long-season",
+        action="store_true",
+        help="time one search with season 48 on 8 weeks of synthetic half-hourly load instead",
+    )
     arguments = parser.parse_args()
-    pd.set_option("display.width", 250)
-    table = compare(n_origins=arguments.origins, names=arguments.series or None)
-    print(table.round(3).to_string(index=False))
+    if arguments.long_season:
+        cpu, chosen, tried = long_season(search_method=arguments.search_method)
+        print(f"season 48: fit {cpu:.1f} CPU s, {tried} models tried, chose {chosen}")
+    else:
+        pd.set_option("display.width", 250)
+        table = compare(arguments.origins, arguments.series or None, arguments.search_method)
+        print(table.round(3).to_string(index=False))
