@@ -8,6 +8,8 @@ statsforecast models are compiled by a warm-up fit first). statsforecast is only
 ``bench`` extra: without it the section says so.
 
 Series: open data that ships inside statsmodels (never the held-out series).
+``--search-method`` sets ARIMARegressor's ``search_method`` (CSS or exact likelihood for
+the candidates); ``--long-season`` times one search with a season of 48 rows instead.
 """
 
 import time
