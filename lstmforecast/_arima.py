@@ -463,6 +463,10 @@ class ARIMARegressor(RowForecaster):
     ----------
     results_ : statsmodels SARIMAXResults
         The fitted statsmodels results (parameters, ``summary()``, information criteria).
+        With ``order="auto"`` and no time trend, the parameters are estimated on the
+        differenced series and ``results_`` is the model of the series filtered with
+        them (``SARIMAX.filter``): the same likelihood, standard errors from the outer
+        product of gradients, and no ``mle_retvals``.
     order_ : tuple of 3 int
         The (p, d, q) order used, the chosen one with ``order="auto"``.
     seasonal_order_ : tuple of 4 int
