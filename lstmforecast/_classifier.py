@@ -76,7 +76,9 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         row order, never a random draw; at least one per class with two or more
         samples, and never a class's only sample), stop when their loss stalls and
         restore the best weights. Stratified, so that data sorted by class (as UCR
-        train files are) still validates and trains on every class.
+        train files are) still validates and trains on every class. With one sample
+        per class nothing is held out: training stops on the training loss, as
+        without early stopping.
     validation_fraction : float, default=0.1
         Share of each class's samples held out when ``early_stopping`` is True.
     n_iter_no_change : int, default=30
@@ -360,6 +362,8 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         if not validate:
             return data, None
         held_out = latest_of_each_class(targets, self.validation_fraction)
+        if not held_out.any():  # one sample per class: nothing to spare
+            return data, None
         valid_set = data.take(np.flatnonzero(held_out))
         check_validation_weights(valid_set.weights)
         return data.take(np.flatnonzero(~held_out)), valid_set
@@ -379,12 +383,6 @@ def latest_of_each_class(targets, fraction):
     that every class is also trained on. ``targets`` are class indices."""
     counts = np.bincount(targets)
     held = np.minimum(np.ceil(fraction * counts), counts - 1)
-    if not held.any():
-        raise ValueError(
-            f"early_stopping holds out the latest validation_fraction={fraction} of each "
-            "class's samples but keeps at least one of each for training; with one sample "
-            "per class nothing is left to validate on. Use more data or early_stopping=False."
-        )
     order = np.argsort(targets, kind="stable")
     by_class = targets[order]
     rank_in_class = np.arange(len(targets)) - (np.cumsum(counts) - counts)[by_class]
