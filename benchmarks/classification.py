@@ -59,8 +59,8 @@ TABLES = {}
 TUNED = {
     "UnitTest": {},
     "ArrowHead": {"conv_channels": None, "pooling": "last"},
-    "ACSF1": {},
-    "PLAID": {},
+    "ACSF1": {"hidden_size": 128},
+    "PLAID": {"bidirectional": True},
 }
 
 
