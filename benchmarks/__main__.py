@@ -12,6 +12,7 @@ from . import (
     accuracy,
     anomaly,
     arima_auto,
+    classification,
     coverage,
     deploy,
     fit,
@@ -39,6 +40,10 @@ SECTIONS = {
     "coverage": ("prediction intervals: coverage over rolling origins", coverage.run),
     "deploy": ("deployment: int8 quantization against fp32", deploy.run),
     "accuracy": ("accuracy: rolling-origin forecasts on shipped series", accuracy.run),
+    "classification": (
+        "classification: default vs tuned LSTMClassifier on UCR sets in sktime",
+        classification.run,
+    ),
 }
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- table:begin -->", "<!-- table:end -->"
@@ -79,14 +84,14 @@ def main(argv=None):
         sections.append(Section(title, rows, time.perf_counter() - section_start))
     table = render(sections, header, time.perf_counter() - started)
     print(table)
-    for extra in accuracy.TABLES.values():
+    for extra in [*accuracy.TABLES.values(), *classification.TABLES.values()]:
         print(f"\n{extra}")
     if args.write_readme:
         _write_readme(sections, header, started, command, args.only or list(SECTIONS))
 
 
 # Sections with a README block of their own: their run leaves the main table alone.
-OWN_BLOCK = {"accuracy": accuracy.TABLES}
+OWN_BLOCK = {"accuracy": accuracy.TABLES, "classification": classification.TABLES}
 
 
 def _write_readme(sections, header, started, command, names):

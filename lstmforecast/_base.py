@@ -222,6 +222,7 @@ or list of arrays of shape (n_steps_i, n_features)
         train_set, valid_set = self._training_data(
             sequences, targets, weights, device, self.early_stopping and not incremental
         )
+        max_epochs = self._epoch_budget(max_epochs, len(train_set))
         optimizer = torch.optim.Adam(
             network.parameters(), lr=self.lr, weight_decay=self.weight_decay
         )
@@ -252,6 +253,11 @@ or list of arrays of shape (n_steps_i, n_features)
 
     def _batch_size(self, n_train):  # noqa: ARG002 (a subclass may size it on the data)
         return self.batch_size
+
+    def _epoch_budget(self, max_epochs, n_train):
+        """The epochs to train for; a subclass may derive them from the data size
+        (e.g. ``max_epochs="auto"``)."""
+        return max_epochs
 
     def _check_precision(self, device):
         if self.precision == "fp16" and device.type != "cuda":

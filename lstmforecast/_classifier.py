@@ -1,5 +1,7 @@
 """LSTMClassifier: scikit-learn classifier over a recurrent network."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import torch
@@ -10,9 +12,15 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
-from ._base import RecurrentEstimator
+from ._base import RecurrentEstimator, _positive_int
+from ._training import check_validation_weights
 
 __all__ = ["LSTMClassifier"]
+
+# max_epochs="auto": as many epochs as this many optimiser steps (mini-batches) take,
+# within these bounds (see the max_epochs parameter and docs/classification.rst).
+AUTO_STEPS = 1000
+AUTO_EPOCHS = (10, 1000)
 
 
 class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
@@ -33,16 +41,19 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         Stacked recurrent layers; ``dropout`` applies between them.
     bidirectional : bool, default=False
         Read sequences in both directions.
-    pooling : {"last", "mean", "max", "attention"}, default="last"
-        How the outputs over time become one vector; padding never counts.
+    pooling : {"last", "mean", "max", "attention"}, default="max"
+        How the outputs over time become one vector; padding never counts. "max" finds
+        a pattern wherever it occurs in a long sequence; "last" reads only the final
+        state (the regressor's default).
     dropout : float, default=0.0
         Dropout on the inputs (embeddings) and between stacked layers.
     recurrent_dropout : float, default=0.0
         DropConnect on the hidden-to-hidden weights, which keeps the fused recurrence.
-    conv_channels : int, default=None
-        If set, a causal Conv1d (+ ReLU) front end with this many channels.
-    conv_kernel_size : int, default=3
-        Kernel size of the Conv1d front end.
+    conv_channels : int, default=32
+        A causal Conv1d (+ ReLU) front end with this many channels, which gives the
+        recurrence local shape features; None feeds the values straight in.
+    conv_kernel_size : int, default=7
+        Kernel size of the Conv1d front end (in time steps).
     embedding_dim : int, default=None
         If set, X holds integer token ids read through an embedding of this size. Id 0
         is padding (anywhere in a row; it is removed and the rest kept in order). The
@@ -54,19 +65,29 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         L2 penalty (Adam's weight decay).
     batch_size : int, default=64
         Sequences per mini-batch.
-    max_epochs : int, default=100
-        Maximum passes over the training data.
-    early_stopping : bool, default=False
-        Hold out the last ``validation_fraction`` of the samples (never a random draw),
-        stop when their loss stalls and restore the best weights.
+    max_epochs : int or "auto", default="auto"
+        Maximum passes over the training data. "auto" sizes them to the data: as many
+        epochs as 1,000 optimiser steps (mini-batches) take, ``ceil(1000 /
+        ceil(n_train / batch_size))``, at least 10 and at most 1,000 (``n_train``: the
+        samples left for training after the validation share). Small sets get many
+        short epochs, large ones few long ones; early stopping usually ends sooner.
+    early_stopping : bool, default=True
+        Hold out the latest ``validation_fraction`` of the samples of each class (by
+        row order, never a random draw; at least one per class with two or more
+        samples, and never a class's only sample), stop when their loss stalls and
+        restore the best weights. Stratified, so that data sorted by class (as UCR
+        train files are) still validates and trains on every class. With one sample
+        per class nothing is held out: training stops on the training loss, as
+        without early stopping.
     validation_fraction : float, default=0.1
-        Share of the samples held out when ``early_stopping`` is True.
-    n_iter_no_change : int, default=10
+        Share of each class's samples held out when ``early_stopping`` is True.
+    n_iter_no_change : int, default=30
         Epochs without an improvement larger than ``tol`` before training stops.
     tol : float, default=1e-4
         Minimum loss improvement.
-    clip_grad_norm : float, default=None
-        Clip the gradient norm to this value.
+    clip_grad_norm : float, default=1.0
+        Clip the gradient norm to this value (None: no clipping); keeps the long
+        recurrences of whole-sequence classification stable.
     lr_schedule : {None, "plateau"}, default=None
         "plateau" halves the learning rate when the monitored loss stalls.
     warm_start : bool, default=False
@@ -115,6 +136,9 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         have equal lengths: ``pandas.DataFrame(est.history_)`` is the table.
     n_iter_ : int
         Epochs run.
+    max_epochs_ : int
+        Epochs the latest ``fit`` could run: ``max_epochs``, or the number
+        ``max_epochs="auto"`` chose for the data (1 after ``partial_fit``).
     n_features_in_ : int
         Columns of a 2-D X (time steps), or features per step of a 3-D X.
     n_step_features_ : int
@@ -154,21 +178,21 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         hidden_size=64,
         num_layers=1,
         bidirectional=False,
-        pooling="last",
+        pooling="max",
         dropout=0.0,
         recurrent_dropout=0.0,
-        conv_channels=None,
-        conv_kernel_size=3,
+        conv_channels=32,
+        conv_kernel_size=7,
         embedding_dim=None,
         lr=1e-3,
         weight_decay=0.0,
         batch_size=64,
-        max_epochs=100,
-        early_stopping=False,
+        max_epochs="auto",
+        early_stopping=True,
         validation_fraction=0.1,
-        n_iter_no_change=10,
+        n_iter_no_change=30,
         tol=1e-4,
-        clip_grad_norm=None,
+        clip_grad_norm=1.0,
         lr_schedule=None,
         warm_start=False,
         random_state=None,
@@ -185,6 +209,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
     _parameter_constraints = {
         **RecurrentEstimator._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "max_epochs": [*_positive_int(), StrOptions({"auto"})],
     }
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -322,6 +347,27 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         class_weights = per_class[targets].astype(np.float32)
         return class_weights if weights is None else class_weights * weights
 
+    def _epoch_budget(self, max_epochs, n_train):
+        if max_epochs == "auto":
+            low, high = AUTO_EPOCHS
+            steps_per_epoch = math.ceil(n_train / self._batch_size(n_train))
+            max_epochs = min(max(math.ceil(AUTO_STEPS / steps_per_epoch), low), high)
+        self.max_epochs_ = max_epochs
+        return max_epochs
+
+    def _training_data(self, sequences, targets, weights, device, validate):
+        """Hold out the latest samples of each class: every class is validated in its
+        share, whatever the order of the rows (UCR train sets come sorted by class)."""
+        data, _ = super()._training_data(sequences, targets, weights, device, False)
+        if not validate:
+            return data, None
+        held_out = latest_of_each_class(targets, self.validation_fraction)
+        if not held_out.any():  # one sample per class: nothing to spare
+            return data, None
+        valid_set = data.take(np.flatnonzero(held_out))
+        check_validation_weights(valid_set.weights)
+        return data.take(np.flatnonzero(~held_out)), valid_set
+
     def _loss(self, device, targets):
         return torch.nn.functional.cross_entropy
 
@@ -329,3 +375,18 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = True
         return tags
+
+
+def latest_of_each_class(targets, fraction):
+    """Mask of the validation samples: the latest ``ceil(fraction * n_c)`` samples of
+    each class c (by row order, never a random draw), at most ``n_c - 1`` of them so
+    that every class is also trained on. ``targets`` are class indices."""
+    counts = np.bincount(targets)
+    held = np.minimum(np.ceil(fraction * counts), counts - 1)
+    order = np.argsort(targets, kind="stable")
+    by_class = targets[order]
+    rank_in_class = np.arange(len(targets)) - (np.cumsum(counts) - counts)[by_class]
+    from_end = counts[by_class] - 1 - rank_in_class
+    mask = np.empty(len(targets), dtype=bool)
+    mask[order] = from_end < held[by_class]
+    return mask

@@ -115,14 +115,17 @@ class LabelledSequences:
 
     def split(self, cut):
         """(the first ``cut`` sequences, the rest)."""
+        return self.take(slice(None, cut)), self.take(slice(cut, None))
 
-        def part(rows):
-            weights = None if self.weights is None else self.weights[rows]
-            return LabelledSequences(
-                self.inputs[rows], self.lengths[rows], self.targets[rows], weights
-            )
-
-        return part(slice(None, cut)), part(slice(cut, None))
+    def take(self, rows):
+        """The sequences at ``rows`` (a slice or an index array)."""
+        if not isinstance(rows, slice):
+            rows = torch.as_tensor(rows)
+        on_device = rows if isinstance(rows, slice) else rows.to(self.targets.device)
+        weights = None if self.weights is None else self.weights[on_device]
+        return LabelledSequences(
+            self.inputs[on_device], self.lengths[rows], self.targets[on_device], weights
+        )
 
 
 @dataclass

@@ -67,7 +67,8 @@ class ProgressBar(Callback):
     Parameters
     ----------
     total : int, default=None
-        Number of epochs the bar counts to; None reads the estimator's ``max_epochs``.
+        Number of epochs the bar counts to; None reads the estimator's ``max_epochs_``
+        (the fit's budget) or else its ``max_epochs``.
     file : file-like, default=None
         Where to draw it; None is ``sys.stderr`` at the time training begins.
     """
@@ -79,7 +80,9 @@ class ProgressBar(Callback):
     def on_train_begin(self, estimator):
         from tqdm.auto import tqdm
 
-        total = self.total if self.total is not None else getattr(estimator, "max_epochs", None)
+        total = self.total
+        if total is None:  # the fit's own epoch budget (max_epochs="auto" resolved)
+            total = getattr(estimator, "max_epochs_", getattr(estimator, "max_epochs", None))
         self._bar = tqdm(
             total=total,
             desc="epoch",

@@ -20,6 +20,10 @@ DIGITS_CONFIG = dict(
     lr=0.005,
     batch_size=32,
     max_epochs=60,
+    # Eight steps need no convolutional front end, and every epoch of the 60 counts.
+    conv_channels=None,
+    early_stopping=False,
+    clip_grad_norm=None,
     random_state=0,
     device="cpu",
 )
@@ -45,7 +49,9 @@ def test_digits_rows_as_time_steps_reach_95_percent():
 
 def test_variable_length_classes_depend_on_the_true_end():
     X, y = ragged_last_sign()
-    clf = LSTMClassifier(hidden_size=16, max_epochs=40, lr=0.01, random_state=0, device="cpu")
+    clf = LSTMClassifier(
+        hidden_size=16, pooling="last", max_epochs=40, lr=0.01, random_state=0, device="cpu"
+    )
     clf.fit(X[:300], y[:300])
     # Reading padding as values, or the last padded position as the end, is at chance here.
     assert clf.score(X[300:], y[300:]) >= 0.9
@@ -200,3 +206,82 @@ def test_partial_fit_guards_class_weights_and_classes():
 def test_sparse_huge_token_ids_ask_for_renumbering():
     with pytest.raises(ValueError, match="Renumber the tokens"):
         LSTMClassifier(**TINY, embedding_dim=4).fit([[1, 5_000_000_000], [2, 3]], [0, 1])
+
+
+def waves(n, n_steps=24, seed=0):
+    """Noisy sine (class "sine") or square (class "square") waves of random phase."""
+    rng = np.random.default_rng(seed)
+    phase = rng.uniform(0, 2 * np.pi, size=(n, 1))
+    t = np.linspace(0, 4 * np.pi, n_steps)[None, :] + phase
+    labels = rng.integers(2, size=n)
+    X = np.where(labels[:, None] == 1, np.sign(np.sin(t)), np.sin(t))
+    X = X + 0.3 * rng.normal(size=X.shape)
+    return X.astype(np.float32), np.where(labels == 1, "square", "sine")
+
+
+def test_the_default_learns_a_small_ucr_style_problem():
+    X, y = waves(100, n_steps=16)
+    order = np.argsort(y[:60], kind="stable")  # UCR train files come sorted by class
+    clf = LSTMClassifier(random_state=0, device="cpu").fit(X[order], y[order])
+    assert clf.score(X[60:], y[60:]) >= 0.9
+    assert 1 < clf.n_iter_ < clf.max_epochs_  # early stopping ended it
+
+
+def test_early_stopping_validates_on_every_class_of_class_sorted_data():
+    # A rare class sorted last: holding out the final rows would take all of it away
+    # from training, and the classifier would never predict it.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 4, 1)).astype(np.float32)
+    y = np.select([X[:, -1, 0] > 1.2, X[:, -1, 0] > 0], ["rare", "up"], "down")
+    order = np.argsort(y == "rare", kind="stable")
+    X, y = X[order], y[order]
+    assert (y[-10:] == "rare").all()
+    params = dict(TINY, max_epochs=100, lr=0.03, early_stopping=True, validation_fraction=0.1)
+    clf = LSTMClassifier(**params).fit(X, y)
+    assert (clf.predict(X) == "rare").sum() >= 5
+    assert np.isfinite(clf.history_["valid_loss"]).all()
+    # One sample per class leaves nothing to validate on: training goes on without.
+    tiny = LSTMClassifier(**dict(params, max_epochs=2)).fit(X[-2:], ["a", "b"])
+    assert tiny.n_iter_ == 2 and np.isnan(tiny.history_["valid_loss"]).all()
+
+
+def test_each_channel_is_standardised_on_the_training_data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 6, 2)).astype(np.float32)
+    y = np.where(X[:, -1, 0] + X[:, -1, 1] > 0, "up", "down")
+    scaled = X * np.array([1.0, 1e4], dtype=np.float32)  # channel 1 in other units
+    params = dict(TINY, max_epochs=3, early_stopping=False)
+    plain = LSTMClassifier(**params).fit(X[:80], y[:80])
+    rescaled = LSTMClassifier(**params).fit(scaled[:80], y[:80])
+    np.testing.assert_allclose(
+        rescaled.predict_proba(scaled[80:]), plain.predict_proba(X[80:]), atol=1e-4
+    )
+    # The statistics are the training sequences', whatever is predicted later.
+    np.testing.assert_allclose(
+        rescaled.network_.input_scale.numpy(), scaled[:80].std(axis=(0, 1)), rtol=1e-4
+    )
+
+
+class StopAtOnce:
+    def on_epoch_end(self, estimator, epoch, logs):
+        return True
+
+
+@pytest.mark.parametrize(
+    "n_samples, batch_size, epochs",
+    [(200, 20, 100), (400, 20, 50), (40, 40, 1000), (12000, 100, 10)],
+    ids=["10-batches", "20-batches", "capped-at-1000", "floor-of-10"],
+)
+def test_auto_epochs_make_a_budget_of_optimiser_steps(n_samples, batch_size, epochs, capsys):
+    X = np.zeros((n_samples, 2, 1), dtype=np.float32)
+    y = np.arange(n_samples) % 2
+    clf = LSTMClassifier(
+        **dict(TINY, batch_size=batch_size, max_epochs="auto", early_stopping=False),
+        verbose=1,
+        callbacks=[StopAtOnce()],
+    ).fit(X, y)
+    # ceil(1000 steps / batches per epoch) epochs, between 10 and 1000; the progress
+    # bar counts to them.
+    assert clf.max_epochs_ == epochs
+    assert f"1/{epochs}" in capsys.readouterr().err
+    assert clf.n_iter_ == 1
