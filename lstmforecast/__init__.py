@@ -20,6 +20,7 @@ _EXPORTS = {
     "LSTMRegressor": "._regressor",
     "LSTMTagger": "._tagger",
     "NaiveRegressor": "._naive",
+    "PanelSplit": "._panel_split",
     "ProgressBar": ".callbacks",
     "SeasonalNaiveRegressor": "._naive",
     "TextSequencer": "._text",
