@@ -137,4 +137,3 @@ class PanelSplit:
             f"PanelSplit(n_splits={self.n_splits}, test_size={self.test_size}, gap={self.gap}, "
             f"max_train_size={self.max_train_size}, groups={self.groups!r})"
         )
-

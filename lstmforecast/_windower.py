@@ -269,9 +269,7 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         rows = self._validate_rows(panel.values.reset_index(drop=True), reset=True)
         if auto:  # read from the longest series: a season needs one series' rows
             longest = panel.order()[np.flatnonzero(np.sort(panel.codes) == panel.sizes.argmax())]
-            self.look_back_ = max(
-                auto_look_back(rows[longest, j]) for j in range(rows.shape[1])
-            )
+            self.look_back_ = max(auto_look_back(rows[longest, j]) for j in range(rows.shape[1]))
         else:
             self.look_back_ = int(self.look_back)
         pad = self.look_back_ - 1
