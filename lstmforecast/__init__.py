@@ -21,6 +21,7 @@ _EXPORTS = {
     "LSTMTagger": "._tagger",
     "NaiveRegressor": "._naive",
     "PanelSplit": "._panel_split",
+    "PerSeriesForecaster": "._per_series",
     "ProgressBar": ".callbacks",
     "SeasonalNaiveRegressor": "._naive",
     "TextSequencer": "._text",
