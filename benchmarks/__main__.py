@@ -17,6 +17,7 @@ from . import (
     fit,
     gpu,
     imports,
+    panels,
     predict,
     search,
     sequence,
@@ -39,6 +40,7 @@ SECTIONS = {
     "coverage": ("prediction intervals: coverage over rolling origins", coverage.run),
     "deploy": ("deployment: int8 quantization against fp32", deploy.run),
     "accuracy": ("accuracy: rolling-origin forecasts on shipped series", accuracy.run),
+    "panels": ("panels: one global LSTM vs per-series models; fit time to 10k series", panels.run),
 }
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- table:begin -->", "<!-- table:end -->"
@@ -79,14 +81,14 @@ def main(argv=None):
         sections.append(Section(title, rows, time.perf_counter() - section_start))
     table = render(sections, header, time.perf_counter() - started)
     print(table)
-    for extra in accuracy.TABLES.values():
+    for extra in [*accuracy.TABLES.values(), *panels.TABLES.values()]:
         print(f"\n{extra}")
     if args.write_readme:
         _write_readme(sections, header, started, command, args.only or list(SECTIONS))
 
 
 # Sections with a README block of their own: their run leaves the main table alone.
-OWN_BLOCK = {"accuracy": accuracy.TABLES}
+OWN_BLOCK = {"accuracy": accuracy.TABLES, "panels": panels.TABLES}
 
 
 def _write_readme(sections, header, started, command, names):
