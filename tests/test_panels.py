@@ -207,3 +207,16 @@ def test_compare_reports_per_series_and_pooled_metrics():
     assert mae["naive", "s1"] > 20 * mae["naive", "s0"]
     with pytest.raises(ValueError, match="at least horizon"):
         compare(models, X, y, cv=[(np.arange(len(X)), np.arange(len(X)))], groups="store")
+
+
+def test_per_series_models_refuse_unknown_series_and_window_scale_its_misuse():
+    data = _seasonal_panel([1.0, 100.0], n_steps=24)
+    X, y = make_supervised(data, target="sales", groups="store")
+    model = PerSeriesForecaster(NaiveRegressor(), groups="store").fit(X, y)
+    with pytest.raises(ValueError, match="never seen in fit"):
+        model.predict(X[X["store"] == "s1"].assign(store="s9"))
+    windows = Windower(look_back=4, groups="store").fit_transform(X)
+    with pytest.raises(ValueError, match='window_scale divides each window.*training="window"'):
+        LSTMRegressor(**TINY, window_scale="std", training="sequence").fit(windows, y)
+    with pytest.raises(ValueError, match="window_scale"):
+        LSTMRegressor(**TINY, window_scale="median").fit(windows, y)
