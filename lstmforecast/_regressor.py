@@ -203,8 +203,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         multiplied back. The scale comes from the window alone, so ``predict`` needs no
         series id, and a series multiplied by c gets forecasts multiplied by c. A
         window with no spread falls back to its mean absolute value, then to 1. Not
-        with ``training="sequence"`` or token inputs, and not exported by
-        :func:`export_onnx`.
+        with ``training="sequence"`` (``"auto"`` then trains on windows) or token
+        inputs, and not exported by :func:`export_onnx`.
 
     Attributes
     ----------
@@ -325,8 +325,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         ):
             raise ValueError(
                 "window_scale divides each window by its own scale, which needs "
-                'training="window" (sequence mode shares rows between windows) and numeric '
-                "inputs (no embedding_dim); use window_scale=None there."
+                'training="window" or "auto" (sequence mode shares rows between windows) and '
+                "numeric inputs (no embedding_dim); use window_scale=None there."
             )
         seasonality = self.seasonality
         if seasonality is not None and not (isinstance(seasonality, str) and seasonality == "auto"):
@@ -577,6 +577,7 @@ or list of arrays of shape (n_steps_i, n_features)
             and self.pooling == "last"
             and self.embedding_dim is None
             and self.module is None
+            and self.window_scale is None  # one scale per window: rows are not shared
         )
         return "sequence" if sequence_ready and _consecutive(sequences.values) else "window"
 

@@ -216,7 +216,15 @@ def test_per_series_models_refuse_unknown_series_and_window_scale_its_misuse():
     with pytest.raises(ValueError, match="never seen in fit"):
         model.predict(X[X["store"] == "s1"].assign(store="s9"))
     windows = Windower(look_back=4, groups="store").fit_transform(X)
-    with pytest.raises(ValueError, match='window_scale divides each window.*training="window"'):
+    with pytest.raises(ValueError, match="window_scale divides each window"):
         LSTMRegressor(**TINY, window_scale="std", training="sequence").fit(windows, y)
     with pytest.raises(ValueError, match="window_scale"):
         LSTMRegressor(**TINY, window_scale="median").fit(windows, y)
+
+
+def test_window_scale_keeps_automatic_training_on_windows(rng):
+    series = pd.Series(np.sin(np.arange(600) / 9) * 50 + 100 + rng.normal(0, 1, 600))
+    X, y = make_supervised(series)
+    windows = Windower(look_back=256).fit_transform(X)
+    model = LSTMRegressor(**{**TINY, "max_epochs": 1}, window_scale="std").fit(windows, y)
+    assert model.training_ == "window"  # sequence mode would share rows across scales
