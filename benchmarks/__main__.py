@@ -18,6 +18,7 @@ from . import (
     fit,
     gpu,
     imports,
+    panels,
     predict,
     search,
     sequence,
@@ -44,6 +45,7 @@ SECTIONS = {
         "classification: default vs tuned LSTMClassifier on UCR sets in sktime",
         classification.run,
     ),
+    "panels": ("panels: one global LSTM vs per-series models; fit time to 10k series", panels.run),
 }
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- table:begin -->", "<!-- table:end -->"
@@ -84,14 +86,22 @@ def main(argv=None):
         sections.append(Section(title, rows, time.perf_counter() - section_start))
     table = render(sections, header, time.perf_counter() - started)
     print(table)
-    for extra in [*accuracy.TABLES.values(), *classification.TABLES.values()]:
+    for extra in [
+        *accuracy.TABLES.values(),
+        *classification.TABLES.values(),
+        *panels.TABLES.values(),
+    ]:
         print(f"\n{extra}")
     if args.write_readme:
         _write_readme(sections, header, started, command, args.only or list(SECTIONS))
 
 
 # Sections with a README block of their own: their run leaves the main table alone.
-OWN_BLOCK = {"accuracy": accuracy.TABLES, "classification": classification.TABLES}
+OWN_BLOCK = {
+    "accuracy": accuracy.TABLES,
+    "classification": classification.TABLES,
+    "panels": panels.TABLES,
+}
 
 
 def _write_readme(sections, header, started, command, names):

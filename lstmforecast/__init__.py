@@ -20,6 +20,8 @@ _EXPORTS = {
     "LSTMRegressor": "._regressor",
     "LSTMTagger": "._tagger",
     "NaiveRegressor": "._naive",
+    "PanelSplit": "._panel_split",
+    "PerSeriesForecaster": "._per_series",
     "ProgressBar": ".callbacks",
     "SeasonalNaiveRegressor": "._naive",
     "TextSequencer": "._text",

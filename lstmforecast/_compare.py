@@ -12,6 +12,8 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.metrics import get_scorer as get_sklearn_scorer
 from sklearn.model_selection import TimeSeriesSplit, cross_validate
 
+from ._panel import check_groups, panel_step, split_panel
+from ._panel_split import PanelSplit
 from ._threads import torch_threads
 from .metrics import INTERVAL_METRICS, METRICS, interval_coverage, interval_score
 from .metrics import get_scorer as get_metric_scorer
@@ -35,6 +37,7 @@ def compare(
     coverage=None,
     return_predictions=False,
     verbose=False,
+    groups=None,
 ):
     """Fit and score every model on the same time-ordered folds.
 
@@ -84,6 +87,12 @@ def compare(
         fold forecast their test fold a second time for it, untimed.
     verbose : bool, default=False
         Print one progress line per model on stderr.
+    groups : str, default=None
+        For a panel (a long frame of many series, see :ref:`panels`): the series-id
+        column or MultiIndex level of X. The default folds are then
+        ``PanelSplit(n_splits=cv or 5, gap=horizon - 1, groups=groups)``, which cut
+        every series at the same times (a custom ``cv`` is checked in time steps, not
+        rows), and every metric is computed per series, each series' rows in time order.
 
     Returns
     -------
@@ -91,12 +100,16 @@ def compare(
         One row per (model, metric) with columns ``model``, ``metric``, ``mean``,
         ``std`` (over folds, as ``GridSearchCV``'s ``std_test_score``) and ``fold_1``,
         ``fold_2``, ...; the metrics include ``fit_seconds`` and ``predict_seconds``.
+        With ``groups``, a ``series`` column follows ``model``: one row per (model,
+        series, metric), NaN in the folds where a series has no test row, and first
+        the pooled rows (``series == "pooled"``), whose per-fold value is the mean
+        of the series' values (and which alone carry the timings).
     predictions : pandas.DataFrame
         Only with ``return_predictions=True``: one row per (model, test row, horizon
         step), columns ``model``, ``fold``, ``origin`` (the label of the row of X the
         forecast is made from), ``step``, ``time`` (the label of the forecast time, from
         X's index, when it can be told), ``y_true``, ``y_pred``, and ``lower`` and
-        ``upper`` with ``coverage``.
+        ``upper`` with ``coverage``; with ``groups``, a ``series`` column too.
     figure : matplotlib.figure.Figure
         Only when ``plot`` is true. The returned tuple is ``(table, predictions,
         figure)`` with only the parts asked for after ``table``.
@@ -125,8 +138,19 @@ def compare(
             "(see make_supervised)."
         )
     horizon = 1 if np.ndim(y) == 1 else np.shape(y)[1]
-    splits = _time_splits(cv, X, y, horizon)
-    scoring = _FoldScores(_scorers(scoring, season_length), coverage)
+    panel = None
+    if groups is not None:
+        check_groups(groups)
+        panel = split_panel(X, groups)
+        if plot:
+            raise ValueError(
+                "plot draws one series; for a panel, compare one series' rows (or plot "
+                "the returned predictions of the series you want)."
+            )
+        if cv is None or isinstance(cv, int):
+            cv = PanelSplit(n_splits=cv or DEFAULT_N_SPLITS, gap=horizon - 1, groups=groups)
+    splits = _time_splits(cv, X, y, horizon, panel)
+    scoring = _FoldScores(_scorers(scoring, season_length), coverage, groups, panel)
     keep_models = bool(plot) or return_predictions
 
     n_workers = min(effective_n_jobs(n_jobs), len(splits))
@@ -167,10 +191,13 @@ def compare(
                 stacklevel=2,
             )
 
-    table = _table(results, scoring.names, len(splits))
+    if panel is None:
+        table = _table(results, scoring.names, len(splits))
+    else:
+        table = _panel_table(results, scoring.names, len(splits), panel.ids)
     outputs = [table]
     if keep_models:
-        predictions = _out_of_fold(results, X, y, horizon, coverage)
+        predictions = _out_of_fold(results, X, y, horizon, coverage, panel)
         if return_predictions:
             outputs.append(predictions)
         if plot:
@@ -214,7 +241,7 @@ def _rows(data, indices):
     return data.iloc[indices] if hasattr(data, "iloc") else np.asarray(data)[indices]
 
 
-def _time_splits(cv, X, y, horizon):
+def _time_splits(cv, X, y, horizon, panel=None):
     if cv is None or isinstance(cv, int):
         cv = TimeSeriesSplit(n_splits=cv or DEFAULT_N_SPLITS, gap=horizon - 1)
     try:
@@ -223,10 +250,22 @@ def _time_splits(cv, X, y, horizon):
         raise ValueError(f"The series is too short for these folds: {error}") from error
     if not splits:
         raise ValueError("cv produced no folds.")
+    if panel is not None:  # a panel's folds are checked in time steps, across series
+        stamps = panel.times.asi8 if isinstance(panel.times, pd.PeriodIndex) else panel.times
+        step_of_row = np.unique(np.asarray(stamps), return_inverse=True)[1].ravel()
     for number, (train, test) in enumerate(splits, start=1):
         train, test = np.asarray(train), np.asarray(test)
         if len(train) == 0 or len(test) == 0:
             raise ValueError(f"Fold {number} has an empty training or test set.")
+        if panel is not None:
+            if step_of_row[test].min() - step_of_row[train].max() < horizon:
+                raise ValueError(
+                    f"Fold {number} trains on times up to {panel.times[train].max()!r} and "
+                    f"tests from {panel.times[test].min()!r}: every training time must come "
+                    f"at least horizon={horizon} steps before the test times. Use "
+                    f"PanelSplit(gap={horizon - 1}, groups=...) (the default)."
+                )
+            continue
         if test.min() - train.max() < horizon:
             raise ValueError(
                 f"Fold {number} trains on rows up to {train.max()} and tests from row "
@@ -279,8 +318,11 @@ class _FoldScores:
     """The ``scoring`` callable given to ``cross_validate``: one timed ``predict`` per
     fold, every metric computed from it, errors reported positive."""
 
-    def __init__(self, scorers, coverage):
+    def __init__(self, scorers, coverage, groups=None, panel=None):
         self.scorers, self.coverage = scorers, coverage
+        self.groups = groups
+        # Every fold reports every series (NaN where absent), so cross_validate can stack them.
+        self.series = None if panel is None else panel.ids
 
     @property
     def names(self):
@@ -291,6 +333,31 @@ class _FoldScores:
         start = time.perf_counter()
         y_pred = estimator.predict(X)
         scores = {"predict_seconds": time.perf_counter() - start}
+        if self.groups is not None:
+            scores.update(self._per_series(estimator, X, y, y_pred))
+            return scores
+        scores.update(self._scores(estimator, X, y, y_pred))
+        return scores
+
+    def _per_series(self, estimator, X, y, y_pred):
+        """Each metric on each series' rows, and their mean over the series."""
+        panel = split_panel(X, self.groups)
+        order = panel.order()
+        bounds = np.cumsum(panel.sizes)
+        y_pred = np.asarray(y_pred)
+        number = pd.Index(self.series).get_indexer(panel.ids)
+        per_series = {name: np.full(len(self.series), np.nan) for name in self.names}
+        for code, rows in enumerate(np.split(order, bounds[:-1])):
+            scores = self._scores(estimator, _rows(X, rows), _rows(y, rows), y_pred[rows])
+            for name, value in scores.items():
+                per_series[name][number[code]] = value
+        result = {name: float(np.nanmean(values)) for name, values in per_series.items()}
+        for name, values in per_series.items():
+            result.update({f"{_SERIES_KEY}{k}:{name}": v for k, v in enumerate(values)})
+        return result
+
+    def _scores(self, estimator, X, y, y_pred):
+        scores = {}
         frozen = _FittedPredictions(y_pred)
         for name, (scorer, negated) in self.scorers.items():
             score = float(scorer(frozen, X, y))
@@ -308,6 +375,30 @@ class _FoldScores:
                     bounds = bounds.reshape(*y_true.shape, 2)
                     scores[name] = interval_score(name, y_true, bounds, self.coverage)
         return scores
+
+
+# Key prefix of a per-series score in cross_validate's results: "series<k>:<metric>".
+_SERIES_KEY = "series"
+
+
+def _panel_table(results, metrics, n_folds, series):
+    """The pooled rows (series "pooled", with the timings), then one row per series."""
+    pooled = _table(results, metrics, n_folds)
+    pooled.insert(1, "series", "pooled")
+    fold_columns = [f"fold_{k}" for k in range(1, n_folds + 1)]
+    rows = []
+    for name, result in results.items():
+        for metric in metrics:
+            for number, label in enumerate(series):
+                per_fold = np.asarray(
+                    result[f"test_{_SERIES_KEY}{number}:{metric}"], dtype=np.float64
+                )
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)  # a series in no fold
+                    mean, std = np.nanmean(per_fold), np.nanstd(per_fold)
+                rows.append([name, label, metric, mean, std, *per_fold.tolist()])
+    columns = ["model", "series", "metric", "mean", "std", *fold_columns]
+    return pd.concat([pooled, pd.DataFrame(rows, columns=columns)], ignore_index=True)
 
 
 def _interval_bounds(estimator, X, coverage):
@@ -341,16 +432,20 @@ def _table(results, metrics, n_folds):
     return pd.DataFrame(rows, columns=["model", "metric", "mean", "std", *fold_columns])
 
 
-def _out_of_fold(results, X, y, horizon, coverage):
+def _out_of_fold(results, X, y, horizon, coverage, panel=None):
     """Long table of every model's test-fold forecasts, by origin row and step."""
     n_rows = _n_rows(X)
     labels = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(n_rows)
-    try:
-        from ._forecast import future_index
+    if panel is not None:
+        labels = panel.times
+        times = _panel_step_times(panel, horizon)
+    else:
+        try:
+            from ._forecast import future_index
 
-        times = labels.append(future_index(labels, n_rows, horizon))
-    except (ValueError, TypeError):
-        times = None  # an index without a regular step: forecast times unknown
+            times = labels.append(future_index(labels, n_rows, horizon))
+        except (ValueError, TypeError):
+            times = None  # an index without a regular step: forecast times unknown
     actual = np.asarray(y, dtype=np.float64).reshape(n_rows, horizon)
     steps = np.arange(1, horizon + 1)
     parts = []
@@ -360,16 +455,23 @@ def _out_of_fold(results, X, y, horizon, coverage):
         ):
             X_test = _rows(X, test)
             y_pred = np.asarray(estimator.predict(X_test), dtype=np.float64)
+            if panel is not None:
+                step_times = np.nan if times is None else times[test].ravel()
+            elif times is not None:
+                step_times = np.asarray(times[(test[:, None] + steps[None, :]).ravel()])
+            else:
+                step_times = np.nan
             part = {
                 "model": name,
                 "fold": fold,
+                **(
+                    {}
+                    if panel is None
+                    else {"series": np.repeat(panel.ids[panel.codes[test]], horizon)}
+                ),
                 "origin": np.repeat(np.asarray(labels[test]), horizon),
                 "step": np.tile(steps, len(test)),
-                "time": (
-                    np.asarray(times[(test[:, None] + steps[None, :]).ravel()])
-                    if times is not None
-                    else np.nan
-                ),
+                "time": step_times,
                 "y_true": actual[test].ravel(),
                 "y_pred": y_pred.reshape(len(test), horizon).ravel(),
             }
@@ -383,6 +485,18 @@ def _out_of_fold(results, X, y, horizon, coverage):
                 part["lower"], part["upper"] = bounds[:, 0], bounds[:, 1]
             parts.append(pd.DataFrame(part))
     return pd.concat(parts, ignore_index=True)
+
+
+def _panel_step_times(panel, horizon):
+    """(n_rows, horizon) times of each row's forecast steps, or None without a step."""
+    step = panel_step(panel)
+    if step is None:
+        return None
+    try:
+        columns = [np.asarray(panel.times + step * k) for k in range(1, horizon + 1)]
+    except (TypeError, ValueError):
+        return None
+    return np.stack(columns, axis=1)
 
 
 def plot_comparison(table, predictions, names, target=None):

@@ -183,6 +183,11 @@ def exportable(model):
         look_back = before[-1].look_back
         affine = _affine_map(before[:-1], before[-1].n_features_in_)
     network = estimator.network_
+    if getattr(estimator, "window_scale", None) is not None:
+        raise ValueError(
+            "export_onnx does not export window_scale models (the per-window scaling runs "
+            "outside the network); refit with window_scale=None to deploy as ONNX."
+        )
     if estimator.embedding_dim is not None:
         raise ValueError("export_onnx does not export token (embedding_dim) models.")
     if network.rnn.bidirectional:

@@ -6,12 +6,23 @@ import numpy as np
 import pandas as pd
 
 from ._data import _as_frame, _target_column
+from ._panel import check_groups, split_panel
 from ._quantiles import check_quantiles, coverage_quantiles
 
 __all__ = ["forecast", "future_index"]
 
 
-def forecast(model, data, horizon=None, *, target=None, coverage=None, quantiles=None, future=None):
+def forecast(
+    model,
+    data,
+    horizon=None,
+    *,
+    target=None,
+    coverage=None,
+    quantiles=None,
+    future=None,
+    groups=None,
+):
     """Forecast the values that follow ``data``, indexed by their future timestamps.
 
     ``data`` is what :func:`make_supervised` was given (all observed rows, oldest first);
@@ -52,6 +63,10 @@ def forecast(model, data, horizon=None, *, target=None, coverage=None, quantiles
         Future values of the other columns of ``data``, one row per step after the last
         observed one (at least ``horizon - 1`` rows; the first is used for step 2). Only
         a one-step model with exogenous columns needs it.
+    groups : str, default=None
+        For a panel (see :ref:`panels`): the series-id column or MultiIndex level of
+        ``data``, which then holds every series' observed rows. Each series is forecast
+        from its own last row, all series in one ``predict`` per step.
 
     Returns
     -------
@@ -61,6 +76,12 @@ def forecast(model, data, horizon=None, *, target=None, coverage=None, quantiles
         next integers of a RangeIndex or numeric index (``len(data)``, ... for arrays).
         One column named like the target with the point forecasts, then ``lower`` and
         ``upper`` and the quantile columns when asked.
+
+        With ``groups``: ``horizon`` rows per series, laid out as ``data``: the id
+        column then the forecast columns, indexed by each series' future times (the
+        time step of the panel after each series' last time, or the next positions of
+        a panel without time labels), or a MultiIndex (series, time) when ``data`` has
+        one.
 
     Examples
     --------
@@ -76,16 +97,15 @@ def forecast(model, data, horizon=None, *, target=None, coverage=None, quantiles
     2024-05-01    5.0
     """
     model = _forecasting_model(model)
+    if groups is not None:
+        return _panel_forecast(model, data, horizon, target, coverage, quantiles, groups)
     frame = _as_frame(data)
     column = _target_column(frame, target)
     if len(frame) == 0:
         raise ValueError("data is empty: forecasts need at least one observed row.")
     levels = _levels(coverage, quantiles)
 
-    if horizon is not None and (
-        not isinstance(horizon, numbers.Integral) or isinstance(horizon, bool) or horizon < 1
-    ):
-        raise ValueError(f"horizon must be a positive integer, got {horizon!r}.")
+    _check_horizon(horizon)
 
     last = np.asarray(model.predict(frame), dtype=np.float64).reshape(len(frame), -1)[-1]
     model_horizon = len(last)
@@ -126,6 +146,125 @@ def forecast(model, data, horizon=None, *, target=None, coverage=None, quantiles
                 offset = 0 if coverage is None else 2
                 result[f"q{level:g}"] = bounds[:, offset + number]
     return result
+
+
+def _check_horizon(horizon):
+    if horizon is not None and (
+        not isinstance(horizon, numbers.Integral) or isinstance(horizon, bool) or horizon < 1
+    ):
+        raise ValueError(f"horizon must be a positive integer, got {horizon!r}.")
+
+
+def _panel_forecast(model, data, horizon, target, coverage, quantiles, groups):
+    """forecast() for a long frame: every series from its own last row, at once."""
+    check_groups(groups)
+    _check_horizon(horizon)
+    levels = _levels(coverage, quantiles)
+    panel = split_panel(data, groups, "data")
+    frame = data.to_frame() if isinstance(data, pd.Series) else data
+    column = _target_column(panel.values, target)
+    if len(frame) == 0:
+        raise ValueError("data is empty: forecasts need at least one observed row.")
+    last_rows = panel.last_rows()
+    predicted = np.asarray(model.predict(frame), dtype=np.float64).reshape(len(frame), -1)
+    model_horizon = predicted.shape[1]
+    horizon = model_horizon if horizon is None else int(horizon)
+    times = _panel_future_times(panel, last_rows, horizon)  # (n_series, horizon)
+    bounds = None
+    if model_horizon > 1:
+        if horizon > model_horizon:
+            raise ValueError(
+                f"The model forecasts {model_horizon} steps directly; horizon={horizon} is "
+                f"beyond them. Refit it on make_supervised(..., horizon={horizon}, "
+                "groups=...) or ask for fewer steps."
+            )
+        points = predicted[last_rows, :horizon]
+        if levels is not None:
+            rows = _quantile_rows(model, frame, levels)[last_rows]
+            bounds = rows.reshape(len(last_rows), model_horizon, -1)[:, :horizon]
+    else:
+        if levels is not None and horizon > 1:
+            raise ValueError(
+                "Intervals over several steps need a direct multi-horizon model: this "
+                "model forecasts one step and is applied recursively. Fit it on "
+                f"make_supervised(..., horizon={horizon}, groups=...), or ask for horizon=1."
+            )
+        first = predicted[last_rows, 0]
+        points = _panel_recurse(model, frame, panel, column, first, horizon, times, groups)
+        if levels is not None:
+            bounds = _quantile_rows(model, frame, levels)[last_rows][:, None, :]
+    ids = np.repeat(np.asarray(panel.ids, dtype=object), horizon)
+    future_times = times.ravel()
+    result = pd.DataFrame({column: points.ravel()})
+    if bounds is not None:
+        bounds = bounds.reshape(len(ids), -1)
+        if coverage is not None:
+            result["lower"], result["upper"] = bounds[:, 0], bounds[:, 1]
+        if quantiles is not None:
+            offset = 0 if coverage is None else 2
+            for number, level in enumerate(check_quantiles(quantiles)):
+                result[f"q{level:g}"] = bounds[:, offset + number]
+    if panel.level:
+        names = list(frame.index.names)
+        arrays = [ids, future_times] if names[0] == groups else [future_times, ids]
+        result.index = pd.MultiIndex.from_arrays(arrays, names=names)
+        return result
+    result.insert(0, groups, ids)
+    result.index = pd.Index(future_times, name=frame.index.name)
+    return result
+
+
+def _panel_future_times(panel, last_rows, horizon):
+    """(n_series, horizon) labels of each series' next steps."""
+    from ._panel import panel_step
+
+    steps = np.arange(1, horizon + 1)
+    if not panel.timed:  # no time labels: positions within each series
+        return panel.sizes[:, None] - 1 + steps[None, :]
+    step = panel_step(panel)
+    if step is None:
+        raise ValueError(
+            "Cannot tell the time step of data's panel (its times are irregular, or every "
+            "series has a single row), so the future times are unknown. Give the times a "
+            "regular step, or reset the index to forecast numbered steps."
+        )
+    last = pd.Index(panel.times[last_rows])
+    columns = [np.asarray(last + step * int(k), dtype=object) for k in steps]
+    return np.stack(columns, axis=1)
+
+
+def _panel_recurse(model, frame, panel, column, first, horizon, times, groups):
+    """A one-step model applied recursively to every series: each step appends one row
+    per series holding the last forecast, then predicts the extended frame once."""
+    points = np.empty((panel.n_series, horizon))
+    points[:, 0] = first
+    if horizon == 1:
+        return points
+    others = [c for c in panel.values.columns if c != column]
+    if others:
+        raise ValueError(
+            f"data has exogenous columns {others} besides the target: a recursive panel "
+            "forecast of more than one step would need their future values. Fit a direct "
+            "model on make_supervised(..., horizon=h, groups=...)."
+        )
+    ids = np.asarray(panel.ids, dtype=object)
+    extended = frame.astype({column: np.float64})
+    for step in range(1, horizon):
+        ahead = pd.DataFrame({column: points[:, step - 1]})
+        if panel.level:
+            names = list(frame.index.names)
+            arrays = [ids, times[:, step - 1]]
+            if names[0] != groups:
+                arrays.reverse()
+            ahead.index = pd.MultiIndex.from_arrays(arrays, names=names)
+        else:
+            ahead.insert(0, groups, ids)
+            if panel.timed:
+                ahead.index = pd.Index(list(times[:, step - 1]), name=frame.index.name)
+        extended = pd.concat([extended, ahead[extended.columns]], ignore_index=not panel.timed)
+        predicted = np.asarray(model.predict(extended), dtype=np.float64).reshape(len(extended), -1)
+        points[:, step] = predicted[len(extended) - panel.n_series :, 0]
+    return points
 
 
 def _forecasting_model(model):

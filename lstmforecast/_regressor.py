@@ -36,6 +36,8 @@ SEQUENCE_FROM_LOOK_BACK = 256
 
 __all__ = ["LSTMRegressor"]
 
+_WINDOW_SCALES = ("std", "mean_abs")
+
 
 class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     """Recurrent-network regressor (LSTM, GRU or RNN) with the scikit-learn API.
@@ -192,6 +194,17 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         regression; see ``quantile_spread_``). A head trained with the pinball loss
         learns the spread of its training errors, which are smaller than the errors on
         new data: uncalibrated 80% intervals covered 70% on the coverage benchmark.
+    window_scale : {None, "std", "mean_abs"}, default=None
+        Scale each window by itself, for panels of series whose levels and spreads
+        differ by orders of magnitude (see :ref:`panels`): every feature of a window is
+        divided by its standard deviation over the window's observed steps ("std") or
+        its mean absolute value ("mean_abs"), and the target (relative to the anchor) by
+        that of the anchor feature (of feature 0 without an anchor); predictions are
+        multiplied back. The scale comes from the window alone, so ``predict`` needs no
+        series id, and a series multiplied by c gets forecasts multiplied by c. A
+        window with no spread falls back to its mean absolute value, then to 1. Not
+        with ``training="sequence"`` (``"auto"`` then trains on windows) or token
+        inputs, and not exported by :func:`export_onnx`.
 
     Attributes
     ----------
@@ -285,6 +298,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         training="auto",
         quantiles=None,
         calibrate_quantiles=True,
+        window_scale=None,
         **module_params,
     ):
         self._store_params(locals())
@@ -297,6 +311,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "quantiles": ["array-like", None],
         "calibrate_quantiles": ["boolean"],
+        "window_scale": [StrOptions(set(_WINDOW_SCALES)), None],
     }
 
     def _check_params(self):
@@ -304,6 +319,15 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         check_choice(self.training, "training", ("auto", "window", "sequence"))
         check_choice(self.loss, "loss", tuple(_LOSSES))
         check_choice(self.target_transform, "target_transform", TRANSFORMS)
+        check_choice(self.window_scale, "window_scale", (None, *_WINDOW_SCALES))
+        if self.window_scale is not None and (
+            self.training == "sequence" or self.embedding_dim is not None
+        ):
+            raise ValueError(
+                "window_scale divides each window by its own scale, which needs "
+                'training="window" or "auto" (sequence mode shares rows between windows) and '
+                "numeric inputs (no embedding_dim); use window_scale=None there."
+            )
         seasonality = self.seasonality
         if seasonality is not None and not (isinstance(seasonality, str) and seasonality == "auto"):
             for season in np.atleast_1d(np.asarray(seasonality, dtype=object)):
@@ -455,6 +479,8 @@ or list of arrays of shape (n_steps_i, n_features)
             y_pred = outputs.astype(np.float64) * self._y_scale + self._y_shift
             if self.target_anchor_ is not None:
                 y_pred += self._anchor_values(sequences)
+            if self.window_scale is not None:
+                y_pred *= self._scale_windows(sequences)[:, None]
             y_pred = transform_inverse(y_pred, self.target_lambda_)
         return y_pred.ravel() if self._y_1d else y_pred
 
@@ -466,6 +492,8 @@ or list of arrays of shape (n_steps_i, n_features)
         values = values * self._y_scale[:, None] + self._y_shift[:, None]
         if self.target_anchor_ is not None:
             values += self._anchor_values(sequences)[:, :, None]
+        if self.window_scale is not None:
+            values *= self._scale_windows(sequences)[:, None, None]
         return widen(values, fitted, self.quantile_spread_)
 
     def _calibrate_quantiles(self, X, y):
@@ -514,6 +542,8 @@ or list of arrays of shape (n_steps_i, n_features)
         )
         if self.target_anchor_ is not None:
             y = y - self._anchor_values(sequences)
+        if self.window_scale is not None:
+            y = y / self._scale_windows(sequences)[:, None]
         if self.scale:
             self._y_shift = y.mean(axis=0)
             std = y.std(axis=0)
@@ -533,6 +563,8 @@ or list of arrays of shape (n_steps_i, n_features)
             )
         if self.target_anchor_ is not None:
             y = y - self._anchor_values(sequences)
+        if self.window_scale is not None:
+            y = y / self._scale_windows(sequences)[:, None]
         return self._scaled(y)
 
     def _training_mode(self, sequences):
@@ -545,6 +577,7 @@ or list of arrays of shape (n_steps_i, n_features)
             and self.pooling == "last"
             and self.embedding_dim is None
             and self.module is None
+            and self.window_scale is None  # one scale per window: rows are not shared
         )
         return "sequence" if sequence_ready and _consecutive(sequences.values) else "window"
 
@@ -572,7 +605,32 @@ or list of arrays of shape (n_steps_i, n_features)
     def _network_inputs(self, sequences, device):
         if self.target_lambda_ is not None:
             self._transform_inputs(sequences)  # predict: the anchor reads the same values
+        self._scale_windows(sequences)
         return super()._network_inputs(sequences, device)
+
+    def _scale_windows(self, sequences):
+        """With window_scale: divide each window by its own per-feature scale (a copy,
+        once per sequences) and return the target's scale per window, else None.
+
+        Called after the anchor and seasons are chosen on the raw windows, so the
+        anchor read afterwards is in the window's units, as the scaled targets are.
+        """
+        if self.window_scale is None:
+            return None
+        if getattr(sequences, "window_scales", None) is None:
+            scales = window_scales(sequences.values, self.window_scale)
+            sequences.values = (sequences.values / scales[:, None, :]).astype(np.float32)
+            sequences.window_scales = scales
+        feature = 0 if self.target_anchor_ is None else self.target_anchor_
+        return sequences.window_scales[:, feature]
+
+    def _fit(self, X, y, sample_weight, **kwargs):
+        super()._fit(X, y, sample_weight, **kwargs)
+        if self.window_scale is not None:
+            # Levels may differ by orders of magnitude on purpose (that is what
+            # window_scale is for): the out-of-range warning on raw inputs would mislead.
+            self._input_stats = None
+        return self
 
     def _scaled(self, y):
         return ((y - self._y_shift) / self._y_scale).astype(np.float32)
@@ -736,6 +794,29 @@ or list of arrays of shape (n_steps_i, n_features)
         if self.quantiles is not None:
             return pinball_loss(check_quantiles(self.quantiles))
         return _LOSSES[self.loss]
+
+
+def window_scales(values, kind):
+    """Per window and feature, the scale of its observed steps, (n, f) float64.
+
+    "std": standard deviation over the window's steps; "mean_abs": mean absolute value.
+    NaN (front padding) is ignored. A zero or undefined scale falls back to the mean
+    absolute value, then to 1, so that division is always defined.
+    """
+    values = values.astype(np.float64)  # (n, T, f): float32 sums lose digits at large levels
+    observed = ~np.isnan(values)
+    count = np.maximum(observed.sum(axis=1), 1)
+    filled = np.where(observed, values, 0.0)
+    mean_abs = np.abs(filled).sum(axis=1) / count
+    if kind == "std":
+        mean = filled.sum(axis=1) / count
+        spread = np.where(observed, values - mean[:, None, :], 0.0)
+        scales = np.sqrt((spread**2).sum(axis=1) / count)
+    else:
+        scales = mean_abs
+    tiny = np.finfo(np.float32).tiny
+    scales = np.where(scales > tiny, scales, mean_abs)
+    return np.where(scales > tiny, scales, 1.0)
 
 
 # Losses on the standardised targets (Huber's threshold is one target standard deviation).

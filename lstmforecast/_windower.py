@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._panel import check_groups, panel_step, split_panel, steps_after
 from ._params import check_int
 from ._seasonality import auto_look_back
 from ._sequences import reject_nonfinite
@@ -60,6 +61,13 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         If True, return 2-D windows of shape (n, look_back * n_features), steps oldest
         first and features fastest, so that tabular regressors (Ridge, gradient boosting)
         can be compared on the same windows.
+    groups : str, default=None
+        For a panel (many series in one long pandas frame, see :ref:`panels`): the name of
+        the column, or MultiIndex level, that holds the series ids. Windows then never
+        cross series: each series is front-padded with NaN at its start, and the id
+        column is not a feature. In ``transform``, a series whose rows continue (or
+        follow within ``look_back - 1`` steps) its rows seen in ``fit`` gets its own
+        last training rows as history; other series are padded.
 
     Attributes
     ----------
@@ -69,8 +77,14 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         Column names of X seen in ``fit``, when they are all strings.
     look_back_ : int
         The window length in use (``look_back``, or the one chosen by "auto").
-    history_ : ndarray of shape (look_back_ - 1, n_features_in_)
-        The last rows seen in ``fit`` (NaN-padded when fewer), float32.
+    history_ : ndarray of shape (look_back_ - 1, n_features_in_), or \
+(n_series, look_back_ - 1, n_features_in_) with ``groups``
+        The last rows seen in ``fit`` (NaN-padded when fewer), float32; with ``groups``,
+        those of each series in ``series_``.
+    series_ : ndarray of shape (n_series,)
+        With ``groups`` only: the series ids seen in ``fit``, in order of first
+        appearance. ``n_features_in_`` and ``feature_names_in_`` then count the
+        numeric columns only, without the id column.
 
     Notes
     -----
@@ -79,7 +93,11 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     ``transform`` returns a read-only strided view over one padded float32 copy of X:
     its memory is O(n_timesteps * n_features) whatever ``look_back`` is. Copy it (or
-    use ``flatten=True``, which must copy) before writing to it.
+    use ``flatten=True``, which must copy) before writing to it. With ``groups`` the
+    padded copy holds every series, each behind its own ``look_back - 1`` rows of
+    history, and the windows are gathered from one strided view over it by computed
+    offsets: one array of n_timesteps windows (the gaps between series cannot be one
+    stride), so O(n_timesteps * look_back * n_features).
 
     Examples
     --------
@@ -96,9 +114,10 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
            [ 2.,  3.,  4.]], dtype=float32)
     """
 
-    def __init__(self, look_back=24, flatten=False):
+    def __init__(self, look_back=24, flatten=False, groups=None):
         self.look_back = look_back
         self.flatten = flatten
+        self.groups = groups
 
     def fit(self, X, y=None):
         """Remember the feature layout and the last rows of X.
@@ -136,6 +155,8 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             ``"<feature>_lag<k>"`` columns.
         """
         check_is_fitted(self, "history_")
+        if self.groups is not None:
+            return self._wrap(self._panel_transform(X), X)
         rows = self._validate_rows(X, reset=False)
         pad = len(self.history_)
         skipped = rows_skipped(self._index_signature, X, max(pad - 1, 0))
@@ -163,6 +184,10 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             As :meth:`transform`.
         """
         rows = self._fit(X)
+        if self.groups is not None:
+            panel, rows = rows
+            history = np.full_like(self.history_, np.nan)
+            return self._wrap(self._panel_windows(rows, panel, history), X)
         return self._wrap(self._windows(rows, np.full_like(self.history_, np.nan)), X)
 
     def set_output(self, *, transform=None):
@@ -217,10 +242,13 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         return np.asarray([f"{name}_lag{lag}" for lag in lags for name in names], dtype=object)
 
     def _fit(self, X):
-        """Fit and return the validated rows."""
+        """Fit and return the validated rows (with groups: the panel and its rows)."""
         auto = isinstance(self.look_back, str) and self.look_back == "auto"
         if not auto:
             check_int(self.look_back, "look_back", minimum=1)
+        check_groups(self.groups)
+        if self.groups is not None:
+            return self._fit_panel(X, auto)
         rows = self._validate_rows(X, reset=True)
         if auto:
             self.look_back_ = max(auto_look_back(rows[:, j]) for j in range(rows.shape[1]))
@@ -235,6 +263,70 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self._index_signature = index_signature(X)
         _WARNED.discard(self)
         return rows
+
+    def _fit_panel(self, X, auto):
+        panel = split_panel(X, self.groups)
+        rows = self._validate_rows(panel.values.reset_index(drop=True), reset=True)
+        if auto:  # read from the longest series: a season needs one series' rows
+            longest = panel.order()[np.flatnonzero(np.sort(panel.codes) == panel.sizes.argmax())]
+            self.look_back_ = max(auto_look_back(rows[longest, j]) for j in range(rows.shape[1]))
+        else:
+            self.look_back_ = int(self.look_back)
+        pad = self.look_back_ - 1
+        # Each series' last `pad` rows (NaN where the series is shorter), gathered at once.
+        by_series = rows[panel.order()]
+        ends = np.cumsum(panel.sizes)
+        positions = ends[:, None] - pad + np.arange(pad)
+        inside = positions >= (ends - panel.sizes)[:, None]
+        history = np.full((panel.n_series, pad, rows.shape[1]), np.nan, dtype=np.float32)
+        history[inside] = by_series[positions[inside]]
+        self.history_ = history
+        self.series_ = np.asarray(panel.ids, dtype=object)
+        self._panel_last_times = panel.times[panel.last_rows()] if panel.timed else None
+        self._panel_step = panel_step(panel)
+        self._index_signature = None
+        _WARNED.discard(self)
+        return panel, rows
+
+    def _panel_transform(self, X):
+        panel = split_panel(X, self.groups)
+        rows = self._validate_rows(panel.values.reset_index(drop=True), reset=False)
+        pad = self.history_.shape[1]
+        history = np.full((panel.n_series, pad, rows.shape[1]), np.nan, dtype=np.float32)
+        fitted = pd.Index(self.series_).get_indexer(panel.ids)
+        known = np.flatnonzero(fitted >= 0)
+        if pad and len(known) and panel.timed and self._panel_last_times is not None:
+            order = panel.order()
+            firsts = order[np.cumsum(panel.sizes) - panel.sizes]  # first row of each series
+            skipped = steps_after(
+                self._panel_last_times[fitted[known]],
+                self._panel_step,
+                panel.times[firsts[known]],
+                pad - 1,
+            )
+            continued = known[skipped == 0]
+            history[continued] = self.history_[fitted[continued]]
+            for series, gap in zip(known[skipped > 0], skipped[skipped > 0]):
+                history[series] = _bridge(
+                    self.history_[fitted[series]], rows[firsts[series]], int(gap)
+                )
+        return self._panel_windows(rows, panel, history)
+
+    def _panel_windows(self, rows, panel, history):
+        """Windows of a panel: one padded copy (each series behind its own history),
+        one strided view over it, the rows' windows picked by their offsets."""
+        pad = history.shape[1]
+        n_features = rows.shape[1]
+        starts = np.cumsum(panel.sizes + pad) - (panel.sizes + pad)  # each series' block
+        padded = np.empty((len(rows) + panel.n_series * pad, n_features), dtype=np.float32)
+        padded[(starts[:, None] + np.arange(pad)).ravel()] = history.reshape(-1, n_features)
+        offsets = starts[panel.codes] + panel.ranks  # window of row r starts here
+        padded[offsets + pad] = rows
+        windows = np.lib.stride_tricks.sliding_window_view(padded, self.look_back_, axis=0)
+        windows = windows.transpose(0, 2, 1)[offsets]
+        if self.flatten:
+            return windows.reshape(len(rows), -1)
+        return windows
 
     def _validate_rows(self, X, reset):
         if not hasattr(X, "ndim") and not hasattr(X, "to_frame") and not hasattr(X, "columns"):

@@ -16,6 +16,7 @@ from lstmforecast import (
     LSTMClassifier,
     LSTMRegressor,
     LSTMTagger,
+    PerSeriesForecaster,
     TextSequencer,
     ThetaRegressor,
     Windower,
@@ -37,6 +38,9 @@ ESTIMATORS = [
     ETSRegressor(error="add", trend=None, seasonal=None),
     ThetaRegressor(),
     ConformalForecaster(Ridge()),
+    # groups=None: one series, one clone (a panel needs a long frame, which the checks'
+    # arrays are not; tests/test_panels.py covers panels).
+    PerSeriesForecaster(ThetaRegressor()),
 ]
 
 ORDER = (
@@ -128,6 +132,8 @@ def expected_failures(estimator):
         return WINDOWER_FAILURES
     if isinstance(estimator, ETSRegressor | ThetaRegressor):
         return SMOOTHING_FAILURES
+    if isinstance(estimator, PerSeriesForecaster):
+        return expected_failures(estimator.estimator)
     if isinstance(estimator, ConformalForecaster):
         return {}
     if isinstance(estimator, LSTMTagger):
