@@ -115,7 +115,10 @@ def _fold_bounds(name, settings, X_train, y_train, X_test):
         # The conformal step calibrates: a head calibrated on its own validation rows as
         # well would carry a correction fitted to another model once refitted.
         head = _lstm(look_back, quantiles=HEAD_LEVELS, calibrate=False)
-        model = ConformalForecaster(head, calibration_size=0.25, quantiles=list(LEVELS))
+        # refit=False: the shifts belong to the model they were measured on.
+        model = ConformalForecaster(
+            head, calibration_size=0.25, quantiles=list(LEVELS), refit=False
+        )
         model.fit(X_train, y_train)
         return np.asarray(model.predict(X_test, quantiles=list(LEVELS))), ""
     if name == "LSTM conformal":
