@@ -5,6 +5,7 @@ from numbers import Integral
 import numpy as np
 import torch
 from sklearn.base import RegressorMixin
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array
 
@@ -354,34 +355,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                 'every step); use training="window" with a custom module.'
             )
 
+    # fit's docstring is RecurrentEstimator.fit's (inherited by help() and the API docs);
+    # the anchor contest below is documented under ``target_anchor``.
     def fit(self, X, y, sample_weight=None):
-        """Train the network on sequences X and targets y.
-
-        When ``target_anchor="auto"`` finds an anchor only through a season (a cyclic
-        series: its last value forecasts worse than the mean, its value one season
-        before forecasts better), and ``early_stopping`` holds out validation rows, the
-        network is trained twice, with and without the anchor, and the fit with the
-        smaller validation error (mean absolute, on y's scale) is kept.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_steps, n_features) or (n_samples, n_steps), \
-or list of arrays of shape (n_steps_i, n_features)
-            Sequences, oldest step first. Leading all-NaN steps are padding (shorter
-            sequences). With ``embedding_dim`` set: integer token ids, 0 = padding.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weight of each sample in the loss, the early-stopping
-            validation loss included.
-
-        Returns
-        -------
-        self : LSTMRegressor
-            The fitted estimator.
-        """
-        if self.quantiles is not None:
-            self.quantile_spread_ = np.ones(len(check_quantiles(self.quantiles)))
         super().fit(X, y, sample_weight)
         # Set by _choose_anchor on a fresh fit (a warm start keeps its anchor).
         if self.__dict__.pop("_seasonal_anchor_only", False) and self.early_stopping:
@@ -402,13 +378,18 @@ or list of arrays of shape (n_steps_i, n_features)
             self._calibrate_quantiles(X, y)
         return self
 
-    def _validation_error(self, X, y, sample_weight):
-        """Mean absolute error over the rows early stopping held out, on y's scale."""
+    def _held_out(self, X, y):
+        """The rows early stopping held out (the most recent ones): X's and y's, 2-D."""
         y = np.asarray(y, dtype=np.float64)
         y = y.reshape(len(y), -1)
-        n_valid = validation_size(len(y), self.validation_fraction)
-        errors = np.abs(self.predict(X).reshape(len(y), -1) - y)[-n_valid:].mean(axis=1)
-        weights = None if sample_weight is None else np.asarray(sample_weight)[-n_valid:]
+        rows = np.arange(len(y) - validation_size(len(y), self.validation_fraction), len(y))
+        return _safe_indexing(X, rows), y[rows], rows
+
+    def _validation_error(self, X, y, sample_weight):
+        """Mean absolute error over the rows early stopping held out, on y's scale."""
+        X_valid, y_valid, rows = self._held_out(X, y)
+        errors = np.abs(self.predict(X_valid).reshape(y_valid.shape) - y_valid).mean(axis=1)
+        weights = None if sample_weight is None else np.asarray(sample_weight)[rows]
         return np.average(errors, weights=weights)
 
     def partial_fit(self, X, y, sample_weight=None):
@@ -432,8 +413,6 @@ or list of arrays of shape (n_steps_i, n_features)
         self : LSTMRegressor
         """
         keep = hasattr(self, "network_")
-        if not keep and self.quantiles is not None:
-            self.quantile_spread_ = np.ones(len(check_quantiles(self.quantiles)))
         self._fit(X, y, sample_weight, max_epochs=1, keep_network=keep, incremental=True)
         self.__dict__.pop("_seasonal_anchor_only", None)  # no validation rows to decide on
         return self
@@ -499,17 +478,13 @@ or list of arrays of shape (n_steps_i, n_features)
     def _calibrate_quantiles(self, X, y):
         """``quantile_spread_`` from the rows early stopping held out (see ``quantiles``)."""
         fitted = check_quantiles(self.quantiles)
-        self.quantile_spread_ = np.ones(len(fitted))
+        self.quantile_spread_ = np.ones(len(fitted))  # a warm start recalibrates afresh
         if not (self.calibrate_quantiles and self.early_stopping):
             return
-        y = np.asarray(y, dtype=np.float64)
-        y = y.reshape(len(y), -1)
-        n_valid = validation_size(len(y), self.validation_fraction)
-        outputs, sequences = self._forward(X)
-        values = self._working_quantiles(outputs, sequences)[-n_valid:]
-        y = y[-n_valid:]
-        y = transform_forward(y, self.target_lambda_)
-        self.quantile_spread_ = spread_factors(values, y, fitted)
+        X_valid, y_valid, _ = self._held_out(X, y)
+        values = self._working_quantiles(*self._forward(X_valid))
+        y_valid = transform_forward(y_valid, self.target_lambda_)
+        self.quantile_spread_ = spread_factors(values, y_valid, fitted)
 
     # -- targets ---------------------------------------------------------------------
     def _validate_y(self, sequences, y):
@@ -530,13 +505,13 @@ or list of arrays of shape (n_steps_i, n_features)
         self.target_lambda_ = None
         if self.target_transform is not None:
             check_positive(y, self.target_transform, "y")
-            series = y.reshape(len(y), -1)[:, 0]
-            seasons = season_lengths(series) if self.target_transform == "boxcox" else ()
-            self.target_lambda_ = fit_lambda(self.target_transform, series, (*seasons, None)[0])
+            self.target_lambda_ = fit_lambda(self.target_transform, y.reshape(len(y), -1)[:, 0])
         y = self._transformed(sequences, y)
         self._y_1d = y.ndim == 1
         y = y.reshape(len(y), -1)
         self.n_outputs_ = y.shape[1]
+        if self.quantiles is not None:
+            self.quantile_spread_ = np.ones(len(self.quantiles))  # calibrated by fit
         self.target_anchor_, self.season_lengths_, self.anchor_lags_ = self._choose_anchor(
             sequences, y, anchored
         )
@@ -647,12 +622,11 @@ or list of arrays of shape (n_steps_i, n_features)
             last = sequences.values[:, -1, :]  # (n, f)
             errors = np.array([np.abs(y - last[:, [j]]).mean() for j in range(n_features)])
             feature = int(np.argmin(errors))
-        elif isinstance(anchor, (int, np.integer)) and not isinstance(anchor, bool):
-            if not -n_features <= anchor < n_features:
-                raise ValueError(
-                    f'target_anchor must be "auto", None or a feature index in '
-                    f"[0, {n_features}), got {anchor!r}."
-                )
+        elif (
+            isinstance(anchor, (int, np.integer))
+            and not isinstance(anchor, bool)
+            and -n_features <= anchor < n_features
+        ):
             feature = int(anchor) % n_features
         else:
             raise ValueError(

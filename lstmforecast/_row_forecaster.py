@@ -17,7 +17,6 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._params import check_choice
-from ._seasonality import season_lengths
 from ._target_transform import TRANSFORMS, check_positive, fit_lambda
 from ._target_transform import forward as transform_forward
 from ._target_transform import inverse as transform_inverse
@@ -161,8 +160,7 @@ class RowForecaster(RegressorMixin, BaseEstimator):
         self.target_lambda_ = None
         if self.target_transform is not None:
             check_positive(self.series_, self.target_transform, "the training target")
-            seasons = season_lengths(self.series_) if self.target_transform == "boxcox" else ()
-            self.target_lambda_ = fit_lambda(self.target_transform, self.series_, (*seasons, 2)[0])
+            self.target_lambda_ = fit_lambda(self.target_transform, self.series_)
         series = self._to_model_scale(self.series_, "the training target")
         with self._model_context():
             self._fit_series(series, X)

@@ -23,13 +23,16 @@ def check_positive(values, transform, what):
         )
 
 
-def fit_lambda(transform, series, season=None):
-    """The lambda of ``transform`` for a positive, time-ordered training ``series``."""
+def fit_lambda(transform, series):
+    """The lambda of ``transform`` for a positive, time-ordered training ``series``; Box-Cox
+    reads it in blocks of the series' season (its autocorrelation), else of two rows."""
     if transform is None:
         return None
     if transform == "log":
         return 0.0
-    return guerrero_lambda(series, season)
+    from ._seasonality import season_lengths
+
+    return guerrero_lambda(series, (*season_lengths(series), None)[0])
 
 
 def guerrero_lambda(series, season=None):
