@@ -26,6 +26,7 @@ from ._target_transform import forward as transform_forward
 from ._target_transform import inverse as transform_inverse
 from ._training import Chunks as TrainingChunks
 from ._training import check_validation_weights, to_tensor, validation_size
+from ._window_level import level_divisors
 
 # Sequence mode: each chunk carries a loss on this many look_backs of rows after its
 # burn-in, so an epoch costs about (1 + 1 / _CHUNK_FACTOR) cell steps per row.
@@ -37,7 +38,7 @@ SEQUENCE_FROM_LOOK_BACK = 256
 
 __all__ = ["LSTMRegressor"]
 
-_WINDOW_SCALES = ("std", "mean_abs")
+_WINDOW_SCALES = ("std", "mean_abs", "level")
 
 
 class LSTMRegressor(RegressorMixin, RecurrentEstimator):
@@ -195,17 +196,24 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         regression; see ``quantile_spread_``). A head trained with the pinball loss
         learns the spread of its training errors, which are smaller than the errors on
         new data: uncalibrated 80% intervals covered 70% on the coverage benchmark.
-    window_scale : {None, "std", "mean_abs"}, default=None
+    window_scale : {None, "std", "mean_abs", "level"}, default=None
         Scale each window by itself, for panels of series whose levels and spreads
         differ by orders of magnitude (see :ref:`panels`): every feature of a window is
         divided by its standard deviation over the window's observed steps ("std") or
-        its mean absolute value ("mean_abs"), and the target (relative to the anchor) by
-        that of the anchor feature (of feature 0 without an anchor); predictions are
-        multiplied back. The scale comes from the window alone, so ``predict`` needs no
+        its mean absolute value ("mean_abs"), and the target by that of the anchor
+        feature (of feature 0 without an anchor); the anchor is then read on the scaled
+        window and predictions are multiplied back. "level" is the normalisation of
+        the competition winners (see :ref:`many-series`): each window is divided by its
+        level, the mean of its last season (its last value without a season), and by
+        a multiplicative seasonal profile read from the window (ratio to a centred
+        moving average, needs a window of two seasons and positive values), and each
+        step ahead is multiplied back by the level and the profile at its phase; the
+        anchor is the last value, deseasonalised; the season is ``seasonality``'s (give
+        it on a panel). The scale comes from the window alone, so ``predict`` needs no
         series id, and a series multiplied by c gets forecasts multiplied by c. A
-        window with no spread falls back to its mean absolute value, then to 1. Not
-        with ``training="sequence"`` (``"auto"`` then trains on windows) or token
-        inputs, and not exported by :func:`export_onnx`.
+        window with no spread or level falls back to its mean absolute value, then to
+        1. Not with ``training="sequence"`` (``"auto"`` then trains on windows) or
+        token inputs, and not exported by :func:`export_onnx`.
 
     Attributes
     ----------
@@ -459,7 +467,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             if self.target_anchor_ is not None:
                 y_pred += self._anchor_values(sequences)
             if self.window_scale is not None:
-                y_pred *= self._scale_windows(sequences)[:, None]
+                y_pred *= self._scale_windows(sequences)
             y_pred = transform_inverse(y_pred, self.target_lambda_)
         return y_pred.ravel() if self._y_1d else y_pred
 
@@ -472,7 +480,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         if self.target_anchor_ is not None:
             values += self._anchor_values(sequences)[:, :, None]
         if self.window_scale is not None:
-            values *= self._scale_windows(sequences)[:, None, None]
+            values *= self._scale_windows(sequences)[:, :, None]
         return widen(values, fitted, self.quantile_spread_)
 
     def _calibrate_quantiles(self, X, y):
@@ -515,10 +523,12 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         self.target_anchor_, self.season_lengths_, self.anchor_lags_ = self._choose_anchor(
             sequences, y, anchored
         )
+        # Divided first: the anchor is then read on the scaled windows, as predict reads it
+        # (with window_scale="level" the divisor differs per step ahead).
+        if self.window_scale is not None:
+            y = y / self._scale_windows(sequences)
         if self.target_anchor_ is not None:
             y = y - self._anchor_values(sequences)
-        if self.window_scale is not None:
-            y = y / self._scale_windows(sequences)[:, None]
         if self.scale:
             self._y_shift = y.mean(axis=0)
             std = y.std(axis=0)
@@ -536,10 +546,12 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             raise ValueError(
                 f"y has {y.shape[1]} outputs, but this model was fitted with {self.n_outputs_}."
             )
+        # Divided first: the anchor is then read on the scaled windows, as predict reads it
+        # (with window_scale="level" the divisor differs per step ahead).
+        if self.window_scale is not None:
+            y = y / self._scale_windows(sequences)
         if self.target_anchor_ is not None:
             y = y - self._anchor_values(sequences)
-        if self.window_scale is not None:
-            y = y / self._scale_windows(sequences)[:, None]
         return self._scaled(y)
 
     def _training_mode(self, sequences):
@@ -585,19 +597,37 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
 
     def _scale_windows(self, sequences):
         """With window_scale: divide each window by its own per-feature scale (a copy,
-        once per sequences) and return the target's scale per window, else None.
+        once per sequences) and return the targets' divisors, (n, 1) or, with "level",
+        (n, n_outputs_); else None.
 
         Called after the anchor and seasons are chosen on the raw windows, so the
         anchor read afterwards is in the window's units, as the scaled targets are.
         """
         if self.window_scale is None:
             return None
-        if getattr(sequences, "window_scales", None) is None:
-            scales = window_scales(sequences.values, self.window_scale)
-            sequences.values = (sequences.values / scales[:, None, :]).astype(np.float32)
-            sequences.window_scales = scales
-        feature = 0 if self.target_anchor_ is None else self.target_anchor_
-        return sequences.window_scales[:, feature]
+        if getattr(sequences, "target_divisors", None) is None:
+            feature = 0 if self.target_anchor_ is None else self.target_anchor_
+            if self.window_scale == "level":
+                steps, targets = level_divisors(
+                    sequences.values, self._level_season(), self.n_outputs_, feature
+                )
+            else:
+                scales = window_scales(sequences.values, self.window_scale)
+                steps, targets = scales[:, None, :], scales[:, feature, None]
+            sequences.values = (sequences.values / steps).astype(np.float32)
+            sequences.target_divisors = targets
+        return sequences.target_divisors
+
+    def _level_season(self):
+        """Season length of window_scale="level": the anchor's season, else the first
+        one given in ``seasonality``; 1 (none) when neither is known."""
+        seasons = self.season_lengths_
+        if not seasons and not (
+            self.seasonality is None
+            or (isinstance(self.seasonality, str) and self.seasonality == "auto")
+        ):
+            seasons = np.atleast_1d(self.seasonality)
+        return int(seasons[0]) if len(seasons) else 1
 
     def _fit(self, X, y, sample_weight, **kwargs):
         super()._fit(X, y, sample_weight, **kwargs)
@@ -634,6 +664,10 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                 f"got {anchor!r}."
             )
         seasons = self._find_seasons(sequences, feature)
+        if self.window_scale == "level":
+            # The last value, deseasonalised by the window's profile and put back in the
+            # season of each step ahead: the seasonal anchor is built in.
+            return feature, seasons, np.zeros(n_outputs, dtype=np.int64)
         lags, errors = self._choose_anchor_lags(sequences, y, feature, seasons)
         if anchor == "auto":
             # Anchor where it forecasts better than the mean. A cyclic series (sunspots,
