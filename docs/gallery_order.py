@@ -7,6 +7,7 @@ EXAMPLE_ORDER = [
     "plot_data_contract.py",
     "plot_lstm_vs_arima.py",
     "plot_panel.py",
+    "plot_many_series.py",
     "plot_rnn_lstm_gru_digits.py",
     "plot_text_classification.py",
     "plot_custom_module.py",

@@ -86,6 +86,16 @@ def test_divisors_fall_back_without_a_season_to_read():
     np.testing.assert_allclose(targets[0], windows[0, -1, 0])
 
 
+def test_a_window_without_a_season_keeps_a_flat_profile():
+    rng = np.random.default_rng(0)
+    noise = rng.lognormal(0, 0.1, size=(200, 48, 1))  # no season: its profile is noise
+    seasonal = noise * PROFILE[np.arange(48) % 12, None]
+    flat = [np.ptp(level_divisors(w, 12, 1, 0)[0], axis=(1, 2)) == 0 for w in (noise, seasonal)]
+    # The F-test keeps about one noise profile in ten (its 90% level), every real season.
+    assert np.mean(flat[0]) > 0.75
+    assert not np.any(flat[1])
+
+
 def test_level_forecasts_scale_with_their_series():
     predictions = {}
     for factor in (1.0, 1000.0):
