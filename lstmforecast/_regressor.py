@@ -206,7 +206,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         the competition winners (see :ref:`many-series`): each window is divided by its
         level, the mean of its last season (its last value without a season), and by
         a multiplicative seasonal profile read from the window (ratio to a centred
-        moving average, needs a window of two seasons and positive values), and each
+        moving average, kept where an F-test finds that the season's phases differ;
+        needs positive values and, in practice, three seasons of window), and each
         step ahead is multiplied back by the level and the profile at its phase; the
         anchor is the last value, deseasonalised; the season is ``seasonality``'s (give
         it on a panel). The scale comes from the window alone, so ``predict`` needs no

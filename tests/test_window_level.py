@@ -148,3 +148,15 @@ def test_level_refuses_sequence_training():
     windows = np.ones((40, 12, 1))
     with pytest.raises(ValueError, match="window_scale divides each window"):
         LSTMRegressor(**TINY, window_scale="level", training="sequence").fit(windows, np.ones(40))
+
+
+def test_level_model_saved_and_loaded_predicts_the_same(tmp_path):
+    from lstmforecast import load, save
+
+    data = _panel([3.0, 900.0])
+    X, y = make_supervised(data, target="sales", horizon=2, groups="shop")
+    windows = Windower(look_back=36, groups="shop").fit_transform(X)
+    model = LSTMRegressor(**{**TINY, "max_epochs": 1}, window_scale="level", seasonality=12)
+    model.fit(windows, y)
+    save(model, tmp_path / "level")
+    np.testing.assert_allclose(load(tmp_path / "level").predict(windows), model.predict(windows))
