@@ -11,6 +11,7 @@ from torch import nn
 
 from ._base import RecurrentEstimator, feature_stats
 from ._network import CELLS, RecurrentNetwork, _left_align
+from ._transaction import transactional
 
 __all__ = ["LSTMAutoencoder"]
 
@@ -149,6 +150,7 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         "contamination": [Interval(Real, 0, 0.5, closed="right")],
     }
 
+    @transactional
     def fit(self, X, y=None):
         """Learn to reconstruct the (normal) sequences X.
 

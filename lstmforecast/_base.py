@@ -31,6 +31,7 @@ from ._training import (
     to_tensor,
     train,
 )
+from ._transaction import transactional
 from .callbacks import EpochLogger, ProgressBar
 
 _GLOBAL_RNG_LOCK = threading.Lock()
@@ -159,6 +160,7 @@ class RecurrentEstimator(BaseEstimator):
         return weights.astype(np.float32)
 
     # -- fitting --------------------------------------------------------------------
+    @transactional
     def fit(self, X, y, sample_weight=None):
         """Train the network on sequences X and targets y.
 

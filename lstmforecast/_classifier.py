@@ -14,6 +14,7 @@ from sklearn.utils.validation import column_or_1d
 
 from ._base import RecurrentEstimator, _positive_int
 from ._training import check_validation_weights
+from ._transaction import transactional
 
 __all__ = ["LSTMClassifier"]
 
@@ -212,6 +213,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         "max_epochs": [*_positive_int(), StrOptions({"auto"})],
     }
 
+    @transactional
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch on (X, y), continuing from the current network.
 

@@ -12,6 +12,7 @@ from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
 from ._params import check_choice
 from ._quantiles import check_quantiles
+from ._transaction import transactional
 
 __all__ = ["ConformalForecaster"]
 
@@ -118,6 +119,7 @@ n_quantiles) with ``quantiles``
         self.refit = refit
         self.quantiles = quantiles
 
+    @transactional
     def fit(self, X, y):
         """Fit the estimator on the older rows, calibrate on the recent ones, refit.
 

@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ._panel import check_groups, split_panel
+from ._transaction import transactional
 
 __all__ = ["PerSeriesForecaster"]
 
@@ -55,6 +56,7 @@ class PerSeriesForecaster(RegressorMixin, BaseEstimator):
         self.groups = groups
         self.n_jobs = n_jobs
 
+    @transactional
     def fit(self, X, y):
         """Fit one clone of ``estimator`` on each series' rows.
 

@@ -26,6 +26,7 @@ from ._target_transform import forward as transform_forward
 from ._target_transform import inverse as transform_inverse
 from ._training import Chunks as TrainingChunks
 from ._training import check_validation_weights, to_tensor, validation_size
+from ._transaction import transactional
 
 # Sequence mode: each chunk carries a loss on this many look_backs of rows after its
 # burn-in, so an epoch costs about (1 + 1 / _CHUNK_FACTOR) cell steps per row.
@@ -357,6 +358,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
 
     # fit's docstring is RecurrentEstimator.fit's (inherited by help() and the API docs);
     # the anchor contest below is documented under ``target_anchor``.
+    @transactional
     def fit(self, X, y, sample_weight=None):
         super().fit(X, y, sample_weight)
         # Set by _choose_anchor on a fresh fit (a warm start keeps its anchor).
@@ -392,6 +394,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         weights = None if sample_weight is None else np.asarray(sample_weight)[rows]
         return np.average(errors, weights=weights)
 
+    @transactional
     def partial_fit(self, X, y, sample_weight=None):
         """Train for one epoch on (X, y), continuing from the current network.
 

@@ -21,6 +21,7 @@ from ._target_transform import TRANSFORMS, check_positive, fit_lambda
 from ._target_transform import forward as transform_forward
 from ._target_transform import inverse as transform_inverse
 from ._time_index import check_time_rows, index_signature, rows_skipped
+from ._transaction import transactional
 
 
 @contextmanager
@@ -134,6 +135,7 @@ class RowForecaster(RegressorMixin, BaseEstimator):
     def _model_context(self):
         return statsmodels_context() if self._uses_statsmodels else nullcontext()
 
+    @transactional
     def fit(self, X, y):
         """Fit the forecaster on the target column of ``X``.
 

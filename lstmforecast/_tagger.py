@@ -9,6 +9,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from ._base import RecurrentEstimator
 from ._network import RecurrentNetwork, _left_align
 from ._sequences import _is_ragged
+from ._transaction import transactional
 
 __all__ = ["LSTMTagger"]
 
@@ -179,6 +180,7 @@ class LSTMTagger(RecurrentEstimator):
     ):
         self._store_params(locals())
 
+    @transactional
     def fit(self, X, y):
         """Train on sequences X and their per-step labels y.
 

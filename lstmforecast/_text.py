@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._sequences import preview
+from ._transaction import transactional
 
 __all__ = ["TextSequencer"]
 
@@ -91,6 +92,7 @@ class TextSequencer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         self.max_length = max_length
         self.truncating = truncating
 
+    @transactional
     def fit(self, X, y=None):
         """Learn the vocabulary and the output width from the texts X.
 

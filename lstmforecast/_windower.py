@@ -14,6 +14,7 @@ from ._params import check_int
 from ._seasonality import auto_look_back
 from ._sequences import reject_nonfinite
 from ._time_index import check_time_rows, index_signature, rows_skipped
+from ._transaction import transactional
 
 __all__ = ["Windower"]
 
@@ -119,6 +120,7 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self.flatten = flatten
         self.groups = groups
 
+    @transactional
     def fit(self, X, y=None):
         """Remember the feature layout and the last rows of X.
 
@@ -169,6 +171,7 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             history = _bridge(self.history_, rows[0], skipped)
         return self._wrap(self._windows(rows, history), X)
 
+    @transactional
     def fit_transform(self, X, y=None):
         """Fit to X, then return its windows (the first rows front-padded with NaN).
 
