@@ -17,6 +17,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from ._device import resolve_device, supports_bf16
 from ._module import build_custom
 from ._network import CELLS, POOLINGS, RecurrentNetwork
+from ._quantize import is_quantized
 from ._sequences import check_sequences, reject_nonfinite, warn_out_of_range
 from ._training import (
     PRECISIONS,
@@ -195,6 +196,12 @@ or list of arrays of shape (n_steps_i, n_features)
         if y is None and self.__sklearn_tags__().target_tags.required:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        if keep_network and is_quantized(self.network_):
+            raise ValueError(
+                f"This {type(self).__name__} is an int8 copy made by quantize(), which cannot "
+                "be trained further (partial_fit, warm_start): train the float model, then "
+                "quantize it again, or fit this one from scratch with warm_start=False."
             )
         tokens = self.embedding_dim is not None
         sequences = check_sequences(self, X, reset=not keep_network, tokens=tokens)
@@ -418,6 +425,13 @@ or list of arrays of shape (n_steps_i, n_features)
                 "a custom module) are accepted."
             )
         self._validate_params()
+        if self.module is None and self._module_params():
+            raise TypeError(
+                f"{type(self).__name__} got {sorted(self._module_params())} without module=: "
+                "module__<name> parameters go to the constructor of a custom module. Pass "
+                "module=YourModule, or drop them."
+            )
+        check_callbacks(self.callbacks)
         for name, constraints in self._parameter_constraints.items():
             if name not in params:  # a subclass without this parameter (e.g. no pooling)
                 continue
@@ -483,6 +497,25 @@ def _seeded_global_rng(seed, devices):
             with torch.cuda.device(index):
                 torch.cuda.manual_seed(seed)
         yield
+
+
+_CALLBACK_HOOKS = ("on_train_begin", "on_batch_end", "on_epoch_end", "on_train_end")
+
+
+def check_callbacks(callbacks):
+    """Refuse what training would never call (a function) or could not call (a class)."""
+    for callback in callbacks or ():
+        if isinstance(callback, type):
+            raise TypeError(
+                f"callbacks holds the class {callback.__name__}; pass an instance, e.g. "
+                f"callbacks=[{callback.__name__}()]."
+            )
+        if not any(callable(getattr(callback, hook, None)) for hook in _CALLBACK_HOOKS):
+            raise TypeError(
+                f"callbacks holds {callback!r}, which has none of the methods training calls "
+                f"({', '.join(_CALLBACK_HOOKS)}). Wrap a function in a Callback subclass: "
+                "class MyCallback(Callback): def on_epoch_end(self, estimator, epoch, logs): ..."
+            )
 
 
 def feature_stats(values):

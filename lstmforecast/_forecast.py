@@ -4,6 +4,7 @@ import numbers
 
 import numpy as np
 import pandas as pd
+from sklearn.base import is_classifier, is_outlier_detector
 
 from ._data import _as_frame, _target_column
 from ._panel import check_groups, split_panel
@@ -277,6 +278,13 @@ def _forecasting_model(model):
         return model.best_estimator_
     if not hasattr(model, "predict"):
         raise ValueError(f"model must be a fitted estimator with predict, got {model!r}.")
+    if is_classifier(model) or is_outlier_detector(model):
+        raise ValueError(
+            "forecast needs a forecaster (a regressor of the next values), but this "
+            f"{type(model).__name__} is a classifier or outlier detector, which predicts "
+            "labels; fit e.g. LSTMRegressor or "
+            "ETSRegressor on make_supervised(data) to forecast."
+        )
     return model
 
 
@@ -318,7 +326,7 @@ def _recurse(model, frame, column, horizon, first, future, labels):
     if horizon == 1:
         return points
     others = [c for c in frame.columns if c != column]
-    future_values = _future_rows(future, others, horizon - 1)
+    future_values = _future_rows(future, others, horizon - 1, labels)
     ahead = pd.DataFrame(np.nan, index=labels[: horizon - 1], columns=frame.columns)
     if others:
         ahead[others] = future_values
@@ -332,7 +340,10 @@ def _recurse(model, frame, column, horizon, first, future, labels):
     return points
 
 
-def _future_rows(future, columns, n_rows):
+def _future_rows(future, columns, n_rows, labels):
+    """The future values of ``columns`` for the ``n_rows`` steps after the data, (n_rows,
+    n_columns): ``future``'s rows at those steps' labels when its index names them, its
+    first rows when it has a default RangeIndex (or no index)."""
     if not columns:
         return None
     if future is None:
@@ -352,10 +363,30 @@ def _future_rows(future, columns, n_rows):
         raise ValueError(
             f"future has {len(future)} rows; {n_rows} are needed (one per step after the first)."
         )
+    future = _future_at(future, labels[:n_rows])
     values = future[columns].iloc[:n_rows].to_numpy()
     if not np.all(np.isfinite(np.asarray(values, dtype=np.float64))):
         raise ValueError("future contains NaN or inf; give complete future values.")
     return values
+
+
+def _future_at(future, labels):
+    """``future``'s rows at ``labels``, or ``future`` itself when it is positional."""
+    index = future.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return future  # no labels of its own: its rows are the steps, in order
+    if not index.is_unique:
+        raise ValueError("future's index has repeated labels; give one row per future step.")
+    positions = index.get_indexer(labels)
+    if (positions < 0).any():
+        absent = labels[positions < 0]
+        raise ValueError(
+            f"future is indexed from {index[0]} to {index[-1]}, but the steps after the "
+            f"data are {labels[0]} to {labels[-1]} ({absent[0]} is not in it): give future "
+            "rows labelled with the steps that follow the last observed row, or a frame "
+            "with a default RangeIndex to pass them in order."
+        )
+    return future.iloc[positions]
 
 
 def _has_index(data):

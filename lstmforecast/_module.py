@@ -14,7 +14,8 @@ The protocol a custom module follows:
   regressor's ``target_anchor``), right-aligned: a sequence of length L fills the
   last L steps and the padding steps in front hold 0. For token ids ``x`` is the
   (batch, T) int64 ids with 0 in front. ``lengths`` (int64, on the CPU) holds each
-  sequence's length. It returns a tensor of shape (batch, n_outputs).
+  sequence's length. It returns one tensor of shape (batch, n_outputs) (checked: any
+  other shape or type is an error).
 
 The estimator wraps the module in :class:`CustomNetwork`, which owns the input
 statistics, so scaling, padding, devices, pickling, ``summary`` and the training loop
@@ -32,9 +33,10 @@ from ._network import RecurrentNetwork
 class CustomNetwork(nn.Module):
     """A user's module behind the built-in network's input handling."""
 
-    def __init__(self, module, n_inputs, tokens):
+    def __init__(self, module, n_inputs, tokens, n_outputs=None):
         super().__init__()
         self.tokens = tokens
+        self.n_outputs = n_outputs
         self.input_transform = "none"
         self.register_buffer("input_shift", torch.zeros(n_inputs))
         self.register_buffer("input_scale", torch.ones(n_inputs))
@@ -54,7 +56,27 @@ class CustomNetwork(nn.Module):
                     < (x.shape[1] - lengths.to(x.device))[:, None]
                 )
                 x = x.masked_fill(padding[:, :, None], 0.0)
-        return self.module(x, lengths)
+        return self._checked(self.module(x, lengths), x.shape[0])
+
+    def _checked(self, outputs, batch):
+        """The module's outputs, refused unless shaped as the protocol says: a wrong
+        shape would otherwise broadcast in the loss or give the wrong number of
+        predictions, without any error."""
+        name = type(self.module).__name__
+        if not isinstance(outputs, torch.Tensor):
+            raise TypeError(
+                f"{name}.forward returned a {type(outputs).__name__}; a custom module must "
+                "return one tensor of shape (batch, n_outputs) (e.g. only the first item of "
+                "an LSTM's (output, state) tuple)."
+            )
+        expected = (batch, getattr(self, "n_outputs", None))
+        if expected[1] is not None and tuple(outputs.shape) != expected:
+            raise ValueError(
+                f"{name}.forward returned a tensor of shape {tuple(outputs.shape)} for "
+                f"{batch} sequences; it must have shape {expected}: one row per sequence "
+                "and n_outputs columns (the constructor's n_outputs argument)."
+            )
+        return outputs
 
 
 def build_custom(module, n_inputs, n_outputs, tokens, module_params):
@@ -77,4 +99,4 @@ def build_custom(module, n_inputs, n_outputs, tokens, module_params):
         ) from error
     if not any(True for _ in instance.parameters()):
         raise ValueError(f"{module.__name__} has no parameters to train.")
-    return CustomNetwork(instance, n_inputs, tokens)
+    return CustomNetwork(instance, n_inputs, tokens, n_outputs)

@@ -88,7 +88,8 @@ def reject_count_matrix(array):
     the number of columns. Read as ids, counts give an accuracy near chance.
     """
     array = np.asarray(array)
-    if array.ndim != 2 or array.shape[1] < 8 or not np.issubdtype(array.dtype, np.number):
+    numeric = np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_
+    if array.ndim != 2 or array.shape[1] < 8 or not numeric:  # bool: a binary count matrix
         return
     present = array != 0
     n_present = present.sum(axis=1)

@@ -285,7 +285,10 @@ shape (n_samples, n_steps)
                     f"y's label sequence {i} has shape {parts[i].shape}, but sequence {i} of "
                     f"X has {sequences.lengths[i]} observed steps: give one label per step."
                 )
-            flat = np.concatenate(parts) if parts else np.array([])
+            # As objects first: numpy would silently turn ["a", 1] into ["a", "1"].
+            raw = [np.asarray(labels, dtype=object).ravel() for labels in y]
+            flat = np.concatenate(raw) if raw else np.array([], dtype=object)
+            flat = np.asarray(_uniform_labels(flat).tolist())
         else:
             y = np.asarray(y)
             if y.shape != (n, n_steps):
@@ -294,6 +297,8 @@ shape (n_samples, n_steps)
                     f"steps (or a list of label sequences), got shape {y.shape}."
                 )
             flat = y[observed]
+            if flat.dtype == object:
+                flat = np.asarray(_uniform_labels(flat).tolist())
         check_classification_targets(flat)
         return flat, observed
 
@@ -340,3 +345,28 @@ shape (n_samples, n_steps)
         tags.target_tags.single_output = False
         tags.target_tags.multi_output = True
         return tags
+
+
+def _uniform_labels(labels):
+    """``labels`` (an object array), refused when one is missing or when strings and
+    numbers are mixed (an encoder would sort them, numpy would turn 1 into "1")."""
+    missing = np.array(
+        [label is None or (isinstance(label, float) and label != label) for label in labels],
+        dtype=bool,
+    )
+    if missing.any():
+        position = int(np.flatnonzero(missing)[0])
+        raise ValueError(
+            f"y holds a missing label ({labels[position]!r}) at observed step {position} "
+            "(counting every sequence's steps in order): give every observed step a label, "
+            "or drop the unlabelled steps from X and y."
+        )
+    text = np.array([isinstance(label, str) for label in labels], dtype=bool)
+    if text.any() and not text.all():
+        kinds = sorted({type(label).__name__ for label in labels})
+        raise ValueError(
+            f"y mixes label types {kinds}: labels must be all strings or all numbers "
+            f"(e.g. {labels[np.flatnonzero(~text)[0]]!r} and "
+            f"{labels[np.flatnonzero(text)[0]]!r}). Convert them to one type."
+        )
+    return labels

@@ -139,6 +139,10 @@ class ThetaRegressor(RowForecaster):
         self.seasonal_method_ = "mul" if model.method.startswith("mul") else "add"
         self._b0, self._alpha = (float(v) for v in np.asarray(self.results_.params))
         self._sigma2 = float(self.results_.sigma2)
+        if np.ptp(series) == 0:
+            # statsmodels' drift of a constant series is rounding noise divided by ~0 (5.0
+            # throughout gave b0 = 1.25): a constant has no trend and no error.
+            self._b0, self._sigma2 = 0.0, 0.0
 
     def _forecast(self, before, target, X, skipped, levels):
         from scipy.signal import lfilter

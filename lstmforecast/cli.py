@@ -373,6 +373,11 @@ def _save(figure, path):
 def _forecast(args):
     for path in (args.out, args.plot):
         _check_folder(path)  # before the fit, not after it
+        if path and _same_file(path, args.csv):
+            raise UserError(
+                f"{path} is the input file: writing there would replace the data with the "
+                "forecast; give --out (or --plot) another file name"
+            )
     data = _read_csv(args.csv)
     frame, times = _prepare(data, args)
     model, look_back = _model(args, len(frame))
@@ -440,6 +445,12 @@ def _with_intervals(model, args):
     from ._conformal import ConformalForecaster
 
     return ConformalForecaster(model, calibration_size=0.25)
+
+
+def _same_file(path, other):
+    if os.path.exists(path) and os.path.exists(other):
+        return os.path.samefile(path, other)
+    return os.path.abspath(path) == os.path.abspath(other)
 
 
 def _check_folder(path):
@@ -515,8 +526,12 @@ def _prepare(data, args):
         else:
             try:
                 times = pd.to_datetime(column)
-            except (ValueError, TypeError):
-                raise UserError(f"column {args.time_col!r} does not hold dates or times") from None
+            except (ValueError, TypeError) as error:
+                raise UserError(
+                    f"column {args.time_col!r} does not hold dates or times that pandas can "
+                    f"read as one series: {_one_line(error).split('. You might')[0]} (write every "
+                    "time in one format, with one time zone or none)"
+                ) from None
         if times.isna().any():
             raise UserError(f"column {args.time_col!r} has missing dates")
         if times.duplicated().any():
