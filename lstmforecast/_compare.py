@@ -142,6 +142,7 @@ def compare(
     if groups is not None:
         check_groups(groups)
         panel = split_panel(X, groups)
+        _check_series_ids(panel.ids)
         if plot:
             raise ValueError(
                 "plot draws one series; for a panel, compare one series' rows (or plot "
@@ -381,10 +382,22 @@ class _FoldScores:
 _SERIES_KEY = "series"
 
 
+def _check_series_ids(ids):
+    """The table's ``series`` column names the pooled rows "pooled": no series may."""
+    if any(isinstance(label, str) and label == _POOLED for label in ids):
+        raise ValueError(
+            f'A series is named "{_POOLED}", the label of the pooled rows of the comparison '
+            "table, so the two could not be told apart; rename that series."
+        )
+
+
+_POOLED = "pooled"
+
+
 def _panel_table(results, metrics, n_folds, series):
     """The pooled rows (series "pooled", with the timings), then one row per series."""
     pooled = _table(results, metrics, n_folds)
-    pooled.insert(1, "series", "pooled")
+    pooled.insert(1, "series", _POOLED)
     fold_columns = [f"fold_{k}" for k in range(1, n_folds + 1)]
     rows = []
     for name, result in results.items():

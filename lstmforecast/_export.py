@@ -29,7 +29,20 @@ _AFFINE_STEPS = tuple(
 class ExportedModel(nn.Module):
     """Windows (n, look_back, n_features) float32, NaN front padding -> predictions."""
 
-    def __init__(self, network, *, affine, y_shift, y_scale, anchor, y_1d, classifier, lags, lam):
+    def __init__(
+        self,
+        network,
+        *,
+        affine,
+        y_shift,
+        y_scale,
+        anchor,
+        y_1d,
+        classifier,
+        lags,
+        lam,
+        anchor_units=None,
+    ):
         super().__init__()
         self.network = network
         self.affine = affine is not None
@@ -39,6 +52,7 @@ class ExportedModel(nn.Module):
         self.register_buffer("y_shift", torch.as_tensor(y_shift, dtype=torch.float64))
         self.register_buffer("y_scale", torch.as_tensor(y_scale, dtype=torch.float64))
         self.anchor = anchor
+        self.anchor_units = anchor_units  # (slope, intercept) to y's units, or None
         # Per output, how many steps before the window's end its anchor value lies.
         self.register_buffer("lags", torch.as_tensor(lags, dtype=torch.int64))
         self.lam = lam  # target transform (Box-Cox lambda, 0 = log, None = none)
@@ -61,6 +75,8 @@ class ExportedModel(nn.Module):
         y = outputs * self.y_scale + self.y_shift
         if self.anchor is not None:
             series = windows[:, :, self.anchor].to(torch.float64)
+            if self.anchor_units is not None:
+                series = series * self.anchor_units[0] + self.anchor_units[1]
             lagged = series[:, n_steps - 1 - self.lags]
             last = series[:, -1:]
             y = y + torch.where(torch.isnan(lagged), last, lagged)  # padding: the last value
@@ -221,6 +237,7 @@ def exportable(model):
         classifier=classifier,
         lags=np.zeros(1) if classifier else estimator.anchor_lags_,
         lam=None if classifier else estimator.target_lambda_,
+        anchor_units=None if classifier else getattr(estimator, "anchor_units_", None),
     ).eval()
     return exported, estimator.n_step_features_, look_back
 

@@ -131,6 +131,7 @@ def panel_step(panel):
     between its last two times. None when it cannot be told."""
     if not panel.timed:
         return None
+    _check_one_step(panel)
     longest = np.flatnonzero(panel.codes == int(np.argmax(panel.sizes)))
     times = panel.times[longest]
     if len(times) < 2:
@@ -147,6 +148,51 @@ def panel_step(panel):
         return times[-1] - times[-2]
     except (TypeError, ValueError):
         return None
+
+
+def _check_one_step(panel):
+    """Refuse a panel whose series are spaced differently (daily next to monthly): one
+    step, the longest series', dates every series' forecasts and continuations.
+
+    Each series' smallest gap between consecutive times stands for its step (gaps from
+    missing rows are larger); steps within a factor 1.5 of each other agree, so that
+    months of 28 to 31 days do.
+    """
+    times = panel.times
+    if isinstance(times, pd.DatetimeIndex | pd.TimedeltaIndex):
+        values = times.asi8.astype(np.float64)
+    elif pd.api.types.is_numeric_dtype(times.dtype) and not pd.api.types.is_bool_dtype(times.dtype):
+        values = np.asarray(times, dtype=np.float64)
+    else:
+        return  # periods share their frequency by construction; other labels have none
+    order = panel.order()
+    codes, values = panel.codes[order], values[order]
+    same = codes[1:] == codes[:-1]
+    if not same.any():
+        return
+    gaps = pd.Series(np.diff(values)[same]).groupby(codes[1:][same]).min()
+    reference = gaps.get(int(np.argmax(panel.sizes)), gaps.iloc[0])
+    ratio = gaps.to_numpy() / reference
+    odd = np.flatnonzero((ratio > 1.5) | (ratio < 1 / 1.5))
+    if odd.size:
+        other = int(gaps.index[odd[0]])
+        longest = int(gaps.index[int(np.argmin(np.abs(ratio - 1)))])
+
+        def spacing(code):
+            step = gaps[code]
+            return (
+                pd.Timedelta(int(step))
+                if isinstance(times, pd.DatetimeIndex | pd.TimedeltaIndex)
+                else step
+            )
+
+        raise ValueError(
+            f"The panel's series have different time steps: series {panel.ids[other]!r} is "
+            f"spaced {spacing(other)} apart, series {panel.ids[longest]!r} "
+            f"{spacing(longest)}. Future dates and the continuation of each series' "
+            "history follow one step: model series of different frequencies apart (one "
+            "panel per frequency), or resample them to one frequency."
+        )
 
 
 def steps_after(last_times, step, first_times, max_skipped):

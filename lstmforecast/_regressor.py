@@ -228,6 +228,11 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         Number of targets (y's columns).
     target_anchor_ : int or None
         The anchor feature in use.
+    anchor_units_ : tuple of float or None
+        ``(slope, intercept)`` that takes the anchor feature to y's units, when that
+        feature is an exactly rescaled copy of the target (a scaler such as
+        ``MinMaxScaler`` in front of the :class:`Windower` rescales X, not y); None
+        when they share units.
     season_lengths_ : tuple of int
         The season lengths found (or given); empty without a season or an anchor.
     anchor_lags_ : ndarray of int of shape (n_outputs_,)
@@ -618,11 +623,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         n_outputs = y.shape[1]
         none = None, (), np.zeros(n_outputs, dtype=np.int64)
         anchor = self.target_anchor
+        self.anchor_units_ = None
         if anchor is None or self.embedding_dim is not None or not anchored:
             return none
         n_features = self.n_step_features_
+        units = self._feature_units(sequences, y)
         if anchor == "auto":
-            last = sequences.values[:, -1, :]  # (n, f)
+            last = sequences.values[:, -1, :] * units[:, 0] + units[:, 1]  # (n, f), y's units
             errors = np.array([np.abs(y - last[:, [j]]).mean() for j in range(n_features)])
             feature = int(np.argmin(errors))
         elif (
@@ -636,6 +643,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                 f'target_anchor must be "auto", None or a feature index in [0, {n_features}), '
                 f"got {anchor!r}."
             )
+        if not np.array_equal(units[feature], [1.0, 0.0]):
+            self.anchor_units_ = (float(units[feature, 0]), float(units[feature, 1]))
         seasons = self._find_seasons(sequences, feature)
         lags, errors = self._choose_anchor_lags(sequences, y, feature, seasons)
         if anchor == "auto":
@@ -644,11 +653,43 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             # whether the network does better with that anchor, only training tells (fit).
             mean_error = np.abs(y - y.mean(axis=0)).mean()
             if not errors.mean() < mean_error:
+                self.anchor_units_ = None
                 return none
-            last_error = np.abs(y - sequences.values[:, -1, [feature]]).mean()
+            last_error = np.abs(y - self._anchor_at(sequences, lags * 0, feature)).mean()
             if not last_error < mean_error:
                 self._seasonal_anchor_only = True
         return feature, seasons, lags
+
+    def _feature_units(self, sequences, y):
+        """Per feature, ``(slope, intercept)`` with ``y[t, 0] == slope * x[t + 1] +
+        intercept`` on every training row when the feature is an exactly rescaled copy
+        of the target (a scaler in front of the Windower), else ``(1, 0)``: the anchor
+        is then read in y's units, and a scaler loses nothing (the network's inputs are
+        level-free and standardised anyway). Needs consecutive windows, where row t+1's
+        value is the next window's last step."""
+        units = np.tile([1.0, 0.0], (self.n_step_features_, 1))
+        if (
+            self.target_lambda_ is not None
+            or self.window_scale is not None
+            or len(sequences) < 4
+            or not _consecutive(sequences.values)
+        ):
+            return units
+        target = y[:-1, 0]
+        spread = np.ptp(target)
+        if not spread > 0:
+            return units
+        for j, later in enumerate(sequences.values[1:, -1, :].astype(np.float64).T):
+            if not (np.ptp(later) > 0):  # constant, or NaN (padding)
+                continue
+            slope, intercept = np.polyfit(later, target, 1)
+            exact = np.abs(slope * later + intercept - target).max() <= 1e-5 * spread
+            same_units = abs(slope - 1) <= 1e-5 and abs(intercept) <= 1e-5 * (
+                spread + np.abs(target).mean()
+            )
+            if exact and slope > 0 and not same_units:
+                units[j] = slope, intercept
+        return units
 
     def _find_seasons(self, sequences, feature):
         """Season lengths of the anchor feature, from the training rows only."""
@@ -686,7 +727,11 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         the last value where the window does not reach back that far (padding)."""
         values = sequences.values[:, -1 - lags, feature].astype(np.float64)
         last = sequences.values[:, -1, feature, None].astype(np.float64)
-        return np.where(np.isnan(values), last, values)
+        values = np.where(np.isnan(values), last, values)
+        units = getattr(self, "anchor_units_", None)  # absent in files saved before it
+        if units is not None:
+            values = values * units[0] + units[1]
+        return values
 
     def _anchor_values(self, sequences):
         return self._anchor_at(sequences, self.anchor_lags_, self.target_anchor_)

@@ -99,7 +99,9 @@ def reject_count_matrix(array):
     first = present.argmax(axis=1)
     last = array.shape[1] - 1 - present[:, ::-1].argmax(axis=1)
     holes = (last - first + 1 > n_present) & rows
-    if holes.sum() > 0.5 * rows.sum() and array.max() < array.shape[1] / 2:
+    # Ids of a one-word vocabulary (0 and 1 only) are a binary matrix, whatever its holes.
+    binary = array.max() <= 1 and n_present.max() > 1
+    if binary or (holes.sum() > 0.5 * rows.sum() and array.max() < array.shape[1] / 2):
         raise ValueError(
             f"X looks like a count matrix (one column per word, e.g. dense CountVectorizer "
             f"output), not token-id sequences: {int(holes.sum())} of {int(rows.sum())} rows "

@@ -63,7 +63,10 @@ def restore_state(estimator, saved):
 
 
 def _is_module(value):
-    # Duck-typed, so that this module (used by the statistical baselines) needs no torch.
+    # Duck-typed, so that this module (used by the statistical baselines) needs no torch;
+    # a class (the module= parameter) is no network.
+    if isinstance(value, type):
+        return False
     return callable(getattr(value, "state_dict", None)) and callable(
         getattr(value, "load_state_dict", None)
     )
