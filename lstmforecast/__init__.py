@@ -19,6 +19,7 @@ _EXPORTS = {
     "LSTMClassifier": "._classifier",
     "LSTMRegressor": "._regressor",
     "LSTMTagger": "._tagger",
+    "ModelFileError": "._persistence",
     "NaiveRegressor": "._naive",
     "PanelSplit": "._panel_split",
     "PerSeriesForecaster": "._per_series",

@@ -10,11 +10,13 @@ are plain: numbers, strings, lists, tuples, dicts, numpy arrays and scalars, ten
 pandas time stamps and steps, and networks that record their constructor arguments.
 """
 
+import errno
 import importlib
 import json
 import math
 import numbers
 import os
+import tempfile
 import warnings
 
 import numpy as np
@@ -40,7 +42,23 @@ _STATSMODELS_RESULTS = {
         "statsmodels.tsa.statespace.sarimax",
         "SARIMAX",
     ),
+    "statsmodels.tsa.exponential_smoothing.ets.ETSResultsWrapper": (
+        "statsmodels.tsa.exponential_smoothing.ets",
+        "ETSModel",
+    ),
+    "statsmodels.tsa.forecasting.theta.ThetaModelResults": (
+        "statsmodels.tsa.forecasting.theta",
+        "ThetaModel",
+    ),
 }
+# The ETS specification a results object is rebuilt with (its model's attributes).
+_ETS_SPECIFICATION = ("error", "trend", "damped_trend", "seasonal", "seasonal_periods")
+
+
+class ModelFileError(ValueError):
+    """A file that :func:`load` cannot read as a model: not written by :func:`save`,
+    corrupt, altered by hand, from a newer format, or naming a class off the allow-list.
+    The message names the file and what is wrong with it."""
 
 
 def save(model, path):
@@ -54,20 +72,23 @@ def save(model, path):
     Parameters
     ----------
     model : estimator
-        A fitted :class:`LSTMRegressor`, :class:`LSTMClassifier`, :class:`Windower`,
-        :class:`NaiveRegressor`, :class:`SeasonalNaiveRegressor`,
-        :class:`ARIMARegressor` (any lstmforecast estimator whose attributes are plain
-        values), or a scikit-learn ``Pipeline`` of those and ``StandardScaler``,
+        Any lstmforecast estimator (every public one: the recurrent estimators, the
+        statistical baselines, :class:`Windower` and :class:`TextSequencer`, panel
+        ones included, :class:`ConformalForecaster` and :class:`PerSeriesForecaster`
+        around them), or a scikit-learn ``Pipeline`` of those and ``StandardScaler``,
         ``MinMaxScaler``, ``MaxAbsScaler``, ``RobustScaler`` or ``FunctionTransformer``
         with numpy ufuncs. Unfitted estimators are saved too.
     path : str or path-like
-        Where to write (overwritten if it exists).
+        Where to write (replaced atomically if it exists). The file's mode follows the
+        umask, as for any file the process creates.
 
     Raises
     ------
     TypeError
         If the model holds something that cannot be stored as plain data (another
         class, a Python function, an int8-quantized network); the message names it.
+    FileNotFoundError
+        If the folder of ``path`` does not exist.
 
     See Also
     --------
@@ -84,7 +105,7 @@ def save(model, path):
     >>> load(path).predict(X[-2:])
     array([8., 9.])
     """
-    from safetensors.torch import save_file
+    from safetensors.torch import save as to_bytes
 
     encoder = _Encoder()
     tree = encoder.encode(model, "model")
@@ -95,7 +116,44 @@ def save(model, path):
         "model": tree,
     }
     metadata = {_HEADER_KEY: json.dumps(header, allow_nan=False)}
-    save_file(encoder.tensors, os.fspath(path), metadata=metadata)
+    _write_atomically(os.fspath(path), to_bytes(encoder.tensors, metadata=metadata))
+
+
+def _write_atomically(path, data):
+    """Write ``data`` to ``path`` through a temporary file in the same folder, renamed
+    over it at the end: a crash never leaves half a model, and readers of the old file
+    keep it. The file's mode follows the umask, as ``open`` would create it (a temporary
+    file is private, 0600, which a serving user other than the writer could not read)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(
+            errno.ENOENT, f"Cannot save the model to {path}: the folder {folder} does not exist"
+        )
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".lstmf-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def _umask():
+    try:
+        with open("/proc/self/status") as status:  # Linux: read without changing it
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def load(path):
@@ -118,32 +176,51 @@ def load(path):
 
     Raises
     ------
-    ValueError
-        If the file is not a model saved by :func:`save`, was written by a newer
-        format, or names a class outside the allow-list.
+    FileNotFoundError
+        If there is no file at ``path``.
+    ModelFileError
+        (a ValueError) If the file is not a model saved by :func:`save`, is corrupt or
+        was altered, was written by a newer format, or names a class outside the
+        allow-list; the message names the file.
     """
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(errno.ENOENT, f"No model file at {path}", path)
+    try:
+        return _load(path)
+    except ModelFileError as error:
+        raise ModelFileError(f"Cannot load {path}: {error}") from None
+    except Exception as error:
+        # Whatever a corrupt or altered file breaks on (JSON, a missing key, a tensor of
+        # the wrong shape), the user's fix is the same: the file is not a usable model.
+        raise ModelFileError(
+            f"Cannot load {path}: the file is corrupt or was altered, it is not a model as "
+            f"lstmforecast.save writes it ({type(error).__name__}: {error})."
+        ) from error
+
+
+def _load(path):
     from safetensors import SafetensorError, safe_open
 
-    path = os.fspath(path)
     try:
         with safe_open(path, framework="pt", device="cpu") as handle:
             metadata = handle.metadata() or {}
             tensors = {name: handle.get_tensor(name) for name in handle.keys()}
     except SafetensorError as error:
-        raise ValueError(
-            f"{path} is not a model saved by lstmforecast.save (not a safetensors file: {error})."
+        raise ModelFileError(
+            f"it is not a model saved by lstmforecast.save (not a safetensors file: {error})."
         ) from None
     if _HEADER_KEY not in metadata:
-        raise ValueError(
-            f"{path} is a safetensors file without an lstmforecast header: it holds "
+        raise ModelFileError(
+            "it is a safetensors file without an lstmforecast header: it holds "
             "tensors, not a model saved by lstmforecast.save."
         )
     header = json.loads(metadata[_HEADER_KEY])
-    if header.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a model saved by lstmforecast.save.")
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise ModelFileError("it is not a model saved by lstmforecast.save.")
     if header.get("format_version", 0) > FORMAT_VERSION:
-        raise ValueError(
-            f"{path} was saved in format version {header['format_version']} by lstmforecast "
+        raise ModelFileError(
+            f"it was saved in format version {header['format_version']} by lstmforecast "
             f"{header['versions'].get('lstmforecast')}; this lstmforecast reads up to "
             f"version {FORMAT_VERSION}. Upgrade lstmforecast to load it."
         )
@@ -154,7 +231,7 @@ def load(path):
             f"{path} was saved by lstmforecast {saved.get('lstmforecast')} and is loaded by "
             f"{here['lstmforecast']}: check its predictions before relying on them.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     return _Decoder(tensors, saved.get("scikit-learn")).decode(header["model"])
 
@@ -290,6 +367,8 @@ class _Encoder:
             if pd.tseries.frequencies.to_offset(value.freqstr) != value:
                 raise TypeError(f"lstmforecast.save cannot store {where}: {value!r}.")
             return {"$type": "offset", "freq": value.freqstr}
+        if isinstance(value, pd.Index):
+            return self.encode_index(value, where)
         if isinstance(value, pd.DataFrame):
             if not isinstance(value.index, pd.RangeIndex):
                 raise TypeError(f"lstmforecast.save cannot store {where}: a DataFrame index.")
@@ -299,6 +378,35 @@ class _Encoder:
             ]
             return {"$type": "dataframe", "columns": columns}
         return None
+
+    def encode_index(self, index, where):
+        """A pandas Index (e.g. a panel's last times): int64 ticks for times, items
+        otherwise."""
+        import pandas as pd
+
+        node = {"$type": "index", "name": self.encode(index.name, f"{where}.name")}
+        if isinstance(index, pd.MultiIndex):
+            raise TypeError(f"lstmforecast.save cannot store {where}: a MultiIndex.")
+        if isinstance(index, pd.RangeIndex):
+            return {**node, "kind": "range", "range": [index.start, index.stop, index.step]}
+        if isinstance(index, pd.DatetimeIndex):
+            ticks = index.as_unit("ns").asi8
+            extra = {"tz": None if index.tz is None else str(index.tz), "unit": index.unit}
+            node = {**node, "kind": "datetime", **extra, "freq": index.freqstr}
+        elif isinstance(index, pd.PeriodIndex):
+            ticks = index.asi8
+            node = {**node, "kind": "period", "freq": index.freqstr}
+        elif isinstance(index, pd.TimedeltaIndex):
+            ticks = index.as_unit("ns").asi8
+            node = {**node, "kind": "timedelta", "unit": index.unit}
+        else:
+            values = index.to_numpy()
+            if values.dtype.kind not in "biufOU":
+                raise TypeError(
+                    f"lstmforecast.save cannot store {where}, a {type(index).__name__}."
+                )
+            return {**node, "kind": "plain", "values": self.encode(values, where)}
+        return {**node, "values": self.encode(np.asarray(ticks, dtype=np.int64), where)}
 
     def encode_estimator(self, estimator, where):
         cls = type(estimator)
@@ -310,15 +418,7 @@ class _Encoder:
                 f"{', '.join(n.rsplit('.', 1)[1] for n in _SKLEARN_CLASSES if 'Pipe' not in n)}"
                 " are on the allow-list of classes a file may name."
             )
-        if name.endswith("FunctionTransformer"):
-            for attribute in ("func", "inverse_func"):
-                function = getattr(estimator, attribute)
-                if function is not None and not isinstance(function, np.ufunc):
-                    raise TypeError(
-                        f"lstmforecast.save cannot store {where}.{attribute}={function!r}: a "
-                        "FunctionTransformer is stored only with numpy ufuncs (np.log1p, "
-                        "np.expm1, ...), since a Python function would have to be pickled."
-                    )
+        check_functions(estimator, where)
         params = estimator.get_params(deep=False)
         # What its pickle would keep (e.g. not an optimizer's transient state), read
         # from the object itself: __getstate__ may pack values for pickle only.
@@ -377,7 +477,30 @@ class _Encoder:
             },
         }
 
+    def encode_theta_results(self, results, name, where):
+        endog, init, fitted = _theta_parts(results)
+        return {
+            "$type": "statsmodels_results",
+            "class": name,
+            "endog": self.encode(endog, where),
+            "init": self.encode(init, where),
+            "fitted": self.encode(fitted, where),
+        }
+
     def encode_statsmodels_results(self, results, where):
+        name = _class_path(type(results)).replace(":", ".")
+        if name.endswith("ThetaModelResults"):
+            return self.encode_theta_results(results, name, where)
+        if name.endswith("ETSResultsWrapper"):
+            model = results.model
+            specification = {key: getattr(model, key) for key in _ETS_SPECIFICATION}
+            return {
+                "$type": "statsmodels_results",
+                "class": name,
+                "endog": self.encode(np.asarray(model.data.orig_endog, dtype=np.float64), where),
+                "init": self.encode(specification, where),
+                "params": self.encode(np.asarray(results.params, dtype=np.float64), where),
+            }
         model = results.model
         return {
             "$type": "statsmodels_results",
@@ -393,6 +516,48 @@ class _Encoder:
             "params": self.encode(np.asarray(results.params, dtype=np.float64), where),
             "cov_type": results.cov_type,
         }
+
+
+def check_functions(estimator, where):
+    """A FunctionTransformer holds numpy ufuncs only: anything else would be code (a
+    Python function to pickle) or a name to import. Checked by save and again by load."""
+    from sklearn.preprocessing import FunctionTransformer
+
+    if not isinstance(estimator, FunctionTransformer):
+        return
+    for attribute in ("func", "inverse_func"):
+        function = getattr(estimator, attribute)
+        if function is not None and not (
+            isinstance(function, np.ufunc) and getattr(np, function.__name__, None) is function
+        ):
+            raise TypeError(
+                f"lstmforecast.save cannot store {where}.{attribute}={function!r}: a "
+                "FunctionTransformer is stored only with numpy ufuncs (np.log1p, "
+                "np.expm1, ...), since a Python function would have to be pickled."
+            )
+
+
+def _theta_parts(results):
+    """What a ThetaModelResults is rebuilt from: its model's specification and the
+    fitted values (statsmodels' constructor arguments; the fit is not run again)."""
+    model = results.model
+    init = {
+        "period": model._period,
+        "deseasonalize": model._deseasonalize,
+        "use_test": model._use_test,
+        "method": model._method,
+        "difference": model._diff,
+    }
+    fitted = {
+        "b0": float(results._b0),
+        "alpha": float(results._alpha),
+        "sigma2": None if results._sigma2 is None else float(results._sigma2),
+        "one_step": np.asarray(results._one_step, dtype=np.float64),
+        "seasonal": np.asarray(results._seasonal, dtype=np.float64),
+        "use_mle": bool(results._use_mle),
+        "has_seasonality": bool(model._has_seasonality),
+    }
+    return np.asarray(model.endog_orig, dtype=np.float64), init, fitted
 
 
 def _estimator_name(cls):
@@ -419,8 +584,8 @@ class _Decoder:
         kind = node.get("$type")
         handler = getattr(self, f"decode_{kind}", None)
         if handler is None:
-            raise ValueError(
-                f"The file holds a value of unknown type {kind!r}: it was written by another "
+            raise ModelFileError(
+                f"it holds a value of unknown type {kind!r}: it was written by another "
                 "version of lstmforecast, or altered."
             )
         return handler(node)
@@ -449,7 +614,7 @@ class _Decoder:
     def decode_ufunc(self, node):
         function = getattr(np, node["name"], None)
         if not isinstance(function, np.ufunc):
-            raise ValueError(f"The file names {node['name']!r}, which is not a numpy ufunc.")
+            raise ModelFileError(f"it names {node['name']!r}, which is not a numpy ufunc.")
         return function
 
     def decode_tensor(self, node):
@@ -488,6 +653,27 @@ class _Decoder:
 
         return pd.tseries.frequencies.to_offset(node["freq"])
 
+    def decode_index(self, node):
+        import pandas as pd
+
+        name, kind = self.decode(node["name"]), node["kind"]
+        if kind == "range":
+            return pd.RangeIndex(*node["range"], name=name)
+        values = self.decode(node["values"])
+        if kind == "plain":
+            return pd.Index(values, name=name)
+        ticks = np.asarray(values, dtype=np.int64)
+        if kind == "datetime":
+            index = pd.DatetimeIndex(ticks.view("M8[ns]"), name=name)
+            if node["tz"] is not None:
+                index = index.tz_localize("UTC").tz_convert(node["tz"])
+            return pd.DatetimeIndex(index.as_unit(node["unit"]), freq=node["freq"])
+        if kind == "period":
+            return pd.PeriodIndex.from_ordinals(ticks, freq=node["freq"], name=name)
+        if kind == "timedelta":
+            return pd.TimedeltaIndex(ticks.view("m8[ns]"), name=name).as_unit(node["unit"])
+        raise ModelFileError(f"it holds an index of unknown kind {kind!r}.")
+
     def decode_dataframe(self, node):
         import pandas as pd
 
@@ -505,6 +691,11 @@ class _Decoder:
         if cls.__module__.startswith("sklearn.") and self.sklearn_version:
             state["_sklearn_version"] = self.sklearn_version  # sklearn warns on a mismatch
         estimator.__setstate__(state)
+        try:
+            check_functions(estimator, "the model")
+        except TypeError as error:
+            message = str(error).replace("lstmforecast.save cannot store", "it holds")
+            raise ModelFileError(message) from None
         return estimator
 
     def decode_network(self, node):
@@ -512,8 +703,13 @@ class _Decoder:
 
         module_name, _, qualname = node["class"].partition(":")
         cls = _import_allowed(module_name, qualname, node["class"])
-        if not (isinstance(cls, type) and issubclass(cls, torch.nn.Module)):
-            raise ValueError(f"The file names {node['class']}, which is not a network.")
+        # Defined in lstmforecast, as save requires (not a torch class imported there).
+        if not (
+            isinstance(cls, type)
+            and issubclass(cls, torch.nn.Module)
+            and _is_lstmforecast_class(cls.__module__)
+        ):
+            raise ModelFileError(f"it names {node['class']}, which is not an lstmforecast network.")
         network = cls(**self.decode(node["init_args"]))
         for key, value in self.decode(node["attributes"]).items():
             setattr(network, key, value)
@@ -524,32 +720,54 @@ class _Decoder:
     def decode_statsmodels_results(self, node):
         from ._row_forecaster import statsmodels_context as _statsmodels_context
 
+        if node["class"] in _STATSMODELS_RESULTS and node["class"].endswith("ThetaModelResults"):
+            return self.decode_theta_results(node)
         if node["class"] not in _STATSMODELS_RESULTS:
-            raise ValueError(f"The file names {node['class']}, which is not on the allow-list.")
+            raise ModelFileError(f"it names {node['class']}, which is not on the allow-list.")
         module_name, attribute = _STATSMODELS_RESULTS[node["class"]]
         with _statsmodels_context():
             model_class = getattr(importlib.import_module(module_name), attribute)
             init = self.decode(node["init"])
+            if "cov_type" not in node:  # ETS: the specification and its parameters
+                model = model_class(self.decode(node["endog"]), **init)
+                return model.smooth(self.decode(node["params"]))
             model = model_class(self.decode(node["endog"]), exog=self.decode(node["exog"]), **init)
             return model.smooth(self.decode(node["params"]), cov_type=node["cov_type"])
 
+    def decode_theta_results(self, node):
+        from statsmodels.tsa.forecasting.theta import ThetaModel, ThetaModelResults
+
+        from ._row_forecaster import statsmodels_context as _statsmodels_context
+
+        fitted = self.decode(node["fitted"])
+        with _statsmodels_context():
+            model = ThetaModel(self.decode(node["endog"]), **self.decode(node["init"]))
+            model._has_seasonality = bool(fitted.pop("has_seasonality"))
+            return ThetaModelResults(model=model, **fitted)
+
 
 def _allowed_estimator(name):
-    from sklearn.base import BaseEstimator
-
+    """The estimator class a file names, if save could have written it: the allow-list
+    is what ``_estimator_name`` names, so save and load accept the same classes."""
+    if not isinstance(name, str):
+        raise ModelFileError(f"it names a class with {name!r}, which is not a class name.")
     if name in _SKLEARN_CLASSES:
         module_name, attribute = _SKLEARN_CLASSES[name]
         return getattr(importlib.import_module(module_name), attribute)
     module_name, _, qualname = name.partition(":")
     cls = _import_allowed(module_name, qualname, name)
-    if not (isinstance(cls, type) and issubclass(cls, BaseEstimator)):
-        raise ValueError(f"The file names {name}, which is not an estimator.")
+    if not isinstance(cls, type) or _estimator_name(cls) is None:
+        raise ModelFileError(
+            f"it names {name}, which is not an estimator on lstmforecast.load's allow-list "
+            "(lstmforecast's estimators, Pipeline, StandardScaler, MinMaxScaler, "
+            "MaxAbsScaler, RobustScaler, FunctionTransformer); it is not loaded."
+        )
     return cls
 
 
 def _import_allowed(module_name, qualname, name):
     if not _is_lstmforecast_class(module_name) or not qualname.isidentifier():
-        raise ValueError(
+        raise ModelFileError(
             f"The file names the class {name}, which is not on lstmforecast.load's allow-list "
             "(lstmforecast's estimators and networks, Pipeline, StandardScaler, MinMaxScaler, "
             "MaxAbsScaler, RobustScaler, FunctionTransformer); it is not loaded."
@@ -557,6 +775,6 @@ def _import_allowed(module_name, qualname, name):
     try:
         return getattr(importlib.import_module(module_name), qualname)
     except (ImportError, AttributeError):
-        raise ValueError(
-            f"The file names {name}, which this version of lstmforecast does not have."
+        raise ModelFileError(
+            f"it names {name}, which this version of lstmforecast does not have."
         ) from None
