@@ -152,7 +152,11 @@ n_quantiles) with ``quantiles``
             )
         y_array = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
         # pandas rows keep their index (the estimator may use it); the rest become arrays.
-        X = X if hasattr(X, "iloc") else np.asarray(X)
+        X = (
+            X
+            if hasattr(X, "iloc")
+            else check_array(X, dtype=None, ensure_all_finite=False, ensure_2d=False, allow_nd=True)
+        )
         y = y if hasattr(y, "iloc") else y_array
         n_rows = _num_samples(X)
         if y_array.ndim not in (1, 2) or len(y_array) != n_rows:

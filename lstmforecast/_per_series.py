@@ -1,5 +1,7 @@
 """One model per series of a panel, behind one estimator (local models, fitted in parallel)."""
 
+from contextlib import contextmanager
+
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
@@ -82,8 +84,8 @@ class PerSeriesForecaster(RegressorMixin, BaseEstimator):
                     f"X has {len(X)} rows but y has {len(y)}; they must be aligned row by row."
                 )
             self.estimators_ = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_one)(clone(self.estimator), part, _take(y, rows))
-                for part, rows in parts.values()
+                delayed(_fit_one)(clone(self.estimator), part, _take(y, rows), series)
+                for series, (part, rows) in parts.items()
             )
             self.series_ = np.asarray(list(parts), dtype=object)
         self.n_features_in_ = self.estimators_[0].n_features_in_
@@ -116,8 +118,8 @@ class PerSeriesForecaster(RegressorMixin, BaseEstimator):
                 "only forecast the series it was fitted on (a global model can do others)."
             )
         predictions = Parallel(n_jobs=self.n_jobs)(
-            delayed(_predict_one)(self.estimators_[k], part, predict_params)
-            for k, (part, _) in zip(number, parts.values())
+            delayed(_predict_one)(self.estimators_[k], part, predict_params, series)
+            for k, (series, (part, _)) in zip(number, parts.items())
         )
         first = np.asarray(predictions[0])
         result = np.empty((len(X), *first.shape[1:]), dtype=np.float64)
@@ -166,9 +168,26 @@ def _take(y, rows):
     return y.iloc[rows] if hasattr(y, "iloc") else np.asarray(y)[rows]
 
 
-def _fit_one(estimator, X, y):
-    return estimator.fit(X, y)
+def _fit_one(estimator, X, y, series=None):
+    with _naming(series):
+        return estimator.fit(X, y)
 
 
-def _predict_one(estimator, X, predict_params):
-    return np.asarray(estimator.predict(X, **predict_params), dtype=np.float64)
+def _predict_one(estimator, X, predict_params, series=None):
+    with _naming(series):
+        return np.asarray(estimator.predict(X, **predict_params), dtype=np.float64)
+
+
+@contextmanager
+def _naming(series):
+    """An error of one series' model says which series it is, with its own type."""
+    try:
+        yield
+    except Exception as error:
+        message = f"Series {series!r}: {error}"
+        try:
+            renamed = type(error)(message)
+        except Exception:  # an exception type with other arguments: a note instead
+            error.add_note(f"Raised by the model of series {series!r}.")
+            raise error from None
+        raise renamed from error

@@ -98,6 +98,11 @@ class RowForecaster(RegressorMixin, BaseEstimator):
         X, y = validate_data(
             self, X, y, multi_output=True, y_numeric=True, ensure_min_samples=min_samples
         )
+        if y.dtype.kind not in "biuf":
+            raise ValueError(
+                f"y must hold numbers (the values to forecast), got dtype {y.dtype} "
+                f"(e.g. {y.ravel()[0]!r}). Convert it to numbers, e.g. y.astype(float)."
+            )
         self.target_index_ = resolve_target_column(
             self.target_column, getattr(self, "feature_names_in_", None), self.n_features_in_
         )
