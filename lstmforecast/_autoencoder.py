@@ -74,6 +74,8 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         Seeds initialisation, dropout and batch order.
     device : {"auto", "cpu", "cuda"}, default="auto"
         "auto" trains on CUDA when PyTorch sees a GPU.
+    n_threads : "auto", int or None, default="auto"
+        torch's intra-op threads during fit and prediction (see :class:`LSTMRegressor`).
     precision : {"fp32", "bf16", "fp16"}, default="fp32"
         Mixed precision for training and scoring (see :class:`LSTMRegressor`).
     verbose : int, default=0
@@ -137,6 +139,7 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         warm_start=False,
         random_state=None,
         device="auto",
+        n_threads="auto",
         precision="fp32",
         verbose=0,
         callbacks=None,

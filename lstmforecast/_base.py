@@ -18,8 +18,10 @@ from ._device import resolve_device, supports_bf16
 from ._module import build_custom
 from ._network import CELLS, POOLINGS, RecurrentNetwork
 from ._sequences import check_sequences, reject_nonfinite, warn_out_of_range
+from ._threads import torch_threads, training_threads
 from ._training import (
     PRECISIONS,
+    PREDICT_BATCH,
     LabelledSequences,
     _EarlyStopping,
     _PlateauSchedule,
@@ -74,6 +76,7 @@ class RecurrentEstimator(BaseEstimator):
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "device": [str],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
         "precision": [StrOptions(set(PRECISIONS))],
         "verbose": ["verbose"],
         "callbacks": [list, tuple, None],
@@ -229,27 +232,35 @@ or list of arrays of shape (n_steps_i, n_features)
         if keep_network and hasattr(self, "_optimizer_state"):
             optimizer.load_state_dict(self._optimizer_state)  # Adam's moments go on
         before = len(self.history_["train_loss"])
+        batch_size = self._batch_size(len(train_set))
         try:
-            train(
-                network,
-                train_set,
-                valid_set,
-                estimator=self,
-                loss=self._loss(device, targets),
-                max_epochs=max_epochs,
-                batch_size=self._batch_size(len(train_set)),
-                optimizer=optimizer,
-                generator=seeded_generator(seed),
-                callbacks=self._training_callbacks(optimizer, valid_set, max_epochs),
-                clip_grad_norm=self.clip_grad_norm,
-                precision=self.precision,
-                forward_scope=self._dropout_scope(seed, rng_devices),
-                history=self.history_,
-            )
+            with torch_threads(self._threads(device, batch_size)):
+                train(
+                    network,
+                    train_set,
+                    valid_set,
+                    estimator=self,
+                    loss=self._loss(device, targets),
+                    max_epochs=max_epochs,
+                    batch_size=batch_size,
+                    optimizer=optimizer,
+                    generator=seeded_generator(seed),
+                    callbacks=self._training_callbacks(optimizer, valid_set, max_epochs),
+                    clip_grad_norm=self.clip_grad_norm,
+                    precision=self.precision,
+                    forward_scope=self._dropout_scope(seed, rng_devices),
+                    history=self.history_,
+                )
         finally:
             self.n_iter_ += len(self.history_["train_loss"]) - before
             self._optimizer_state = optimizer.state_dict()
         return self
+
+    def _threads(self, device, batch_size):
+        """torch's intra-op threads for work on ``batch_size`` sequences (see n_threads)."""
+        return training_threads(
+            self.n_threads, batch_size=batch_size, hidden_size=self.hidden_size, device=device
+        )
 
     def _batch_size(self, n_train):  # noqa: ARG002 (a subclass may size it on the data)
         return self.batch_size
@@ -388,7 +399,9 @@ or list of arrays of shape (n_steps_i, n_features)
             precision == "bf16" and not supports_bf16(device.type, self.cell)
         ):
             precision = "fp32"  # e.g. fitted in half precision on a GPU, loaded elsewhere
-        return forward_all(self.network_, inputs, lengths, precision), sequences
+        with torch_threads(self._threads(device, min(len(inputs), PREDICT_BATCH))):
+            outputs = forward_all(self.network_, inputs, lengths, precision, PREDICT_BATCH)
+        return outputs, sequences
 
     def summary(self, print_fn=print):
         """Print a Keras-style table of the fitted network's layers.
@@ -440,6 +453,7 @@ or list of arrays of shape (n_steps_i, n_features)
         return state
 
     def __setstate__(self, state):
+        state.setdefault("n_threads", "auto")  # pickled before the parameter existed
         super().__setstate__(state)
         device = state.get("device_")
         if device is None or device.type == "cpu":

@@ -97,6 +97,8 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         torch's global RNG is left untouched.
     device : {"auto", "cpu", "cuda"}, default="auto"
         "auto" trains on CUDA when PyTorch sees a GPU.
+    n_threads : "auto", int or None, default="auto"
+        torch's intra-op threads during fit and prediction (see :class:`LSTMRegressor`).
     precision : {"fp32", "bf16", "fp16"}, default="fp32"
         Mixed precision for training and prediction (torch.autocast); "fp16" needs
         CUDA and uses loss scaling; "bf16" runs on CPUs with a bf16 kernel for the cell
@@ -197,6 +199,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         warm_start=False,
         random_state=None,
         device="auto",
+        n_threads="auto",
         precision="fp32",
         verbose=0,
         callbacks=None,

@@ -116,6 +116,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         are bit-identical on CPU. torch's global RNG is left untouched.
     device : {"auto", "cpu", "cuda"}, default="auto"
         "auto" trains on CUDA when PyTorch sees a GPU.
+    n_threads : "auto", int or None, default="auto"
+        torch's intra-op threads during fit and predict, restored afterwards. "auto" uses
+        one thread on the CPU unless a batch is large enough to gain from more (batch
+        size x hidden size squared of at least 2**24; no default configuration reaches
+        it): a small recurrent model gains nothing from more, and on a busy machine
+        torch's spinning workers make it many times slower. None leaves torch's setting
+        as it is.
     precision : {"fp32", "bf16", "fp16"}, default="fp32"
         Mixed precision for training and prediction (torch.autocast); "fp16" needs
         CUDA and uses loss scaling; "bf16" runs on CPUs with a bf16 kernel for the cell
@@ -287,6 +294,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         warm_start=False,
         random_state=None,
         device="auto",
+        n_threads="auto",
         precision="fp32",
         verbose=0,
         callbacks=None,

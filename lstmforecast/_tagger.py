@@ -107,6 +107,8 @@ class LSTMTagger(RecurrentEstimator):
         Seeds initialisation, dropout and batch order.
     device : {"auto", "cpu", "cuda"}, default="auto"
         "auto" trains on CUDA when PyTorch sees a GPU.
+    n_threads : "auto", int or None, default="auto"
+        torch's intra-op threads during fit and prediction (see :class:`LSTMRegressor`).
     precision : {"fp32", "bf16", "fp16"}, default="fp32"
         Mixed precision (see :class:`LSTMRegressor`).
     verbose : int, default=0
@@ -173,6 +175,7 @@ class LSTMTagger(RecurrentEstimator):
         warm_start=False,
         random_state=None,
         device="auto",
+        n_threads="auto",
         precision="fp32",
         verbose=0,
         callbacks=None,

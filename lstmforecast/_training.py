@@ -396,7 +396,11 @@ def evaluate(network, data, loss, batch_size):
     return total / data.total_weight()
 
 
-def forward_all(network, inputs, lengths, precision="fp32", batch_size=4096):
+# Sequences per forward pass at prediction: bounds the memory of a huge predict.
+PREDICT_BATCH = 4096
+
+
+def forward_all(network, inputs, lengths, precision="fp32", batch_size=PREDICT_BATCH):
     """Network outputs for every sequence, in eval mode, as one float32 numpy array."""
     network.eval()
     with torch.inference_mode(), autocast(inputs.device, precision):
