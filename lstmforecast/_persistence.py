@@ -20,7 +20,20 @@ import warnings
 import numpy as np
 
 FORMAT = "lstmforecast.model"
-FORMAT_VERSION = 1
+# Version 2 names lstmforecast's classes by stable names ("lstmforecast.LSTMRegressor"),
+# so that moving a module inside the package never breaks a saved model. Version 1 named
+# the private module ("lstmforecast._naive:NaiveRegressor"); it is read by class name.
+FORMAT_VERSION = 2
+
+# The networks a file may name, and the module each lives in (the estimators are the
+# public classes of ``lstmforecast``). Only these are rebuilt: a file naming anything
+# else of the package is refused, even if it could be imported from it.
+_NETWORKS = {
+    "RecurrentNetwork": "lstmforecast._network",
+    "_TaggerNetwork": "lstmforecast._tagger",
+    "_AutoencoderNetwork": "lstmforecast._autoencoder",
+    "CustomNetwork": "lstmforecast._module",
+}
 _HEADER_KEY = "lstmforecast"
 
 # sklearn classes a file may name. Each is rebuilt from its parameters and fitted
@@ -181,6 +194,33 @@ def _is_lstmforecast_class(module_name):
     return module_name == "lstmforecast" or module_name.startswith("lstmforecast.")
 
 
+def _lstmforecast_class(name):
+    """The class a stable name (or, in a version 1 file, a module path) stands for, if it
+    is on the allow-list: a public estimator of lstmforecast or one of its networks."""
+    from sklearn.base import BaseEstimator
+
+    import lstmforecast
+
+    module_name, colon, qualname = name.partition(":")
+    if not colon:  # "lstmforecast.Name"
+        module_name, _, qualname = name.rpartition(".")
+    if module_name != "lstmforecast" and not (colon and _is_lstmforecast_class(module_name)):
+        return None
+    if qualname in _NETWORKS:
+        return getattr(importlib.import_module(_NETWORKS[qualname]), qualname)
+    if qualname in lstmforecast.__all__:
+        cls = getattr(lstmforecast, qualname)
+        if isinstance(cls, type) and issubclass(cls, BaseEstimator):
+            return cls
+    return None
+
+
+def _stable_name(cls):
+    """The name a file gives to one of lstmforecast's classes, or None if it has none."""
+    name = f"lstmforecast.{cls.__qualname__}"
+    return name if _lstmforecast_class(name) is cls else None
+
+
 class _Encoder:
     """Turns a model into a JSON tree; tensors and numeric arrays go to ``tensors``."""
 
@@ -337,7 +377,7 @@ class _Encoder:
 
     def encode_network(self, module, where):
         cls = type(module)
-        if not _is_lstmforecast_class(cls.__module__):
+        if _stable_name(cls) is None:
             raise TypeError(
                 f"lstmforecast.save cannot store {where}, a {cls.__module__}.{cls.__qualname__}"
                 ": only lstmforecast's own networks are rebuilt from a file (any other "
@@ -368,7 +408,7 @@ class _Encoder:
         }
         return {
             "$type": "network",
-            "class": _class_path(cls),
+            "class": _stable_name(cls),
             "init_args": self.encode(init_args, f"{where}.init_args"),
             "attributes": self.encode(attributes, where),
             "training": module.training,
@@ -396,10 +436,8 @@ class _Encoder:
 
 
 def _estimator_name(cls):
-    from sklearn.base import BaseEstimator
-
-    if _is_lstmforecast_class(cls.__module__) and issubclass(cls, BaseEstimator):
-        return _class_path(cls)
+    if _is_lstmforecast_class(cls.__module__):
+        return _stable_name(cls)
     for name, (module, attribute) in _SKLEARN_CLASSES.items():
         if getattr(importlib.import_module(module), attribute) is cls:
             return name
@@ -510,9 +548,8 @@ class _Decoder:
     def decode_network(self, node):
         import torch
 
-        module_name, _, qualname = node["class"].partition(":")
-        cls = _import_allowed(module_name, qualname, node["class"])
-        if not (isinstance(cls, type) and issubclass(cls, torch.nn.Module)):
+        cls = _allowed_class(node["class"])
+        if not issubclass(cls, torch.nn.Module):
             raise ValueError(f"The file names {node['class']}, which is not a network.")
         network = cls(**self.decode(node["init_args"]))
         for key, value in self.decode(node["attributes"]).items():
@@ -540,23 +577,18 @@ def _allowed_estimator(name):
     if name in _SKLEARN_CLASSES:
         module_name, attribute = _SKLEARN_CLASSES[name]
         return getattr(importlib.import_module(module_name), attribute)
-    module_name, _, qualname = name.partition(":")
-    cls = _import_allowed(module_name, qualname, name)
-    if not (isinstance(cls, type) and issubclass(cls, BaseEstimator)):
+    cls = _allowed_class(name)
+    if not issubclass(cls, BaseEstimator):
         raise ValueError(f"The file names {name}, which is not an estimator.")
     return cls
 
 
-def _import_allowed(module_name, qualname, name):
-    if not _is_lstmforecast_class(module_name) or not qualname.isidentifier():
+def _allowed_class(name):
+    cls = _lstmforecast_class(name)
+    if cls is None:
         raise ValueError(
             f"The file names the class {name}, which is not on lstmforecast.load's allow-list "
             "(lstmforecast's estimators and networks, Pipeline, StandardScaler, MinMaxScaler, "
             "MaxAbsScaler, RobustScaler, FunctionTransformer); it is not loaded."
         )
-    try:
-        return getattr(importlib.import_module(module_name), qualname)
-    except (ImportError, AttributeError):
-        raise ValueError(
-            f"The file names {name}, which this version of lstmforecast does not have."
-        ) from None
+    return cls
