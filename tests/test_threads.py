@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from lstmforecast import LSTMRegressor
-from lstmforecast._threads import torch_threads, training_threads
+from lstmforecast._utils.threads import torch_threads, training_threads
 
 from .conftest import TINY
 
