@@ -13,7 +13,7 @@ from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 from ._params import check_choice
 from ._quantiles import check_quantiles
 
-__all__ = ["ConformalForecaster"]
+__all__ = ["ConformalForecaster", "conformal_quantiles"]
 
 _MIN_CALIBRATION_ROWS = 2
 
@@ -217,8 +217,8 @@ n_quantiles) with ``quantiles``
         levels = check_quantiles(quantiles)
         if self.quantiles is None:
             y_pred = np.asarray(self.estimator_.predict(X), dtype=np.float64)
-            offsets = weighted_residual_quantiles(self.residuals_, self.weights_, levels)
-            values = y_pred.reshape(len(y_pred), -1)[:, :, None] + offsets[None, :, :]
+            points = y_pred.reshape(len(y_pred), -1)
+            values = conformal_quantiles(points, self.residuals_, levels, weights=self.weights_)
         else:
             values = self._calibrated_quantiles(X, levels)
         return values[:, 0, :] if self._y_1d else values
@@ -267,7 +267,49 @@ n_quantiles) with ``quantiles``
         return tags
 
 
-def weighted_residual_quantiles(residuals, weights, levels):
+def conformal_quantiles(
+    points, residuals, levels, *, weights=None, spread=None, symmetric=False, hint=None
+):
+    """Forecast quantiles: point forecasts plus the conformal quantiles of residuals.
+
+    Parameters
+    ----------
+    points : ndarray of shape (n, horizon)
+        Point forecasts.
+    residuals : ndarray of shape (n_calibration, horizon)
+        Signed calibration residuals (actual minus forecast), one column per step, in
+        units of ``spread``.
+    levels : ndarray of shape (k,)
+        Quantile levels in (0, 1).
+    weights : ndarray of shape (n_calibration,), default=None
+        Weight of each residual; None: all equal (split conformal).
+    spread : ndarray of shape (n,), default=None
+        Scale of each row's residuals (e.g. its window's scale); None: 1.
+    symmetric : bool, default=False
+        Use the absolute residuals on both sides (each residual also counts with the
+        opposite sign): intervals symmetric around the point, which need half as many
+        calibration rows for a given level; the median is the point forecast.
+    hint : str, default=None
+        How to get more calibration rows, for the warning when they are too few.
+
+    Returns
+    -------
+    quantiles : ndarray of shape (n, horizon, k)
+    """
+    levels = np.asarray(levels, dtype=np.float64)
+    residuals = np.asarray(residuals, dtype=np.float64)
+    weights = np.ones(len(residuals)) if weights is None else np.asarray(weights)
+    if symmetric:
+        residuals = np.concatenate([residuals, -residuals])
+        weights = np.concatenate([weights, weights])
+    offsets = weighted_residual_quantiles(residuals, weights, levels, hint=hint)
+    if symmetric:
+        offsets[:, levels == 0.5] = 0.0
+    spread = np.ones(len(points)) if spread is None else np.asarray(spread)
+    return points[:, :, None] + spread[:, None, None] * offsets[None, :, :]
+
+
+def weighted_residual_quantiles(residuals, weights, levels, hint=None):
     """Conformal quantiles of residuals (n, horizon) at ``levels``: shape (horizon, k).
 
     A weight of 1 is placed at +infinity for levels >= 0.5 (at -infinity below), the
@@ -295,9 +337,30 @@ def weighted_residual_quantiles(residuals, weights, levels):
         named = ", ".join(f"{q:.6g}" for q in sorted(set(short)))
         warnings.warn(
             f"The {n} calibration residuals are too few for quantile levels [{named}]: the "
-            "most extreme residual is used, so those intervals may be too narrow. Use a "
-            "larger calibration_size.",
+            "most extreme residual is used, so those intervals may be too narrow. "
+            + (hint or "Use a larger calibration_size."),
             UserWarning,
             stacklevel=3,
         )
     return result
+
+
+def held_out_residuals(y, points, spread):
+    """Signed residuals (n, horizon) of point forecasts on held-out rows, in units of
+    each row's ``spread`` (n,): what :func:`held_out_intervals` calibrates on."""
+    return (np.asarray(y, dtype=np.float64).reshape(points.shape) - points) / spread[:, None]
+
+
+def held_out_intervals(model, points, spread, levels):
+    """Quantiles (n, horizon, k) around a model's point forecasts from the residuals it
+    kept on its held-out rows (``interval_residuals_``), symmetric split conformal."""
+    residuals = getattr(model, "interval_residuals_", None)
+    if residuals is None:
+        raise ValueError(
+            f"This {type(model).__name__} has no held-out rows to calibrate quantiles on "
+            "(it was fitted with early_stopping=False, or updated by partial_fit). Fit it "
+            "with early_stopping=True (the default), or fit a quantile head "
+            "(quantiles=(0.1, 0.5, 0.9)), or wrap it in ConformalForecaster."
+        )
+    hint = "Use a larger validation_fraction (or more rows), or ConformalForecaster."
+    return conformal_quantiles(points, residuals, levels, spread=spread, symmetric=True, hint=hint)
