@@ -77,7 +77,8 @@ def forecast(
         DatetimeIndex (inferred when unset), the next periods of a PeriodIndex, or the
         next integers of a RangeIndex or numeric index (``len(data)``, ... for arrays).
         One column named like the target with the point forecasts, then ``lower`` and
-        ``upper`` and the quantile columns when asked.
+        ``upper`` and the quantile columns when asked; with ``coverage``,
+        ``forecasts.attrs["coverage"]`` holds it (:func:`plot_forecast` names it).
 
         With ``groups``: ``horizon`` rows per series, laid out as ``data``: the id
         column then the forecast columns, indexed by each series' future times (the
@@ -147,6 +148,8 @@ def forecast(
             for number, level in enumerate(check_quantiles(quantiles)):
                 offset = 0 if coverage is None else 2
                 result[f"q{level:g}"] = bounds[:, offset + number]
+    if coverage is not None:
+        result.attrs["coverage"] = coverage  # the interval's level, for plot_forecast
     return result
 
 
