@@ -121,6 +121,25 @@ def load(path):
     ValueError
         If the file is not a model saved by :func:`save`, was written by a newer
         format, or names a class outside the allow-list.
+
+    See Also
+    --------
+    save : Write a model.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from lstmforecast import LSTMRegressor, Windower, load, make_supervised, save
+    >>> X, y = make_supervised(np.sin(np.arange(120) / 4))
+    >>> model = make_pipeline(Windower(look_back=6),
+    ...                       LSTMRegressor(hidden_size=4, max_epochs=2, random_state=0))
+    >>> path = os.path.join(tempfile.mkdtemp(), "lstm.lstmf")
+    >>> save(model.fit(X, y), path)
+    >>> restored = load(path)
+    >>> bool(np.array_equal(restored.predict(X), model.predict(X)))
+    True
     """
     from safetensors import SafetensorError, safe_open
 
