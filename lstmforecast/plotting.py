@@ -98,7 +98,9 @@ def plot_forecast(forecasts, history=None, *, actual=None, n_history=None, ax=No
             history = history[target]
         history = pd.Series(history)
         shown = history.iloc[-(n_history or max(4 * horizon, 48)) :]
-        ax.plot(_times(shown.index), shown.to_numpy(), color="black", linewidth=1.5, label="history")
+        ax.plot(
+            _times(shown.index), shown.to_numpy(), color="black", linewidth=1.5, label="history"
+        )
     if {"lower", "upper"} <= set(forecasts.columns):
         ax.fill_between(
             _times(forecasts.index),
