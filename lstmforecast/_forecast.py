@@ -109,6 +109,8 @@ def forecast(
     levels = _levels(coverage, quantiles)
 
     _check_horizon(horizon)
+    if _has_index(data):  # an index forecast() cannot continue fails before predicting
+        future_index(frame.index, len(frame), 1)
 
     last = np.asarray(model.predict(frame), dtype=np.float64).reshape(len(frame), -1)[-1]
     model_horizon = len(last)
@@ -410,7 +412,27 @@ def future_index(index, n_observed, horizon):
             )
         values = index[-1] + steps[0] * np.arange(1, horizon + 1)
         return pd.Index(values, name=name)
-    return pd.RangeIndex(n_observed, n_observed + horizon, name=name)
+    raise ValueError(_uncontinuable_index_message(index))
+
+
+def _uncontinuable_index_message(index):
+    """Why ``index`` has no next label, and how to give data one that has."""
+    last = index[-1] if len(index) else None
+    if isinstance(last, str):
+        return (
+            f"data's index holds text labels (the last is {last!r}), so the times after "
+            "it are unknown and forecast() cannot label its rows. Parse the labels into a "
+            "time index first, e.g. data.index = pd.to_datetime(data.index, "
+            "format='%d/%m/%Y') for dates, or pd.PeriodIndex(data.index, freq='Q') for "
+            "labels like '1965Q1' (rewrite 'Q1 1965' as '1965Q1' first); or use "
+            "data.reset_index(drop=True) to forecast numbered steps."
+        )
+    return (
+        f"data's index ({type(index).__name__} of {index.dtype}, last label {last!r}) has "
+        "no next label, so forecast() cannot label its rows. Give data a DatetimeIndex, a "
+        "PeriodIndex or an evenly spaced numeric index, or use data.reset_index(drop=True) "
+        "to forecast numbered steps."
+    )
 
 
 def _inferred_freq(index):
