@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ._data import _as_frame, _target_column
-from ._panel import check_groups, split_panel
+from ._panel import check_groups, model_groups, split_panel
 from ._quantiles import check_quantiles, coverage_quantiles
 
 __all__ = ["forecast", "future_index"]
@@ -68,7 +68,10 @@ def forecast(
     groups : str, default=None
         For a panel (see :ref:`panels`): the series-id column or MultiIndex level of
         ``data``, which then holds every series' observed rows. Each series is forecast
-        from its own last row, all series in one ``predict`` per step.
+        from its own last row, all series in one ``predict`` per step. None: the
+        model's own, when it was built for a panel (a ``Windower(groups=...)`` or
+        ``PerSeriesForecaster(groups=...)`` in it); ``target`` may then be left out
+        when the id is the only other column.
 
     Returns
     -------
@@ -100,6 +103,8 @@ def forecast(
     2024-05-01    5.0
     """
     model = _forecasting_model(model)
+    if groups is None and isinstance(data, pd.DataFrame):
+        groups = model_groups(model)  # a panel model names its id column itself
     if groups is not None:
         return _panel_forecast(model, data, horizon, target, coverage, quantiles, groups)
     frame = _as_frame(data)

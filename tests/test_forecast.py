@@ -118,7 +118,6 @@ def test_search_forecasts_with_its_best_estimator(seasonal):
     np.testing.assert_allclose(result["sales"], seasonal.to_numpy()[-12:])
 
 
-
 class MustNotPredict(NaiveRegressor):
     def predict(self, X, quantiles=None):
         raise AssertionError("forecast() predicted before checking the index")
@@ -135,6 +134,7 @@ def test_an_index_without_a_next_label_is_refused_before_predicting():
     periods = data.set_axis(pd.PeriodIndex([f"{q[3:]}{q[:2]}" for q in quarters], freq="Q"))
     result = forecast(NaiveRegressor().fit(X, y), periods, horizon=2)
     assert [str(p) for p in result.index] == ["1990Q1", "1990Q2"]
+
 
 def test_baselines_forecast_points(seasonal):
     X, y = make_supervised(seasonal)
