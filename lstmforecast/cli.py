@@ -135,6 +135,13 @@ def build_parser():
         "--time-col", metavar="COL", help="column of dates or times (sorted before fitting)"
     )
     forecast.add_argument(
+        "--date-format",
+        metavar="FMT",
+        help="how --time-col spells its dates, as for strftime, e.g. '%%d/%%m/%%Y' for "
+        "31/12/2020 (default: read from the column; ambiguous dates such as 01/02/2020 "
+        "need it)",
+    )
+    forecast.add_argument(
         "--features",
         nargs="+",
         default=[],
@@ -475,6 +482,97 @@ _TIME_FORMATS = (
 )
 
 
+def _parse_dates(column, name, date_format):
+    """The dates of a --time-col (a Series of datetimes) and the format they were read
+    with, checked before any fit: evenly spaced (the forecast's dates continue them) and
+    read one way only, never a silent month/day swap."""
+    import pandas as pd
+
+    texts = column.astype(str).str.strip()
+    if date_format:
+        parsed = pd.to_datetime(texts, format=date_format, errors="coerce")
+        if parsed.isna().any():
+            example, row = texts[parsed.isna()].iloc[0], int(parsed.isna().to_numpy().argmax())
+            raise UserError(
+                f"column {name!r} does not match --date-format {date_format!r}: e.g. "
+                f"{example!r} (row {row + 2} of the file)"
+            )
+        _check_regular(parsed, name, [date_format])
+        return parsed, date_format
+    readings = {}  # every listed format that reads the whole column
+    for candidate in _TIME_FORMATS:
+        parsed = pd.to_datetime(texts, format=candidate, errors="coerce")
+        if parsed.notna().all():
+            readings[candidate] = parsed
+    if not readings:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # pandas' "could not infer format"
+                parsed = pd.to_datetime(texts)
+        except (ValueError, TypeError):
+            raise UserError(
+                f"column {name!r} does not hold dates or times that can be read (e.g. "
+                f"{texts.iloc[0]!r}): give their format with --date-format, e.g. "
+                "--date-format '%d/%m/%Y' for 31/12/2020"
+            ) from None
+        _check_regular(parsed, name, [])
+        return parsed, None
+    regular = {f: p for f, p in readings.items() if _regular_dates(p)}
+    distinct = {}  # readings that give different dates
+    for candidate, parsed in (regular or readings).items():
+        if not any(parsed.equals(other) for other in distinct.values()):
+            distinct[candidate] = parsed
+    if len(distinct) > 1:
+        first = texts.iloc[0]
+        ways = "; ".join(
+            f"{c} ({first} = {p.iloc[0]:%Y-%m-%d})" for c, p in list(distinct.items())[:3]
+        )
+        raise UserError(
+            f"the dates of column {name!r} can be read in more than one way: {ways}. Say "
+            f"which with --date-format, e.g. --date-format '{next(iter(distinct))}'"
+        )
+    chosen, parsed = next(iter(distinct.items()))
+    _check_regular(parsed, name, list(readings))
+    return parsed, chosen
+
+
+def _regular_dates(parsed):
+    """Whether the sorted dates have a frequency (pandas can tell the next one)."""
+    import pandas as pd
+
+    from ._forecast import _inferred_freq
+
+    index = pd.DatetimeIndex(parsed.sort_values())
+    return len(index) >= 3 and index.is_unique and _inferred_freq(index) is not None
+
+
+def _check_regular(parsed, name, formats):
+    """A UserError, before fitting, when the dates have no regular step."""
+    import numpy as np
+    import pandas as pd
+
+    if _regular_dates(parsed) or parsed.duplicated().any():  # duplicates: their own error
+        return
+    index = pd.DatetimeIndex(parsed.sort_values())
+    if len(index) < 3:
+        raise UserError(f"column {name!r} has fewer than 3 dates: their step is unknown")
+    monthly = (index.day == index.day[0]).all() or index.is_month_end.all()
+    # Months differ in days: count calendar months between monthly dates.
+    positions = index.year * 12 + index.month if monthly else index.asi8
+    steps = pd.Series(np.diff(np.asarray(positions)))
+    odd = int((steps != steps.mode().iloc[0]).to_numpy().argmax())
+    advice = "fill in the missing time steps (one row per step) or resample the data"
+    if any(f.startswith(("%d", "%m")) for f in formats) or not formats:
+        advice = (
+            "if they are day/month/year (or month/day/year) dates, say so with "
+            "--date-format '%d/%m/%Y' (or '%m/%d/%Y'); otherwise " + advice
+        )
+    raise UserError(
+        f"the dates of column {name!r} are not evenly spaced (e.g. {index[odd]:%Y-%m-%d} "
+        f"then {index[odd + 1]:%Y-%m-%d}), so the dates after them are unknown: {advice}"
+    )
+
+
 def _read_csv(path):
     import pandas as pd
 
@@ -512,16 +610,17 @@ def _prepare(data, args):
             times = column.astype(float)
             if times.notna().all() and (times == times.round()).all():
                 times = times.astype("int64")
+            args.time_format = None
         else:
-            try:
-                times = pd.to_datetime(column)
-            except (ValueError, TypeError):
-                raise UserError(f"column {args.time_col!r} does not hold dates or times") from None
+            if column.isna().any():
+                raise UserError(f"column {args.time_col!r} has missing dates")
+            times, args.time_format = _parse_dates(column, args.time_col, args.date_format)
+            if args.time_format is None:  # spelled some other way: write them as read
+                args.time_format = _time_format(column, pd.DatetimeIndex(times))
         if times.isna().any():
             raise UserError(f"column {args.time_col!r} has missing dates")
         if times.duplicated().any():
             raise UserError(f"column {args.time_col!r} has duplicate times")
-        args.time_format = _time_format(data[args.time_col], pd.DatetimeIndex(times))
         order = times.argsort(kind="stable")
         data, times = data.iloc[order], pd.Index(times.iloc[order], name=args.time_col)
     # Line numbers in the file (line 1 is the header), whatever the sorting did.
