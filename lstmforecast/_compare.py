@@ -43,9 +43,13 @@ def compare(
 ):
     """Fit and score every model on the same time-ordered folds.
 
-    Each model goes through :func:`sklearn.model_selection.cross_validate` on folds
-    computed once and shared: every model is fitted on each training fold and
-    forecasts the test fold that follows it, so all models meet exactly the same data.
+    The folds are computed once and shared: a clone of every model is fitted on each
+    training fold and forecasts the test fold that follows it, so all models meet
+    exactly the same data. Each test row is forecast with every row before it as
+    history, the gap rows included: the model predicts the rows from the fold's first
+    training row to its last test row and only the test rows are scored, so an LSTM
+    pipeline's windows are full (not padding) and its scores are those of
+    :func:`forecast` from the same origins. A one-row test fold is a single origin.
 
     Parameters
     ----------
@@ -64,8 +68,11 @@ def compare(
         ``horizon`` rows earlier; it is checked.
     scoring : str, callable, list of str or dict, default=None
         Metrics: names from :mod:`lstmforecast.metrics` ("mae", "rmse", "mape", "smape",
-        "mase"), sklearn scorer names, or a dict of name to scorer. None means
+        "mase", "rmsse"), sklearn scorer names, or a dict of name to scorer. None means
         mae, rmse, smape and mase (add "mape" if the series stays away from zero).
+        "mase" and "rmsse" take their naive scale from the fold's training rows (the
+        first column of their ``y``; with ``groups``, each series' own), as
+        ``metrics.mase(..., y_train=...)`` does.
         Errors are reported as positive numbers: the negated ``neg_*`` scores are turned
         back into errors and the prefix dropped.
     n_jobs : int, default=None
@@ -77,7 +84,7 @@ def compare(
         If true, also draw forecasts against actuals (first horizon step) and the first
         metric per fold; a path (str or os.PathLike) saves the figure there too.
     season_length : int, default=1
-        Lag of MASE's naive scale, used for the "mase" metric.
+        Lag of the naive scale of the "mase" and "rmsse" metrics.
     coverage : float, default=None
         If set (e.g. 0.9), also score central prediction intervals of this probability
         from ``predict(X, quantiles=...)``: "coverage" (the empirical coverage, to be
@@ -179,8 +186,9 @@ def compare(
     for name, folds in results.items():
         if coverage is not None and all(fold["bounds"] is None for fold in folds):
             warnings.warn(
-                f"{name} gives no quantiles (its predict has no quantiles=): its interval "
-                "metrics are NaN. Wrap it in ConformalForecaster to get intervals.",
+                f"{name} gives no quantiles (its predict takes no quantiles=, or refused "
+                "them): its interval metrics are NaN. Wrap it in ConformalForecaster to "
+                "get intervals.",
                 UserWarning,
                 stacklevel=2,
             )
