@@ -2,7 +2,6 @@
 recent rows of the training data."""
 
 import numbers
-import warnings
 
 import numpy as np
 import scipy.sparse
@@ -11,9 +10,9 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
 from ._params import check_choice
-from ._quantiles import check_quantiles
+from ._quantiles import check_quantiles, conformal_quantiles, weighted_residual_quantiles
 
-__all__ = ["ConformalForecaster", "conformal_quantiles"]
+__all__ = ["ConformalForecaster"]
 
 _MIN_CALIBRATION_ROWS = 2
 
@@ -265,102 +264,3 @@ n_quantiles) with ``quantiles``
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
-
-
-def conformal_quantiles(
-    points, residuals, levels, *, weights=None, spread=None, symmetric=False, hint=None
-):
-    """Forecast quantiles: point forecasts plus the conformal quantiles of residuals.
-
-    Parameters
-    ----------
-    points : ndarray of shape (n, horizon)
-        Point forecasts.
-    residuals : ndarray of shape (n_calibration, horizon)
-        Signed calibration residuals (actual minus forecast), one column per step, in
-        units of ``spread``.
-    levels : ndarray of shape (k,)
-        Quantile levels in (0, 1).
-    weights : ndarray of shape (n_calibration,), default=None
-        Weight of each residual; None: all equal (split conformal).
-    spread : ndarray of shape (n,), default=None
-        Scale of each row's residuals (e.g. its window's scale); None: 1.
-    symmetric : bool, default=False
-        Use the absolute residuals on both sides (each residual also counts with the
-        opposite sign): intervals symmetric around the point, which need half as many
-        calibration rows for a given level; the median is the point forecast.
-    hint : str, default=None
-        How to get more calibration rows, for the warning when they are too few.
-
-    Returns
-    -------
-    quantiles : ndarray of shape (n, horizon, k)
-    """
-    levels = np.asarray(levels, dtype=np.float64)
-    residuals = np.asarray(residuals, dtype=np.float64)
-    weights = np.ones(len(residuals)) if weights is None else np.asarray(weights)
-    if symmetric:
-        residuals = np.concatenate([residuals, -residuals])
-        weights = np.concatenate([weights, weights])
-    offsets = weighted_residual_quantiles(residuals, weights, levels, hint=hint)
-    if symmetric:
-        offsets[:, levels == 0.5] = 0.0
-    spread = np.ones(len(points)) if spread is None else np.asarray(spread)
-    return points[:, :, None] + spread[:, None, None] * offsets[None, :, :]
-
-
-def weighted_residual_quantiles(residuals, weights, levels, hint=None):
-    """Conformal quantiles of residuals (n, horizon) at ``levels``: shape (horizon, k).
-
-    A weight of 1 is placed at +infinity for levels >= 0.5 (at -infinity below), the
-    finite-sample correction that makes the interval valid; when the calibration rows
-    are too few for a level, the most extreme residual is used and a warning says so.
-    """
-    levels = np.asarray(levels, dtype=np.float64)
-    order = np.argsort(residuals, axis=0, kind="stable")
-    ordered = np.take_along_axis(residuals, order, axis=0)  # (n, horizon)
-    sorted_weights = weights[order]
-    total = weights.sum() + 1.0
-    below = np.cumsum(sorted_weights, axis=0) / total  # mass at or below each residual
-    above = np.cumsum(sorted_weights[::-1], axis=0)[::-1] / total  # at or above
-    n, horizon = residuals.shape
-    result = np.empty((horizon, len(levels)))
-    short = []
-    for column in range(horizon):
-        upper = np.searchsorted(below[:, column], levels - 1e-12)  # first with mass >= q
-        # Lower levels: the largest residual with mass >= 1 - q at or above it.
-        lower = n - 1 - np.searchsorted(above[::-1, column], 1 - levels - 1e-12)
-        position = np.where(levels >= 0.5, upper, lower)
-        short.extend(levels[(position >= n) | (position < 0)].tolist())
-        result[column] = ordered[np.clip(position, 0, n - 1), column]
-    if short:
-        named = ", ".join(f"{q:.6g}" for q in sorted(set(short)))
-        warnings.warn(
-            f"The {n} calibration residuals are too few for quantile levels [{named}]: the "
-            "most extreme residual is used, so those intervals may be too narrow. "
-            + (hint or "Use a larger calibration_size."),
-            UserWarning,
-            stacklevel=3,
-        )
-    return result
-
-
-def held_out_residuals(y, points, spread):
-    """Signed residuals (n, horizon) of point forecasts on held-out rows, in units of
-    each row's ``spread`` (n,): what :func:`held_out_intervals` calibrates on."""
-    return (np.asarray(y, dtype=np.float64).reshape(points.shape) - points) / spread[:, None]
-
-
-def held_out_intervals(model, points, spread, levels):
-    """Quantiles (n, horizon, k) around a model's point forecasts from the residuals it
-    kept on its held-out rows (``interval_residuals_``), symmetric split conformal."""
-    residuals = getattr(model, "interval_residuals_", None)
-    if residuals is None:
-        raise ValueError(
-            f"This {type(model).__name__} has no held-out rows to calibrate quantiles on "
-            "(it was fitted with early_stopping=False, or updated by partial_fit). Fit it "
-            "with early_stopping=True (the default), or fit a quantile head "
-            "(quantiles=(0.1, 0.5, 0.9)), or wrap it in ConformalForecaster."
-        )
-    hint = "Use a larger validation_fraction (or more rows), or ConformalForecaster."
-    return conformal_quantiles(points, residuals, levels, spread=spread, symmetric=True, hint=hint)

@@ -10,10 +10,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array
 
 from ._base import STATS_MAX_STEPS, RecurrentEstimator, check_targets_finite, feature_stats
-from ._conformal import held_out_intervals, held_out_residuals
 from ._params import check_choice, check_int
 from ._quantiles import (
     check_quantiles,
+    held_out_intervals,
+    held_out_residuals,
     interpolate_quantiles,
     ordered_quantiles,
     pinball_loss,
