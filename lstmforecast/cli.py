@@ -240,7 +240,7 @@ def _progress(message):
 
 def _demo_series(name):
     """(series, season, ARIMA, title) of a demo series: its last 240 values."""
-    from ._arima import ARIMARegressor
+    from ._baselines.arima import ARIMARegressor
     from .datasets import load_co2, load_elnino, load_sunspots
 
     if name == "elnino":
@@ -265,12 +265,12 @@ def _demo(args):
     import numpy as np
     from sklearn.pipeline import Pipeline
 
-    from ._compare import compare
-    from ._data import make_supervised
-    from ._naive import NaiveRegressor, SeasonalNaiveRegressor
-    from ._regressor import LSTMRegressor
-    from ._threads import torch_threads
-    from ._windower import Windower
+    from ._baselines.naive import NaiveRegressor, SeasonalNaiveRegressor
+    from ._forecasting.compare import compare
+    from ._preprocessing.supervised import make_supervised
+    from ._preprocessing.windower import Windower
+    from ._recurrent.regressor import LSTMRegressor
+    from ._utils.threads import torch_threads
 
     start = time.perf_counter()
     _check_folder(args.plot)
@@ -492,9 +492,9 @@ def _forecast(args):
             f"{args.horizon} with the {args.model} model: at least {needed} are needed"
         )
 
-    from ._data import make_supervised
-    from ._forecast import forecast
-    from ._threads import torch_threads
+    from ._forecasting.forecast import forecast
+    from ._preprocessing.supervised import make_supervised
+    from ._utils.threads import torch_threads
 
     model = _with_intervals(model, args)
     X, y = make_supervised(frame, target=args.target, horizon=args.horizon)
@@ -537,14 +537,14 @@ def _with_intervals(model, args):
         return model
     import inspect
 
-    from ._quantiles import coverage_quantiles
+    from ._utils.quantiles import coverage_quantiles
 
     if args.model == "lstm":
         lower, upper = coverage_quantiles(args.coverage)
         return model.set_params(lstm__quantiles=(lower, 0.5, upper))
     if "quantiles" in inspect.signature(model.predict).parameters:
         return model
-    from ._conformal import ConformalForecaster
+    from ._forecasting.conformal import ConformalForecaster
 
     return ConformalForecaster(model, calibration_size=0.25)
 
@@ -640,10 +640,10 @@ def _regular_dates(parsed):
     """Whether the sorted dates have a frequency (pandas can tell the next one)."""
     import pandas as pd
 
-    from ._forecast import _inferred_freq
+    from ._utils.time_index import inferred_freq
 
     index = pd.DatetimeIndex(parsed.sort_values())
-    return len(index) >= 3 and index.is_unique and _inferred_freq(index) is not None
+    return len(index) >= 3 and index.is_unique and inferred_freq(index) is not None
 
 
 def _check_regular(parsed, name, formats):
@@ -690,7 +690,7 @@ def _prepare(data, args):
     import numpy as np
     import pandas as pd
 
-    from ._sequences import preview
+    from ._preprocessing.sequences import preview
 
     columns = [args.target, *args.features]
     wanted = columns + ([args.time_col] if args.time_col else [])
@@ -752,8 +752,8 @@ def _model(args, n_rows):
     if args.model == "lstm":
         from sklearn.pipeline import Pipeline
 
-        from ._regressor import LSTMRegressor
-        from ._windower import Windower
+        from ._preprocessing.windower import Windower
+        from ._recurrent.regressor import LSTMRegressor
 
         look_back = args.look_back or max(2, min(24, n_rows // 5))
         lstm = LSTMRegressor(
@@ -761,7 +761,7 @@ def _model(args, n_rows):
         )
         return Pipeline([("win", Windower(look_back=look_back)), ("lstm", lstm)]), look_back
     if args.model == "arima":
-        from ._arima import ARIMARegressor
+        from ._baselines.arima import ARIMARegressor
 
         seasonal = None
         if args.season_length and args.season_length > 1:
@@ -772,8 +772,8 @@ def _model(args, n_rows):
         )
         return arima, (args.season_length or 1) * 2
     if args.model in ("ets", "theta"):
-        from ._ets import ETSRegressor
-        from ._theta import ThetaRegressor
+        from ._baselines.ets import ETSRegressor
+        from ._baselines.theta import ThetaRegressor
 
         season = args.season_length or 1
         model = (ETSRegressor if args.model == "ets" else ThetaRegressor)(
@@ -781,11 +781,11 @@ def _model(args, n_rows):
         )
         return model, 2 * season + 2
     if args.model in ("snaive", "seasonal-naive"):  # seasonal-naive: the older name
-        from ._naive import SeasonalNaiveRegressor
+        from ._baselines.naive import SeasonalNaiveRegressor
 
         season = args.season_length or 1
         return SeasonalNaiveRegressor(season_length=season, target_column=args.target), season
-    from ._naive import NaiveRegressor
+    from ._baselines.naive import NaiveRegressor
 
     return NaiveRegressor(target_column=args.target), 1
 
