@@ -293,3 +293,18 @@ def test_scaled_errors_use_the_training_rows_and_one_row_folds_work(sunspots):
     for name, metric in {"mase": mase, "rmsse": rmsse}.items():
         expected = metric(actual, y_pred, season_length=11, y_train=y.iloc[train])
         assert scores[name] == pytest.approx(expected)
+
+
+def test_lstm_on_numpy_rows_is_compared_without_a_padding_warning(sunspots):
+    # Rows without an index: the Windower cannot place them, but compare gives it every
+    # row from the first training row on, so no scored window is padded.
+    import warnings
+
+    from lstmforecast import LSTMRegressor, Windower
+
+    X, y = sunspots
+    lstm = Pipeline([("win", Windower(look_back=6)), ("lstm", LSTMRegressor(**TINY))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        table = compare({"lstm": lstm}, X.to_numpy(), y.to_numpy(), cv=2, scoring="mae")
+    assert np.isfinite(table["mean"]).all()
