@@ -4,6 +4,7 @@ import os
 
 EXAMPLE_ORDER = [
     "plot_quickstart.py",
+    "plot_forecast_intervals.py",
     "plot_data_contract.py",
     "plot_lstm_vs_arima.py",
     "plot_panel.py",

@@ -6,7 +6,7 @@ imported inside each loader so that ``import lstmforecast`` stays light.
 
 import pandas as pd
 
-__all__ = ["load_co2", "load_sunspots"]
+__all__ = ["load_co2", "load_elnino", "load_sunspots"]
 
 
 def load_co2(freq="MS"):
@@ -59,3 +59,30 @@ def load_sunspots():
     data = sunspots.load_pandas().data
     index = pd.date_range(str(int(data["YEAR"].iloc[0])), periods=len(data), freq="YS")
     return pd.Series(data["SUNACTIVITY"].to_numpy(), index=index, name="sunspots")
+
+
+def load_elnino():
+    """Monthly sea surface temperature (degrees C) of the El Nino region, 1950 to 2010.
+
+    Irregular warm and cold episodes lasting months ride on a yearly cycle: a series
+    whose swings a fixed seasonal pattern does not describe.
+
+    Returns
+    -------
+    series : pandas.Series
+        Named ``"sea_temperature"``, indexed by a monthly DatetimeIndex.
+
+    Examples
+    --------
+    >>> from lstmforecast.datasets import load_elnino
+    >>> elnino = load_elnino()
+    >>> elnino.shape, str(elnino.index[0].date()), elnino.index.freqstr
+    ((732,), '1950-01-01', 'MS')
+    """
+    from statsmodels.datasets import elnino
+
+    data = elnino.load_pandas().data
+    values = data.drop(columns="YEAR").to_numpy().ravel()  # year by year, month by month
+    start = f"{int(data['YEAR'].iloc[0])}-01-01"
+    index = pd.date_range(start, periods=len(values), freq="MS")
+    return pd.Series(values, index=index, name="sea_temperature")

@@ -128,6 +128,28 @@ def export_onnx(model, path, *, look_back=None, opset_version=None):
     trained in bf16 or fp16 is exported with its float32 weights) and un-scales the
     target in float64. Rows must be valid as for ``predict``: NaN only as leading
     padding, at least one observed step.
+
+    Examples
+    --------
+    The export traces the network (seconds), so the doctest run skips those lines;
+    ``tests/test_export.py`` checks the same round trip.
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from lstmforecast import LSTMRegressor, Windower, export_onnx, make_supervised
+    >>> X, y = make_supervised(np.sin(np.arange(120) / 4))
+    >>> model = make_pipeline(Windower(look_back="auto"),
+    ...                       LSTMRegressor(hidden_size=4, max_epochs=2, random_state=0))
+    >>> path = os.path.join(tempfile.mkdtemp(), "lstm.onnx")
+    >>> model = model.fit(X, y)
+    >>> path = export_onnx(model, path)  # doctest: +SKIP
+    >>> import onnxruntime  # doctest: +SKIP
+    >>> session = onnxruntime.InferenceSession(path)  # doctest: +SKIP
+    >>> windows = Windower(look_back=model[0].look_back_).fit_transform(X)  # raw rows
+    >>> onnx_predictions = session.run(None, {"windows": windows})[0]  # doctest: +SKIP
+    >>> bool(np.allclose(onnx_predictions, model.predict(X), atol=1e-5))  # doctest: +SKIP
+    True
     """
     exported, n_features, windower_look_back = exportable(model)
     if windower_look_back is not None:
@@ -196,7 +218,8 @@ def exportable(model):
                 "export_onnx reads windows: in a Pipeline, the step before the recurrent "
                 "estimator must be a Windower (flatten=False)."
             )
-        look_back = before[-1].look_back
+        check_is_fitted(before[-1], "look_back_")
+        look_back = before[-1].look_back_  # the fitted one: "auto" is resolved in fit
         affine = _affine_map(before[:-1], before[-1].n_features_in_)
     network = estimator.network_
     if getattr(estimator, "window_scale", None) is not None:

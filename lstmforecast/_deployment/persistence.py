@@ -195,6 +195,25 @@ def load(path):
         (a ValueError) If the file is not a model saved by :func:`save`, is corrupt or
         was altered, was written by a newer format, or names a class outside the
         allow-list; the message names the file.
+
+    See Also
+    --------
+    save : Write a model.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from lstmforecast import LSTMRegressor, Windower, load, make_supervised, save
+    >>> X, y = make_supervised(np.sin(np.arange(120) / 4))
+    >>> model = make_pipeline(Windower(look_back=6),
+    ...                       LSTMRegressor(hidden_size=4, max_epochs=2, random_state=0))
+    >>> path = os.path.join(tempfile.mkdtemp(), "lstm.lstmf")
+    >>> save(model.fit(X, y), path)
+    >>> restored = load(path)
+    >>> bool(np.array_equal(restored.predict(X), model.predict(X)))
+    True
     """
     path = os.fspath(path)
     if not os.path.isfile(path):

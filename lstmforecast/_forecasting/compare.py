@@ -4,18 +4,26 @@ import os
 import sys
 import time
 import warnings
+from functools import partial
 
 import numpy as np
 import pandas as pd
-from joblib import effective_n_jobs
-from sklearn.base import BaseEstimator, RegressorMixin
+from joblib import Parallel, delayed, effective_n_jobs
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.metrics import get_scorer as get_sklearn_scorer
-from sklearn.model_selection import TimeSeriesSplit, cross_validate
+from sklearn.model_selection import TimeSeriesSplit
+from sklearn.utils import _safe_indexing
 
 from .._preprocessing.panel import check_groups, panel_step, split_panel
 from .._preprocessing.panel_split import PanelSplit
 from .._utils.threads import torch_threads
-from ..metrics import INTERVAL_METRICS, METRICS, interval_coverage, interval_score
+from ..metrics import (
+    INTERVAL_METRICS,
+    METRICS,
+    TRAINING_SCALED,
+    interval_coverage,
+    interval_score,
+)
 from ..metrics import get_scorer as get_metric_scorer
 
 __all__ = ["compare"]
@@ -41,9 +49,13 @@ def compare(
 ):
     """Fit and score every model on the same time-ordered folds.
 
-    Each model goes through :func:`sklearn.model_selection.cross_validate` on folds
-    computed once and shared: every model is fitted on each training fold and
-    forecasts the test fold that follows it, so all models meet exactly the same data.
+    The folds are computed once and shared: a clone of every model is fitted on each
+    training fold and forecasts the test fold that follows it, so all models meet
+    exactly the same data. Each test row is forecast with every row before it as
+    history, the gap rows included: the model predicts the rows from the fold's first
+    training row to its last test row and only the test rows are scored, so an LSTM
+    pipeline's windows are full (not padding) and its scores are those of
+    :func:`forecast` from the same origins. A one-row test fold is a single origin.
 
     Parameters
     ----------
@@ -62,8 +74,11 @@ def compare(
         ``horizon`` rows earlier; it is checked.
     scoring : str, callable, list of str or dict, default=None
         Metrics: names from :mod:`lstmforecast.metrics` ("mae", "rmse", "mape", "smape",
-        "mase"), sklearn scorer names, or a dict of name to scorer. None means
+        "mase", "rmsse"), sklearn scorer names, or a dict of name to scorer. None means
         mae, rmse, smape and mase (add "mape" if the series stays away from zero).
+        "mase" and "rmsse" take their naive scale from the fold's training rows (the
+        first column of their ``y``; with ``groups``, each series' own), as
+        ``metrics.mase(..., y_train=...)`` does.
         Errors are reported as positive numbers: the negated ``neg_*`` scores are turned
         back into errors and the prefix dropped.
     n_jobs : int, default=None
@@ -75,7 +90,7 @@ def compare(
         If true, also draw forecasts against actuals (first horizon step) and the first
         metric per fold; a path (str or os.PathLike) saves the figure there too.
     season_length : int, default=1
-        Lag of MASE's naive scale, used for the "mase" metric.
+        Lag of the naive scale of the "mase" and "rmsse" metrics.
     coverage : float, default=None
         If set (e.g. 0.9), also score central prediction intervals of this probability
         from ``predict(X, quantiles=...)``: "coverage" (the empirical coverage, to be
@@ -83,8 +98,8 @@ def compare(
         and "pinball" (:func:`~lstmforecast.metrics.pinball_loss` of the two bounds).
         A model that gives no quantiles gets NaN there, with a warning.
     return_predictions : bool, default=False
-        Also return the out-of-fold forecasts (see Returns). The fitted models of every
-        fold forecast their test fold a second time for it, untimed.
+        Also return the out-of-fold forecasts (see Returns): the very forecasts that
+        were scored.
     verbose : bool, default=False
         Print one progress line per model on stderr.
     groups : str, default=None
@@ -150,9 +165,8 @@ def compare(
             )
         if cv is None or isinstance(cv, int):
             cv = PanelSplit(n_splits=cv or DEFAULT_N_SPLITS, gap=horizon - 1, groups=groups)
-    splits = _time_splits(cv, X, y, horizon, panel)
+    splits, contexts = _time_splits(cv, X, y, horizon, panel)
     scoring = _FoldScores(_scorers(scoring, season_length), coverage, groups, panel)
-    keep_models = bool(plot) or return_predictions
 
     n_workers = min(effective_n_jobs(n_jobs), len(splits))
     # Process workers get cores // workers threads from joblib itself; thread workers
@@ -163,16 +177,9 @@ def compare(
         for number, (name, model) in enumerate(named.items(), start=1):
             start = time.perf_counter()
             try:
-                results[name] = cross_validate(
-                    model,
-                    X,
-                    y,
-                    cv=splits,
-                    scoring=scoring,
-                    n_jobs=n_jobs,
-                    return_estimator=keep_models,
-                    return_indices=True,
-                    error_score="raise",
+                results[name] = Parallel(n_jobs=n_jobs)(
+                    delayed(_fit_and_score)(model, X, y, train, test, context, scoring)
+                    for (train, test), context in zip(splits, contexts)
                 )
             except Exception as error:
                 raise _naming_model(name, error) from error
@@ -183,11 +190,12 @@ def compare(
                     file=sys.stderr,
                     flush=True,
                 )
-    for name, result in results.items():
-        if coverage is not None and np.isnan(result["test_coverage"]).all():
+    for name, folds in results.items():
+        if coverage is not None and all(fold["bounds"] is None for fold in folds):
             warnings.warn(
-                f"{name} gives no quantiles (its predict has no quantiles=): its interval "
-                "metrics are NaN. Wrap it in ConformalForecaster to get intervals.",
+                f"{name} gives no quantiles (its predict takes no quantiles=, or refused "
+                "them): its interval metrics are NaN. Wrap it in ConformalForecaster to "
+                "get intervals.",
                 UserWarning,
                 stacklevel=2,
             )
@@ -197,7 +205,7 @@ def compare(
     else:
         table = _panel_table(results, scoring.names, len(splits), panel.ids)
     outputs = [table]
-    if keep_models:
+    if plot or return_predictions:
         predictions = _out_of_fold(results, X, y, horizon, coverage, panel)
         if return_predictions:
             outputs.append(predictions)
@@ -243,6 +251,13 @@ def _rows(data, indices):
 
 
 def _time_splits(cv, X, y, horizon, panel=None):
+    """The checked folds, and each fold's context: the rows predicted for it.
+
+    A fold's context runs from its first training row to its last test row (with a
+    panel: every row at those times), so that each test row is forecast with all the
+    rows before it as history, gap rows included, as :func:`forecast` would from the
+    same origin; only the test rows' forecasts are kept.
+    """
     if cv is None or isinstance(cv, int):
         cv = TimeSeriesSplit(n_splits=cv or DEFAULT_N_SPLITS, gap=horizon - 1)
     try:
@@ -275,11 +290,22 @@ def _time_splits(cv, X, y, horizon, panel=None):
                 "training rows would overlap the test targets. Use "
                 f"TimeSeriesSplit(gap={horizon - 1}) (the default)."
             )
-    return [(np.asarray(train), np.asarray(test)) for train, test in splits]
+    splits = [(np.asarray(train), np.asarray(test)) for train, test in splits]
+    if panel is None:
+        contexts = [np.arange(train.min(), test.max() + 1) for train, test in splits]
+    else:
+        contexts = [
+            np.flatnonzero(
+                (step_of_row >= step_of_row[train].min()) & (step_of_row <= step_of_row[test].max())
+            )
+            for train, test in splits
+        ]
+    return splits, contexts
 
 
 def _scorers(scoring, season_length):
-    """Scorers by display name, and whether their score is a negated error."""
+    """Scorers by display name: (scorer, whether its score is a negated error, the
+    metric function when it is scaled by the training rows, else None)."""
     if scoring is None:
         scoring = list(DEFAULT_METRICS)
     if isinstance(scoring, str) or callable(scoring):
@@ -293,14 +319,17 @@ def _scorers(scoring, season_length):
         # Errors are reported positive: a score is a negated error when it comes from
         # lstmforecast.metrics or when its name follows sklearn's "neg_" convention.
         negated = name.startswith("neg_")
+        scaled = None
         if isinstance(scorer, str):
             key = scorer.removeprefix("neg_")
             negated = negated or scorer.startswith("neg_") or key in METRICS
+            if key in TRAINING_SCALED:  # scaled by each fold's training rows, not its test rows
+                scaled = partial(METRICS[key], season_length=season_length)
             if key in METRICS:
                 scorer = get_metric_scorer(key, season_length=season_length)
             else:
                 scorer = get_sklearn_scorer(scorer)
-        scorers[name.removeprefix("neg_")] = (scorer, negated)
+        scorers[name.removeprefix("neg_")] = (scorer, negated, scaled)
     return scorers
 
 
@@ -315,14 +344,41 @@ class _FittedPredictions(RegressorMixin, BaseEstimator):
         return self.predictions
 
 
+def _fit_and_score(model, X, y, train, test, context, scoring):
+    """Fit a clone of ``model`` on one fold's training rows, forecast its test rows from
+    their full history (the fold's context rows), and score the forecasts."""
+    estimator = clone(model)
+    X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
+    start = time.perf_counter()
+    estimator.fit(X_train, y_train)
+    fit_seconds = time.perf_counter() - start
+    X_context = _safe_indexing(X, context)
+    kept = np.searchsorted(context, test)  # the test rows' positions among the context's
+    with warnings.catch_warnings():
+        # A Windower warns that the first context rows lack history: they are training
+        # rows, given only as history, and none of them is scored.
+        warnings.filterwarnings("ignore", message="Windower: ", category=UserWarning)
+        start = time.perf_counter()
+        y_pred = np.asarray(estimator.predict(X_context))[kept]
+        predict_seconds = time.perf_counter() - start
+        bounds = None
+        if scoring.coverage is not None:
+            bounds = _interval_bounds(estimator, X_context, scoring.coverage)
+            bounds = None if bounds is None else bounds[kept]
+    X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
+    scores = scoring(X_test, y_test, y_pred, bounds, X_train, y_train)
+    scores["fit_seconds"], scores["predict_seconds"] = fit_seconds, predict_seconds
+    return {"scores": scores, "test": test, "y_pred": y_pred, "bounds": bounds}
+
+
 class _FoldScores:
-    """The ``scoring`` callable given to ``cross_validate``: one timed ``predict`` per
-    fold, every metric computed from it, errors reported positive."""
+    """Every metric of one fold's forecasts, errors reported positive; MASE and RMSSE
+    scaled by the fold's training rows (with ``groups``: each series' own)."""
 
     def __init__(self, scorers, coverage, groups=None, panel=None):
         self.scorers, self.coverage = scorers, coverage
         self.groups = groups
-        # Every fold reports every series (NaN where absent), so cross_validate can stack them.
+        # Every fold reports every series (NaN where absent), so the folds stack.
         self.series = None if panel is None else panel.ids
 
     @property
@@ -330,26 +386,27 @@ class _FoldScores:
         interval = list(INTERVAL_METRICS) if self.coverage is not None else []
         return [*self.scorers, *interval]
 
-    def __call__(self, estimator, X, y):
-        start = time.perf_counter()
-        y_pred = estimator.predict(X)
-        scores = {"predict_seconds": time.perf_counter() - start}
+    def __call__(self, X, y, y_pred, bounds, X_train, y_train):
         if self.groups is not None:
-            scores.update(self._per_series(estimator, X, y, y_pred))
-            return scores
-        scores.update(self._scores(estimator, X, y, y_pred))
-        return scores
+            return self._per_series(X, y, y_pred, bounds, X_train, y_train)
+        return self._scores(X, y, y_pred, bounds, y_train)
 
-    def _per_series(self, estimator, X, y, y_pred):
+    def _per_series(self, X, y, y_pred, bounds, X_train, y_train):
         """Each metric on each series' rows, and their mean over the series."""
         panel = split_panel(X, self.groups)
-        order = panel.order()
-        bounds = np.cumsum(panel.sizes)
-        y_pred = np.asarray(y_pred)
+        trained = split_panel(X_train, self.groups)
+        train_rows = dict(zip(trained.ids, _series_rows(trained)))
         number = pd.Index(self.series).get_indexer(panel.ids)
         per_series = {name: np.full(len(self.series), np.nan) for name in self.names}
-        for code, rows in enumerate(np.split(order, bounds[:-1])):
-            scores = self._scores(estimator, _rows(X, rows), _rows(y, rows), y_pred[rows])
+        for code, rows in enumerate(_series_rows(panel)):
+            history = train_rows.get(panel.ids[code])
+            scores = self._scores(
+                _rows(X, rows),
+                _rows(y, rows),
+                y_pred[rows],
+                None if bounds is None else bounds[rows],
+                None if history is None else _rows(y_train, history),
+            )
             for name, value in scores.items():
                 per_series[name][number[code]] = value
         result = {name: float(np.nanmean(values)) for name, values in per_series.items()}
@@ -357,25 +414,35 @@ class _FoldScores:
             result.update({f"{_SERIES_KEY}{k}:{name}": v for k, v in enumerate(values)})
         return result
 
-    def _scores(self, estimator, X, y, y_pred):
+    def _scores(self, X, y, y_pred, bounds, y_train):
         scores = {}
         frozen = _FittedPredictions(y_pred)
-        for name, (scorer, negated) in self.scorers.items():
+        for name, (scorer, negated, scaled) in self.scorers.items():
+            if scaled is not None:
+                if y_train is None:  # a series with no training rows in this fold
+                    scores[name] = np.nan
+                    continue
+                scores[name] = scaled(y, y_pred, y_train=y_train)
+                continue
             score = float(scorer(frozen, X, y))
             scores[name] = -score if negated else score
         if self.coverage is not None:
-            bounds = _interval_bounds(estimator, X, self.coverage)
             y_true = np.asarray(y, dtype=np.float64)
             for name in INTERVAL_METRICS:
                 if bounds is None:
                     scores[name] = np.nan
-                elif name == "coverage":  # the empirical coverage itself, not its miss
-                    bounds = bounds.reshape(*y_true.shape, 2)
-                    scores[name] = interval_coverage(y_true, bounds[..., 0], bounds[..., 1])
+                    continue
+                pairs = bounds.reshape(*y_true.shape, 2)
+                if name == "coverage":  # the empirical coverage itself, not its miss
+                    scores[name] = interval_coverage(y_true, pairs[..., 0], pairs[..., 1])
                 else:
-                    bounds = bounds.reshape(*y_true.shape, 2)
-                    scores[name] = interval_score(name, y_true, bounds, self.coverage)
+                    scores[name] = interval_score(name, y_true, pairs, self.coverage)
         return scores
+
+
+def _series_rows(panel):
+    """Each series' row positions, oldest first, in the order of ``panel.ids``."""
+    return np.split(panel.order(), np.cumsum(panel.sizes)[:-1])
 
 
 # Key prefix of a per-series score in cross_validate's results: "series<k>:<metric>".
@@ -400,12 +467,11 @@ def _panel_table(results, metrics, n_folds, series):
     pooled.insert(1, "series", _POOLED)
     fold_columns = [f"fold_{k}" for k in range(1, n_folds + 1)]
     rows = []
-    for name, result in results.items():
+    for name, folds in results.items():
         for metric in metrics:
             for number, label in enumerate(series):
-                per_fold = np.asarray(
-                    result[f"test_{_SERIES_KEY}{number}:{metric}"], dtype=np.float64
-                )
+                key = f"{_SERIES_KEY}{number}:{metric}"
+                per_fold = np.asarray([fold["scores"][key] for fold in folds], dtype=np.float64)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)  # a series in no fold
                     mean, std = np.nanmean(per_fold), np.nanstd(per_fold)
@@ -435,18 +501,15 @@ def _interval_bounds(estimator, X, coverage):
 def _table(results, metrics, n_folds):
     fold_columns = [f"fold_{k}" for k in range(1, n_folds + 1)]
     rows = []
-    for name, result in results.items():
-        per_metric = {metric: result[f"test_{metric}"] for metric in metrics}
-        per_metric["fit_seconds"] = result["fit_time"]
-        per_metric["predict_seconds"] = result["test_predict_seconds"]
-        for metric, per_fold in per_metric.items():
-            per_fold = np.asarray(per_fold, dtype=np.float64)
+    for name, folds in results.items():
+        for metric in [*metrics, "fit_seconds", "predict_seconds"]:
+            per_fold = np.asarray([fold["scores"][metric] for fold in folds], dtype=np.float64)
             rows.append([name, metric, per_fold.mean(), per_fold.std(), *per_fold.tolist()])
     return pd.DataFrame(rows, columns=["model", "metric", "mean", "std", *fold_columns])
 
 
 def _out_of_fold(results, X, y, horizon, coverage, panel=None):
-    """Long table of every model's test-fold forecasts, by origin row and step."""
+    """Long table of every model's scored test-fold forecasts, by origin row and step."""
     n_rows = _n_rows(X)
     labels = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(n_rows)
     if panel is not None:
@@ -462,12 +525,10 @@ def _out_of_fold(results, X, y, horizon, coverage, panel=None):
     actual = np.asarray(y, dtype=np.float64).reshape(n_rows, horizon)
     steps = np.arange(1, horizon + 1)
     parts = []
-    for name, result in results.items():
-        for fold, (estimator, test) in enumerate(
-            zip(result["estimator"], result["indices"]["test"]), start=1
-        ):
-            X_test = _rows(X, test)
-            y_pred = np.asarray(estimator.predict(X_test), dtype=np.float64)
+    for name, folds in results.items():
+        for fold, scored in enumerate(folds, start=1):
+            test = scored["test"]
+            y_pred = np.asarray(scored["y_pred"], dtype=np.float64)
             if panel is not None:
                 step_times = np.nan if times is None else times[test].ravel()
             elif times is not None:
@@ -489,7 +550,7 @@ def _out_of_fold(results, X, y, horizon, coverage, panel=None):
                 "y_pred": y_pred.reshape(len(test), horizon).ravel(),
             }
             if coverage is not None:
-                bounds = _interval_bounds(estimator, X_test, coverage)
+                bounds = scored["bounds"]
                 bounds = (
                     np.full((len(test) * horizon, 2), np.nan)
                     if bounds is None

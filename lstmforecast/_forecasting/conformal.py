@@ -2,7 +2,6 @@
 recent rows of the training data."""
 
 import numbers
-import warnings
 
 import numpy as np
 import scipy.sparse
@@ -11,7 +10,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
 from .._utils.params import check_choice
-from .._utils.quantiles import check_quantiles
+from .._utils.quantiles import check_quantiles, conformal_quantiles, weighted_residual_quantiles
 from .._utils.transaction import transactional
 
 __all__ = ["ConformalForecaster"]
@@ -223,8 +222,8 @@ n_quantiles) with ``quantiles``
         levels = check_quantiles(quantiles)
         if self.quantiles is None:
             y_pred = np.asarray(self.estimator_.predict(X), dtype=np.float64)
-            offsets = weighted_residual_quantiles(self.residuals_, self.weights_, levels)
-            values = y_pred.reshape(len(y_pred), -1)[:, :, None] + offsets[None, :, :]
+            points = y_pred.reshape(len(y_pred), -1)
+            values = conformal_quantiles(points, self.residuals_, levels, weights=self.weights_)
         else:
             values = self._calibrated_quantiles(X, levels)
         return values[:, 0, :] if self._y_1d else values
@@ -271,39 +270,3 @@ n_quantiles) with ``quantiles``
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
-
-
-def weighted_residual_quantiles(residuals, weights, levels):
-    """Conformal quantiles of residuals (n, horizon) at ``levels``: shape (horizon, k).
-
-    A weight of 1 is placed at +infinity for levels >= 0.5 (at -infinity below), the
-    finite-sample correction that makes the interval valid; when the calibration rows
-    are too few for a level, the most extreme residual is used and a warning says so.
-    """
-    levels = np.asarray(levels, dtype=np.float64)
-    order = np.argsort(residuals, axis=0, kind="stable")
-    ordered = np.take_along_axis(residuals, order, axis=0)  # (n, horizon)
-    sorted_weights = weights[order]
-    total = weights.sum() + 1.0
-    below = np.cumsum(sorted_weights, axis=0) / total  # mass at or below each residual
-    above = np.cumsum(sorted_weights[::-1], axis=0)[::-1] / total  # at or above
-    n, horizon = residuals.shape
-    result = np.empty((horizon, len(levels)))
-    short = []
-    for column in range(horizon):
-        upper = np.searchsorted(below[:, column], levels - 1e-12)  # first with mass >= q
-        # Lower levels: the largest residual with mass >= 1 - q at or above it.
-        lower = n - 1 - np.searchsorted(above[::-1, column], 1 - levels - 1e-12)
-        position = np.where(levels >= 0.5, upper, lower)
-        short.extend(levels[(position >= n) | (position < 0)].tolist())
-        result[column] = ordered[np.clip(position, 0, n - 1), column]
-    if short:
-        named = ", ".join(f"{q:.6g}" for q in sorted(set(short)))
-        warnings.warn(
-            f"The {n} calibration residuals are too few for quantile levels [{named}]: the "
-            "most extreme residual is used, so those intervals may be too narrow. Use a "
-            "larger calibration_size.",
-            UserWarning,
-            stacklevel=3,
-        )
-    return result

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier, is_outlier_detector
 
-from .._preprocessing.panel import check_groups, split_panel
+from .._preprocessing.panel import check_groups, model_groups, split_panel
 from .._preprocessing.supervised import _as_frame, _target_column
 from .._utils.quantiles import check_quantiles, coverage_quantiles
 from .._utils.time_index import inferred_freq
@@ -58,7 +58,9 @@ def forecast(
         None when ``data`` has one column.
     coverage : float, default=None
         Probability of a central prediction interval, e.g. 0.8, written as ``lower`` and
-        ``upper`` columns. Needs a model whose ``predict`` accepts ``quantiles=``.
+        ``upper`` columns. Needs a model whose ``predict`` accepts ``quantiles=``:
+        every forecaster of this package does (a default ``LSTMRegressor`` calibrates
+        its intervals on the rows early stopping held out).
     quantiles : list of float, default=None
         Quantile levels to return, one column each (named ``"q0.1"`` ...).
     future : pandas.DataFrame or array-like, default=None
@@ -68,7 +70,10 @@ def forecast(
     groups : str, default=None
         For a panel (see :ref:`panels`): the series-id column or MultiIndex level of
         ``data``, which then holds every series' observed rows. Each series is forecast
-        from its own last row, all series in one ``predict`` per step.
+        from its own last row, all series in one ``predict`` per step. None: the
+        model's own, when it was built for a panel (a ``Windower(groups=...)`` or
+        ``PerSeriesForecaster(groups=...)`` in it); ``target`` may then be left out
+        when the id is the only other column.
 
     Returns
     -------
@@ -77,7 +82,8 @@ def forecast(
         DatetimeIndex (inferred when unset), the next periods of a PeriodIndex, or the
         next integers of a RangeIndex or numeric index (``len(data)``, ... for arrays).
         One column named like the target with the point forecasts, then ``lower`` and
-        ``upper`` and the quantile columns when asked.
+        ``upper`` and the quantile columns when asked; with ``coverage``,
+        ``forecasts.attrs["coverage"]`` holds it (:func:`plot_forecast` names it).
 
         With ``groups``: ``horizon`` rows per series, laid out as ``data``: the id
         column then the forecast columns, indexed by each series' future times (the
@@ -99,6 +105,8 @@ def forecast(
     2024-05-01    5.0
     """
     model = _forecasting_model(model)
+    if groups is None and isinstance(data, pd.DataFrame):
+        groups = model_groups(model)  # a panel model names its id column itself
     if groups is not None:
         return _panel_forecast(model, data, horizon, target, coverage, quantiles, groups)
     frame = _as_frame(data)
@@ -108,6 +116,8 @@ def forecast(
     levels = _levels(coverage, quantiles)
 
     _check_horizon(horizon)
+    if _has_index(data):  # an index forecast() cannot continue fails before predicting
+        future_index(frame.index, len(frame), 1)
 
     last = np.asarray(model.predict(frame), dtype=np.float64).reshape(len(frame), -1)[-1]
     model_horizon = len(last)
@@ -147,6 +157,8 @@ def forecast(
             for number, level in enumerate(check_quantiles(quantiles)):
                 offset = 0 if coverage is None else 2
                 result[f"q{level:g}"] = bounds[:, offset + number]
+    if coverage is not None:
+        result.attrs["coverage"] = coverage  # the interval's level, for plot_forecast
     return result
 
 
@@ -437,4 +449,24 @@ def future_index(index, n_observed, horizon):
             )
         values = index[-1] + steps[0] * np.arange(1, horizon + 1)
         return pd.Index(values, name=name)
-    return pd.RangeIndex(n_observed, n_observed + horizon, name=name)
+    raise ValueError(_uncontinuable_index_message(index))
+
+
+def _uncontinuable_index_message(index):
+    """Why ``index`` has no next label, and how to give data one that has."""
+    last = index[-1] if len(index) else None
+    if isinstance(last, str):
+        return (
+            f"data's index holds text labels (the last is {last!r}), so the times after "
+            "it are unknown and forecast() cannot label its rows. Parse the labels into a "
+            "time index first, e.g. data.index = pd.to_datetime(data.index, "
+            "format='%d/%m/%Y') for dates, or pd.PeriodIndex(data.index, freq='Q') for "
+            "labels like '1965Q1' (rewrite 'Q1 1965' as '1965Q1' first); or use "
+            "data.reset_index(drop=True) to forecast numbered steps."
+        )
+    return (
+        f"data's index ({type(index).__name__} of {index.dtype}, last label {last!r}) has "
+        "no next label, so forecast() cannot label its rows. Give data a DatetimeIndex, a "
+        "PeriodIndex or an evenly spaced numeric index, or use data.reset_index(drop=True) "
+        "to forecast numbered steps."
+    )

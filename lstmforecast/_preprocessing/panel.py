@@ -214,3 +214,22 @@ def steps_after(last_times, step, first_times, max_skipped):
         if (skipped >= 0).all():
             break
     return skipped
+
+
+def model_groups(model):
+    """The series-id column a fitted model was built for (a Windower's or a
+    PerSeriesForecaster's ``groups``, inside Pipelines and wrappers), or None."""
+    seen = set()
+    pending = [model]
+    while pending:
+        current = pending.pop(0)
+        if current is None or isinstance(current, str) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        groups = vars(current).get("groups") if hasattr(current, "get_params") else None
+        if isinstance(groups, str | int | np.integer) and not isinstance(groups, bool):
+            return groups
+        pending.extend(step for _, step in getattr(current, "steps", []))
+        for attribute in ("best_estimator_", "estimator_", "estimator"):
+            pending.append(getattr(current, attribute, None))
+    return None

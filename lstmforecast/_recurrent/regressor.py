@@ -15,6 +15,8 @@ from .._torch.training import check_validation_weights, to_tensor, validation_si
 from .._utils.params import check_choice, check_int
 from .._utils.quantiles import (
     check_quantiles,
+    held_out_intervals,
+    held_out_residuals,
     interpolate_quantiles,
     ordered_quantiles,
     pinball_loss,
@@ -254,6 +256,11 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     quantile_spread_ : ndarray of shape (n_quantiles,)
         With ``quantiles``: per level, the factor on its distance from the median
         learned by ``calibrate_quantiles`` (1 = as trained; 1.3 = 30% wider).
+    interval_residuals_ : ndarray of shape (n_validation, n_outputs) or None
+        Without ``quantiles``: the signed errors of the point forecasts on the rows
+        early stopping held out (on the model's scale: after ``target_transform``, per
+        window scale with ``window_scale``), which calibrate ``predict(X,
+        quantiles=...)``; None without early stopping or after :meth:`partial_fit`.
 
     Notes
     -----
@@ -391,6 +398,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                 self.__dict__.update(anchored)
         if self.quantiles is not None:
             self._calibrate_quantiles(X, y)
+        else:
+            self._calibrate_intervals(X, y)
         return self
 
     def _held_out(self, X, y):
@@ -430,6 +439,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         """
         keep = hasattr(self, "network_")
         self._fit(X, y, sample_weight, max_epochs=1, keep_network=keep, incremental=True)
+        self.interval_residuals_ = None  # they measured another network: no intervals
         self.__dict__.pop("_seasonal_anchor_only", None)  # no validation rows to decide on
         return self
 
@@ -441,8 +451,15 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         X : array-like
             As in :meth:`fit`.
         quantiles : list of float, default=None
-            Levels in (0, 1), sorted ascending, e.g. ``[0.1, 0.9]``; needs a model
-            fitted with ``quantiles=`` (a quantile head).
+            Levels in (0, 1), sorted ascending, e.g. ``[0.1, 0.9]``. With a quantile
+            head (``quantiles=`` in the constructor), the head's quantiles. Without one
+            (the default), split conformal intervals from the rows early stopping held
+            out, the most recent ones: the point forecast plus, per horizon step, the
+            conformal quantile of the absolute validation errors (``interval_residuals_``),
+            symmetric around the point (on the transformed scale with a
+            ``target_transform``, per window scale with ``window_scale``). They need
+            ``early_stopping=True`` (the default); about ``1 / (1 - level)`` held-out
+            rows for a level near 1, else a warning says they may be too narrow.
 
         Returns
         -------
@@ -451,14 +468,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             With ``quantiles``: shape (n_samples, n_quantiles) for a 1-D y,
             (n_samples, n_outputs, n_quantiles) for a 2-D y; never crossing.
         """
-        if quantiles is not None:
-            levels = check_quantiles(quantiles)
-            if self.quantiles is None:
-                raise ValueError(
-                    "This LSTMRegressor predicts points only: fit it with quantiles=(0.1, "
-                    "0.5, 0.9) (a quantile head), or wrap it in ConformalForecaster, to "
-                    "predict quantiles."
-                )
+        levels = None if quantiles is None else check_quantiles(quantiles)
         outputs, sequences = self._forward(X)
         if self.quantiles is not None:
             fitted = check_quantiles(self.quantiles)
@@ -471,13 +481,43 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             else:
                 return values[:, 0, :] if self._y_1d else values
         else:
-            y_pred = outputs.astype(np.float64) * self._y_scale + self._y_shift
-            if self.target_anchor_ is not None:
-                y_pred += self._anchor_values(sequences)
-            if self.window_scale is not None:
-                y_pred *= self._scale_windows(sequences)[:, None]
+            y_pred = self._points(outputs, sequences)
+            if quantiles is not None:
+                values = held_out_intervals(self, y_pred, self._residual_spread(sequences), levels)
+                values = transform_inverse(values, self.target_lambda_)
+                return values[:, 0, :] if self._y_1d else values
             y_pred = transform_inverse(y_pred, self.target_lambda_)
         return y_pred.ravel() if self._y_1d else y_pred
+
+    def _points(self, outputs, sequences):
+        """Point forecasts (n, n_outputs) on the model's target scale (before the
+        inverse ``target_transform``)."""
+        y_pred = outputs.astype(np.float64) * self._y_scale + self._y_shift
+        if self.target_anchor_ is not None:
+            y_pred += self._anchor_values(sequences)
+        if self.window_scale is not None:
+            y_pred *= self._scale_windows(sequences)[:, None]
+        return y_pred
+
+    def _residual_spread(self, sequences):
+        """What the interval residuals are measured in: each window's own scale with
+        ``window_scale`` (so a panel's intervals scale with each series), else 1."""
+        if self.window_scale is None:
+            return np.ones(len(sequences))
+        return self._scale_windows(sequences)
+
+    def _calibrate_intervals(self, X, y):
+        """``interval_residuals_`` from the rows early stopping held out (see predict)."""
+        self.interval_residuals_ = None
+        if not self.early_stopping:
+            return
+        X_valid, y_valid, _ = self._held_out(X, y)
+        outputs, sequences = self._forward(X_valid)
+        self.interval_residuals_ = held_out_residuals(
+            transform_forward(y_valid, self.target_lambda_),
+            self._points(outputs, sequences),
+            self._residual_spread(sequences),
+        )
 
     def _working_quantiles(self, outputs, sequences):
         """The head's quantiles (n, n_outputs, k) on y's scale (its log with

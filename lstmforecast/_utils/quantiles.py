@@ -1,13 +1,17 @@
 """Quantile forecasts: checking requested levels, the pinball loss of a multi-quantile head
-and the non-crossing map from the head's raw outputs to ordered quantiles."""
+and the non-crossing map from the head's raw outputs to ordered quantiles, and the one
+conformal quantile computation (ConformalForecaster and LSTMRegressor's held-out
+intervals both use it)."""
 
 import numbers
 import sys
+import warnings
 
 import numpy as np
 
 __all__ = [
     "check_quantiles",
+    "conformal_quantiles",
     "coverage_quantiles",
     "interpolate_quantiles",
     "ordered_quantiles",
@@ -134,3 +138,102 @@ def widen(values, levels, factors):
     """Apply :func:`spread_factors` to quantile forecasts (..., k), keeping them ordered."""
     median = interpolate_quantiles(values, levels, np.array([0.5]))
     return np.sort(median + factors * (values - median), axis=-1)
+
+
+def conformal_quantiles(
+    points, residuals, levels, *, weights=None, spread=None, symmetric=False, hint=None
+):
+    """Forecast quantiles: point forecasts plus the conformal quantiles of residuals.
+
+    Parameters
+    ----------
+    points : ndarray of shape (n, horizon)
+        Point forecasts.
+    residuals : ndarray of shape (n_calibration, horizon)
+        Signed calibration residuals (actual minus forecast), one column per step, in
+        units of ``spread``.
+    levels : ndarray of shape (k,)
+        Quantile levels in (0, 1).
+    weights : ndarray of shape (n_calibration,), default=None
+        Weight of each residual; None: all equal (split conformal).
+    spread : ndarray of shape (n,), default=None
+        Scale of each row's residuals (e.g. its window's scale); None: 1.
+    symmetric : bool, default=False
+        Use the absolute residuals on both sides (each residual also counts with the
+        opposite sign): intervals symmetric around the point, which need half as many
+        calibration rows for a given level; the median is the point forecast.
+    hint : str, default=None
+        How to get more calibration rows, for the warning when they are too few.
+
+    Returns
+    -------
+    quantiles : ndarray of shape (n, horizon, k)
+    """
+    levels = np.asarray(levels, dtype=np.float64)
+    residuals = np.asarray(residuals, dtype=np.float64)
+    weights = np.ones(len(residuals)) if weights is None else np.asarray(weights)
+    if symmetric:
+        residuals = np.concatenate([residuals, -residuals])
+        weights = np.concatenate([weights, weights])
+    offsets = weighted_residual_quantiles(residuals, weights, levels, hint=hint)
+    if symmetric:
+        offsets[:, levels == 0.5] = 0.0
+    spread = np.ones(len(points)) if spread is None else np.asarray(spread)
+    return points[:, :, None] + spread[:, None, None] * offsets[None, :, :]
+
+
+def weighted_residual_quantiles(residuals, weights, levels, hint=None):
+    """Conformal quantiles of residuals (n, horizon) at ``levels``: shape (horizon, k).
+
+    A weight of 1 is placed at +infinity for levels >= 0.5 (at -infinity below), the
+    finite-sample correction that makes the interval valid; when the calibration rows
+    are too few for a level, the most extreme residual is used and a warning says so.
+    """
+    levels = np.asarray(levels, dtype=np.float64)
+    order = np.argsort(residuals, axis=0, kind="stable")
+    ordered = np.take_along_axis(residuals, order, axis=0)  # (n, horizon)
+    sorted_weights = weights[order]
+    total = weights.sum() + 1.0
+    below = np.cumsum(sorted_weights, axis=0) / total  # mass at or below each residual
+    above = np.cumsum(sorted_weights[::-1], axis=0)[::-1] / total  # at or above
+    n, horizon = residuals.shape
+    result = np.empty((horizon, len(levels)))
+    short = []
+    for column in range(horizon):
+        upper = np.searchsorted(below[:, column], levels - 1e-12)  # first with mass >= q
+        # Lower levels: the largest residual with mass >= 1 - q at or above it.
+        lower = n - 1 - np.searchsorted(above[::-1, column], 1 - levels - 1e-12)
+        position = np.where(levels >= 0.5, upper, lower)
+        short.extend(levels[(position >= n) | (position < 0)].tolist())
+        result[column] = ordered[np.clip(position, 0, n - 1), column]
+    if short:
+        named = ", ".join(f"{q:.6g}" for q in sorted(set(short)))
+        warnings.warn(
+            f"The {n} calibration residuals are too few for quantile levels [{named}]: the "
+            "most extreme residual is used, so those intervals may be too narrow. "
+            + (hint or "Use a larger calibration_size."),
+            UserWarning,
+            stacklevel=3,
+        )
+    return result
+
+
+def held_out_residuals(y, points, spread):
+    """Signed residuals (n, horizon) of point forecasts on held-out rows, in units of
+    each row's ``spread`` (n,): what :func:`held_out_intervals` calibrates on."""
+    return (np.asarray(y, dtype=np.float64).reshape(points.shape) - points) / spread[:, None]
+
+
+def held_out_intervals(model, points, spread, levels):
+    """Quantiles (n, horizon, k) around a model's point forecasts from the residuals it
+    kept on its held-out rows (``interval_residuals_``), symmetric split conformal."""
+    residuals = getattr(model, "interval_residuals_", None)
+    if residuals is None:
+        raise ValueError(
+            f"This {type(model).__name__} has no held-out rows to calibrate quantiles on "
+            "(it was fitted with early_stopping=False, or updated by partial_fit). Fit it "
+            "with early_stopping=True (the default), or fit a quantile head "
+            "(quantiles=(0.1, 0.5, 0.9)), or wrap it in ConformalForecaster."
+        )
+    hint = "Use a larger validation_fraction (or more rows), or ConformalForecaster."
+    return conformal_quantiles(points, residuals, levels, spread=spread, symmetric=True, hint=hint)
