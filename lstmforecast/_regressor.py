@@ -10,7 +10,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array
 
 from ._base import STATS_MAX_STEPS, RecurrentEstimator, check_targets_finite, feature_stats
-from ._future import check_future_model, pack_inputs, with_future_head
+from ._covariate_network import pack_inputs, with_future_head
+from ._future import check_future_model
 from ._params import check_choice, check_int
 from ._quantiles import (
     check_quantiles,
