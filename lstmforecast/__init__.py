@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "ARIMARegressor": "._arima",
+    "CalendarFeatures": "._calendar",
     "Callback": ".callbacks",
     "Checkpoint": ".callbacks",
     "ConformalForecaster": "._conformal",
