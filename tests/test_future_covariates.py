@@ -218,3 +218,12 @@ def test_save_and_load_keep_the_covariate_head(tmp_path):
     path = tmp_path / "model.lstm"
     save(model, path)
     np.testing.assert_allclose(load(path).predict(X), model.predict(X), rtol=1e-6)
+
+
+def test_onnx_export_refuses_the_covariate_head_clearly(tmp_path):
+    pytest.importorskip("onnx")
+    from lstmforecast import export_onnx
+
+    model, _, _ = fitted(hourly())
+    with pytest.raises(ValueError, match="known-future covariates"):
+        export_onnx(model, tmp_path / "model.onnx")
