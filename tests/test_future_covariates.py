@@ -227,3 +227,16 @@ def test_onnx_export_refuses_the_covariate_head_clearly(tmp_path):
     model, _, _ = fitted(hourly())
     with pytest.raises(ValueError, match="known-future covariates"):
         export_onnx(model, tmp_path / "model.onnx")
+
+
+def test_compare_scores_a_covariate_pipeline_on_the_same_folds():
+    from lstmforecast import SeasonalNaiveRegressor, compare
+
+    X, y = make_supervised(
+        hourly(150), target="load", horizon=HORIZON, future_covariates=["temperature"]
+    )
+    lstm = make_pipeline(Windower(look_back=6), LSTMRegressor(**{**TINY, "max_epochs": 2}))
+    naive = SeasonalNaiveRegressor(season_length=24)
+    table = compare({"lstm": lstm, "naive": naive}, X, y, cv=TimeSeriesSplit(2, gap=3))
+    mae = table[table["metric"] == "mae"].set_index("model")["mean"]
+    assert set(mae.index) == {"lstm", "naive"} and np.isfinite(mae).all()
