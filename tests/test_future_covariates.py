@@ -240,3 +240,14 @@ def test_compare_scores_a_covariate_pipeline_on_the_same_folds():
     table = compare({"lstm": lstm, "naive": naive}, X, y, cv=TimeSeriesSplit(2, gap=3))
     mae = table[table["metric"] == "mae"].set_index("model")["mean"]
     assert set(mae.index) == {"lstm", "naive"} and np.isfinite(mae).all()
+
+
+def test_auto_look_back_reads_the_observed_columns_only():
+    X, _ = make_supervised(
+        hourly(200), target="load", horizon=HORIZON, future_covariates=["temperature"]
+    )
+    observed = X[["load", "temperature", "workday"]]
+    assert (
+        Windower(look_back="auto").fit(X).look_back_
+        == Windower(look_back="auto").fit(observed).look_back_
+    )
