@@ -18,6 +18,7 @@ from . import (
     fit,
     gpu,
     imports,
+    load,
     panels,
     predict,
     search,
@@ -48,6 +49,7 @@ SECTIONS = {
         classification.run,
     ),
     "panels": ("panels: one global LSTM vs per-series models; fit time to 10k series", panels.run),
+    "load": ("day-ahead load with temperature and calendar as known-future covariates", load.run),
 }
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- table:begin -->", "<!-- table:end -->"
@@ -92,6 +94,7 @@ def main(argv=None):
         *accuracy.TABLES.values(),
         *classification.TABLES.values(),
         *panels.TABLES.values(),
+        *load.TABLES.values(),
     ]:
         print(f"\n{extra}")
     if args.write_readme:
@@ -103,6 +106,7 @@ OWN_BLOCK = {
     "accuracy": accuracy.TABLES,
     "classification": classification.TABLES,
     "panels": panels.TABLES,
+    "load": load.TABLES,
 }
 
 

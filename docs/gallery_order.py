@@ -7,6 +7,7 @@ EXAMPLE_ORDER = [
     "plot_forecast_intervals.py",
     "plot_data_contract.py",
     "plot_lstm_vs_arima.py",
+    "plot_load_covariates.py",
     "plot_panel.py",
     "plot_rnn_lstm_gru_digits.py",
     "plot_text_classification.py",

@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "ARIMARegressor": "._baselines.arima",
+    "CalendarFeatures": "._preprocessing.calendar",
     "Callback": ".callbacks",
     "Checkpoint": ".callbacks",
     "ConformalForecaster": "._forecasting.conformal",

@@ -10,6 +10,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 from lstmforecast import (
+    CalendarFeatures,
     ConformalForecaster,
     ETSRegressor,
     LSTMAutoencoder,
@@ -43,6 +44,9 @@ ESTIMATORS = [
     # groups=None: one series, one clone (a panel needs a long frame, which the checks'
     # arrays are not; tests/test_panels.py covers panels).
     PerSeriesForecaster(ThetaRegressor()),
+    # Declares no array input (its dates come from a pandas index), so sklearn skips it;
+    # tests/test_calendar.py runs the contract on dated frames.
+    CalendarFeatures(),
 ]
 
 ORDER = (

@@ -227,6 +227,11 @@ def exportable(model):
             "export_onnx does not export window_scale models (the per-window scaling runs "
             "outside the network); refit with window_scale=None to deploy as ONNX."
         )
+    if getattr(estimator, "future_shape_", (0, 0))[0]:
+        raise ValueError(
+            "export_onnx does not export models that read known-future covariates yet (the "
+            "block travels beside the windows); use save/load to deploy them."
+        )
     if estimator.embedding_dim is not None:
         raise ValueError("export_onnx does not export token (embedding_dim) models.")
     if network.rnn.bidirectional:

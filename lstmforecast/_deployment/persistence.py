@@ -35,6 +35,7 @@ _NETWORKS = {
     "_TaggerNetwork": "lstmforecast._recurrent.tagger",
     "_AutoencoderNetwork": "lstmforecast._recurrent.autoencoder",
     "CustomNetwork": "lstmforecast._torch.module",
+    "CovariateNetwork": "lstmforecast._torch.covariate_network",
 }
 _HEADER_KEY = "lstmforecast"
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier, is_outlier_detector
 
+from .._preprocessing.future import model_layout, with_future_covariates
 from .._preprocessing.panel import check_groups, model_groups, split_panel
 from .._preprocessing.supervised import _as_frame, _target_column
 from .._utils.quantiles import check_quantiles, coverage_quantiles
@@ -64,9 +65,13 @@ def forecast(
     quantiles : list of float, default=None
         Quantile levels to return, one column each (named ``"q0.1"`` ...).
     future : pandas.DataFrame or array-like, default=None
-        Future values of the other columns of ``data``, one row per step after the last
-        observed one (at least ``horizon - 1`` rows; the first is used for step 2). Only
-        a one-step model with exogenous columns needs it.
+        Future values of columns of ``data``, one row per step after the last observed
+        one. A model fitted with known-future covariates
+        (``make_supervised(..., future_covariates=[...])``, see
+        :ref:`future-covariates`) needs them for its whole horizon: a DataFrame with those
+        columns whose index holds the forecast dates, starting one step after ``data``'s
+        last row (anything else is refused). A one-step model with exogenous columns
+        needs at least ``horizon - 1`` rows (the first is used for step 2).
     groups : str, default=None
         For a panel (see :ref:`panels`): the series-id column or MultiIndex level of
         ``data``, which then holds every series' observed rows. Each series is forecast
@@ -108,6 +113,12 @@ def forecast(
     if groups is None and isinstance(data, pd.DataFrame):
         groups = model_groups(model)  # a panel model names its id column itself
     if groups is not None:
+        if model_layout(model)[0]:
+            raise ValueError(
+                "forecast(..., groups=) does not yet build the future-covariate block of "
+                "a panel; forecast each series on its own, or predict on rows from "
+                "make_supervised(..., groups=..., future_covariates=[...])."
+            )
         return _panel_forecast(model, data, horizon, target, coverage, quantiles, groups)
     frame = _as_frame(data)
     column = _target_column(frame, target)
@@ -119,6 +130,8 @@ def forecast(
     if _has_index(data):  # an index forecast() cannot continue fails before predicting
         future_index(frame.index, len(frame), 1)
 
+    observed = frame
+    frame = with_future_covariates(model, frame, future, _covariate_labels(model, data, frame))
     last = np.asarray(model.predict(frame), dtype=np.float64).reshape(len(frame), -1)[-1]
     model_horizon = len(last)
     horizon = model_horizon if horizon is None else int(horizon)
@@ -144,6 +157,12 @@ def forecast(
                 "how errors compound. Fit it on make_supervised(..., "
                 f"horizon={horizon}), or ask for horizon=1."
             )
+        if frame is not observed and horizon > 1:
+            raise ValueError(
+                "This model reads future covariates for one step: it forecasts that step, "
+                "not a recursion over several. Fit a direct model on make_supervised(..., "
+                f"horizon={horizon}, future_covariates=[...])."
+            )
         points = _recurse(model, frame, column, horizon, last[0], future, index)
         bounds = None
         if levels is not None:
@@ -160,6 +179,12 @@ def forecast(
     if coverage is not None:
         result.attrs["coverage"] = coverage  # the interval's level, for plot_forecast
     return result
+
+
+def _covariate_labels(model, data, frame):
+    """The labels of the steps a future-covariate model reads (its block's horizon)."""
+    _, horizon = model_layout(model)
+    return future_index(frame.index if _has_index(data) else None, len(frame), max(horizon, 1))
 
 
 def _check_horizon(horizon):

@@ -22,6 +22,7 @@ class Sequences:
 
     values: np.ndarray  # (n, T, f) float32, or (n, T) int64 tokens
     lengths: np.ndarray  # (n,) int64, 1 <= lengths <= T
+    future: np.ndarray | None = None  # (n, horizon, n_covariates) known-future covariates
 
     @property
     def n_steps(self):
@@ -124,8 +125,26 @@ def check_sequences(estimator, X, *, reset, tokens=False):
     """Validate X and return it as :class:`Sequences`.
 
     Sets ``n_features_in_``, ``feature_names_in_`` and ``n_step_features_`` on the
-    estimator when ``reset`` is True, and checks them otherwise.
+    estimator when ``reset`` is True, and checks them otherwise. Windows that carry a
+    future-covariate block (:class:`~lstmforecast._preprocessing.future.FutureWindows`) are read by
+    estimators that say so (``_reads_future``); others refuse them.
     """
+    from .future import check_future, split_future
+
+    X, future = split_future(X)
+    if future is not None and not getattr(estimator, "_reads_future", False):
+        raise ValueError(
+            f"X carries future covariates (columns '<covariate>_t+<k>'), which "
+            f"{type(estimator).__name__} does not read; LSTMRegressor does. Drop those "
+            "columns before the Windower."
+        )
+    sequences = _check_sequences(estimator, X, reset=reset, tokens=tokens)
+    if getattr(estimator, "_reads_future", False):
+        sequences.future = check_future(estimator, future, len(sequences), reset)
+    return sequences
+
+
+def _check_sequences(estimator, X, *, reset, tokens):
     if _is_ragged(X):
         return _ragged(estimator, X, reset=reset, tokens=tokens)
     frame = hasattr(X, "columns")  # pandas or polars: validate_data checks the names

@@ -6,13 +6,14 @@ import numpy as np
 import pandas as pd
 
 from .._utils.time_index import check_time_order
-from .._utils.validation import reject_non_numeric_columns
+from .future import check_covariates, future_block, future_names
 from .panel import check_groups, split_panel
+from .sequences import reject_non_numeric_columns
 
 __all__ = ["make_supervised"]
 
 
-def make_supervised(data, target=None, horizon=1, groups=None):
+def make_supervised(data, target=None, horizon=1, groups=None, future_covariates=None):
     """Turn a time-ordered series or frame into aligned forecasting rows ``X, y``.
 
     Row t of ``X`` holds what is known at time t (every column of ``data``); row t of
@@ -23,6 +24,14 @@ def make_supervised(data, target=None, horizon=1, groups=None):
     series, told apart by a series-id column or MultiIndex level. ``y`` is then built
     within each series, and the final ``horizon`` rows of *each* series are dropped; the
     rows keep their order and index, and ``X`` keeps the id column.
+
+    With ``future_covariates`` (columns whose future values are known at t: calendar
+    features, a weather forecast), row t of ``X`` also holds each covariate's values at
+    t+1 .. t+horizon, as one column per covariate and step named
+    ``"<covariate>_t+<k>"``, step-major (every covariate of step 1, then of step 2 ...).
+    A :class:`Windower` passes these columns on as a per-row block next to the windows,
+    and :class:`LSTMRegressor` reads step k's covariates when it forecasts step k (see
+    :ref:`future-covariates`). The target's future never enters ``X``.
 
     Parameters
     ----------
@@ -38,11 +47,15 @@ def make_supervised(data, target=None, horizon=1, groups=None):
         For a panel: the column of ``data`` (or level of its MultiIndex) holding the
         series ids. Each series' rows must be in time order; series may be interleaved.
         A series with ``horizon`` rows or fewer contributes no row.
+    future_covariates : list of str, default=None
+        Columns of ``data`` known ahead of time, given to each row for the ``horizon``
+        steps after it. Numeric, without NaN; the target is not allowed.
 
     Returns
     -------
     X : pandas.DataFrame of shape (n_timesteps - horizon, n_features)
-        The inputs, with ``data``'s index and column names.
+        The inputs, with ``data``'s index and column names (then, with
+        ``future_covariates``, ``horizon * len(future_covariates)`` block columns).
     y : pandas.Series of shape (n_timesteps - horizon,) or pandas.DataFrame of shape \
 (n_timesteps - horizon, horizon)
         A Series named like the target when ``horizon == 1``, else one column
@@ -57,7 +70,7 @@ def make_supervised(data, target=None, horizon=1, groups=None):
     ([1.0, 2.0], [[2.0, 3.0], [3.0, 4.0]])
     """
     if groups is not None:
-        return _panel_supervised(data, target, horizon, groups)
+        return _panel_supervised(data, target, horizon, groups, future_covariates)
     frame = _as_frame(data)
     check_time_order(frame, "data")
     _check_horizon(horizon)
@@ -71,6 +84,9 @@ def make_supervised(data, target=None, horizon=1, groups=None):
     values = frame[column].to_numpy()
     n = len(frame) - horizon
     X = frame.iloc[:n]
+    if future_covariates is not None:
+        covariates = check_covariates(frame, future_covariates, column)
+        X = _with_block(X, future_block(frame, covariates, horizon, np.arange(n)), covariates)
     if horizon == 1:
         return X, pd.Series(values[1:], index=X.index, name=column)
     steps = np.lib.stride_tricks.sliding_window_view(values[1:], horizon)
@@ -83,7 +99,17 @@ def _check_horizon(horizon):
         raise ValueError(f"horizon must be a positive integer, got {horizon!r}.")
 
 
-def _panel_supervised(data, target, horizon, groups):
+def _with_block(X, block, covariates):
+    """X with the covariate block appended as named columns."""
+    horizon = block.shape[1] // len(covariates)
+    names = future_names(covariates, horizon)
+    clash = [name for name in names if name in X.columns]
+    if clash:
+        raise ValueError(f"data already has columns {clash[:3]}, the names of the covariate block.")
+    return pd.concat([X, pd.DataFrame(block, index=X.index, columns=names)], axis=1)
+
+
+def _panel_supervised(data, target, horizon, groups, future_covariates=None):
     """make_supervised within each series of a long frame."""
     check_groups(groups)
     _check_horizon(horizon)
@@ -105,6 +131,10 @@ def _panel_supervised(data, target, horizon, groups):
     rows = np.flatnonzero(keep)
     ahead = order[position[rows][:, None] + np.arange(1, horizon + 1)]  # (n, horizon)
     X = frame.iloc[rows]
+    if future_covariates is not None:
+        covariates = check_covariates(panel.values, future_covariates, column)
+        known = panel.values[covariates].to_numpy(dtype=np.float64)
+        X = _with_block(X, known[ahead].reshape(len(rows), -1), covariates)
     if horizon == 1:
         return X, pd.Series(values[ahead[:, 0]], index=X.index, name=column)
     columns = [f"{column}_t+{k}" for k in range(1, horizon + 1)]

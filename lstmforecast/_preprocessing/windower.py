@@ -13,6 +13,7 @@ from .._utils.params import check_int
 from .._utils.seasonality import auto_look_back
 from .._utils.time_index import check_time_rows, index_signature, rows_skipped
 from .._utils.transaction import transactional
+from .future import FutureWindows, future_layout
 from .panel import check_groups, panel_step, split_panel, steps_after
 from .sequences import reject_nonfinite
 
@@ -50,6 +51,14 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     to forecast from), it warns once per fit, with the fix: keep the index
     (``Pipeline.set_output(transform="pandas")``) or pass the rows before the origin.
 
+    Known-future covariates: columns named ``"<covariate>_t+<k>"`` (as
+    :func:`make_supervised` writes them with ``future_covariates=``) are not windowed.
+    They form a per-row block, row t's covariates at steps t+1 .. t+h, that travels next
+    to window t: in ``future`` of the returned ``FutureWindows``
+    array (shape (n, h, n_covariates)), which :class:`LSTMRegressor` reads per output
+    step; with ``flatten=True``, as the last ``h * n_covariates`` columns. Only a pandas
+    (or polars) X has the names to tell them apart.
+
     Parameters
     ----------
     look_back : int or "auto", default=24
@@ -82,6 +91,8 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 (n_series, look_back_ - 1, n_features_in_) with ``groups``
         The last rows seen in ``fit`` (NaN-padded when fewer), float32; with ``groups``,
         those of each series in ``series_``.
+    future_covariates_ : list of str
+        The known-future covariates found among X's columns (empty without them).
     series_ : ndarray of shape (n_series,)
         With ``groups`` only: the series ids seen in ``fit``, in order of first
         appearance. ``n_features_in_`` and ``feature_names_in_`` then count the
@@ -159,7 +170,7 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         check_is_fitted(self, "history_")
         if self.groups is not None:
             return self._wrap(self._panel_transform(X), X)
-        rows = self._validate_rows(X, reset=False)
+        rows, block = self._split_block(self._validate_rows(X, reset=False))
         pad = len(self.history_)
         skipped = rows_skipped(self._index_signature, X, max(pad - 1, 0))
         if skipped is None or not pad:
@@ -169,7 +180,7 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             history = self.history_
         else:
             history = _bridge(self.history_, rows[0], skipped)
-        return self._wrap(self._windows(rows, history), X)
+        return self._wrap(self._with_block(self._windows(rows, history), block), X)
 
     @transactional
     def fit_transform(self, X, y=None):
@@ -189,9 +200,13 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         rows = self._fit(X)
         if self.groups is not None:
             panel, rows = rows
+            rows, block = self._split_block(rows)
             history = np.full_like(self.history_, np.nan)
-            return self._wrap(self._panel_windows(rows, panel, history), X)
-        return self._wrap(self._windows(rows, np.full_like(self.history_, np.nan)), X)
+            windows = self._panel_windows(rows, panel, history)
+            return self._wrap(self._with_block(windows, block), X)
+        rows, block = self._split_block(rows)
+        windows = self._windows(rows, np.full_like(self.history_, np.nan))
+        return self._wrap(self._with_block(windows, block), X)
 
     def set_output(self, *, transform=None):
         """Set the container of the flattened windows: ``"default"``, ``"pandas"`` or
@@ -240,9 +255,13 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             )
         from sklearn.utils.validation import _check_feature_names_in
 
-        names = _check_feature_names_in(self, input_features)
+        names = np.asarray(_check_feature_names_in(self, input_features), dtype=object)
         lags = range(self.look_back_ - 1, -1, -1)
-        return np.asarray([f"{name}_lag{lag}" for lag in lags for name in names], dtype=object)
+        found = getattr(self, "future_covariates_", None)
+        windowed = names[self._window_columns] if found else names
+        block = names[self._future_positions.ravel()] if found else []
+        lagged = [f"{name}_lag{lag}" for lag in lags for name in windowed]
+        return np.asarray([*lagged, *block], dtype=object)
 
     def _fit(self, X):
         """Fit and return the validated rows (with groups: the panel and its rows)."""
@@ -253,14 +272,18 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         if self.groups is not None:
             return self._fit_panel(X, auto)
         rows = self._validate_rows(X, reset=True)
+        self._find_block()
+        window_rows, _ = self._split_block(rows)
         if auto:
-            self.look_back_ = max(auto_look_back(rows[:, j]) for j in range(rows.shape[1]))
+            self.look_back_ = max(
+                auto_look_back(window_rows[:, j]) for j in range(window_rows.shape[1])
+            )
         else:
             self.look_back_ = int(self.look_back)
         pad = self.look_back_ - 1
-        history = np.full((pad, rows.shape[1]), np.nan, dtype=np.float32)
+        history = np.full((pad, window_rows.shape[1]), np.nan, dtype=np.float32)
         if pad:
-            tail = rows[-pad:]
+            tail = window_rows[-pad:]
             history[pad - len(tail) :] = tail  # a fit set shorter than pad stays NaN-padded
         self.history_ = history
         self._index_signature = index_signature(X)
@@ -269,7 +292,9 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     def _fit_panel(self, X, auto):
         panel = split_panel(X, self.groups)
-        rows = self._validate_rows(panel.values.reset_index(drop=True), reset=True)
+        all_rows = self._validate_rows(panel.values.reset_index(drop=True), reset=True)
+        self._find_block()
+        rows, _ = self._split_block(all_rows)
         if auto:  # read from the longest series: a season needs one series' rows
             longest = panel.order()[np.flatnonzero(np.sort(panel.codes) == panel.sizes.argmax())]
             self.look_back_ = max(auto_look_back(rows[longest, j]) for j in range(rows.shape[1]))
@@ -289,11 +314,12 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self._panel_step = panel_step(panel)
         self._index_signature = None
         _WARNED.discard(self)
-        return panel, rows
+        return panel, all_rows
 
     def _panel_transform(self, X):
         panel = split_panel(X, self.groups)
         rows = self._validate_rows(panel.values.reset_index(drop=True), reset=False)
+        rows, block = self._split_block(rows)
         pad = self.history_.shape[1]
         history = np.full((panel.n_series, pad, rows.shape[1]), np.nan, dtype=np.float32)
         fitted = pd.Index(self.series_).get_indexer(panel.ids)
@@ -313,7 +339,7 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
                 history[series] = _bridge(
                     self.history_[fitted[series]], rows[firsts[series]], int(gap)
                 )
-        return self._panel_windows(rows, panel, history)
+        return self._with_block(self._panel_windows(rows, panel, history), block)
 
     def _panel_windows(self, rows, panel, history):
         """Windows of a panel: one padded copy (each series behind its own history),
@@ -330,6 +356,35 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         if self.flatten:
             return windows.reshape(len(rows), -1)
         return windows
+
+    def _find_block(self):
+        """Tell the future-covariate columns (``"<name>_t+<k>"``) from the windowed ones."""
+        names = getattr(self, "feature_names_in_", None)
+        covariates, positions = future_layout([] if names is None else list(names))
+        self.future_covariates_ = covariates
+        self._future_positions = positions
+        block = set() if positions is None else set(positions.ravel().tolist())
+        self._window_columns = np.array(
+            [j for j in range(self.n_features_in_) if j not in block], dtype=np.int64
+        )
+        if not len(self._window_columns):
+            raise ValueError(
+                "X holds only future-covariate columns ('<name>_t+<k>'); the windows need "
+                "the observed columns (the target at least) too."
+            )
+
+    def _split_block(self, rows):
+        """(the windowed columns of rows, the future block (n, h, k) or None)."""
+        if not getattr(self, "future_covariates_", None):  # none, or pickled before them
+            return rows, None
+        return rows[:, self._window_columns], rows[:, self._future_positions]
+
+    def _with_block(self, windows, block):
+        if block is None:
+            return windows
+        if self.flatten:
+            return np.concatenate([windows, block.reshape(len(block), -1)], axis=1)
+        return FutureWindows(windows, block.astype(np.float32))
 
     def _validate_rows(self, X, reset):
         if not hasattr(X, "ndim") and not hasattr(X, "to_frame") and not hasattr(X, "columns"):

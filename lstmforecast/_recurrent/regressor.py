@@ -9,7 +9,9 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array
 
+from .._preprocessing.future import check_future_model
 from .._preprocessing.sequences import Sequences
+from .._torch.covariate_network import pack_inputs, with_future_head
 from .._torch.training import Chunks as TrainingChunks
 from .._torch.training import check_validation_weights, to_tensor, validation_size
 from .._utils.params import check_choice, check_int
@@ -336,6 +338,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         "window_scale": [StrOptions(set(_WINDOW_SCALES)), None],
     }
 
+    _reads_future = True  # windows may carry known-future covariates (_future.py)
+
     def _check_params(self):
         super()._check_params()
         check_choice(self.training, "training", ("auto", "window", "sequence"))
@@ -557,6 +561,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
 
     def _fit_targets(self, sequences, y, anchored=True):
         y = self._validate_y(sequences, y)
+        check_future_model(self, sequences, y)
         self.training_ = self._training_mode(sequences)
         self.target_lambda_ = None
         if self.target_transform is not None:
@@ -609,6 +614,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             and self.embedding_dim is None
             and self.module is None
             and self.window_scale is None  # one scale per window: rows are not shared
+            and sequences.future is None  # the block belongs to each window's own steps
         )
         return "sequence" if sequence_ready and _consecutive(sequences.values) else "window"
 
@@ -637,7 +643,10 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         if self.target_lambda_ is not None:
             self._transform_inputs(sequences)  # predict: the anchor reads the same values
         self._scale_windows(sequences)
-        return super()._network_inputs(sequences, device)
+        inputs = super()._network_inputs(sequences, device)
+        if sequences.future is not None:
+            return pack_inputs(inputs, sequences.future)
+        return inputs
 
     def _scale_windows(self, sequences):
         """With window_scale: divide each window by its own per-feature scale (a copy,
@@ -786,6 +795,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
 
     def _build_network(self, sequences, n_outputs):
         network = super()._build_network(sequences, n_outputs)
+        if sequences.future is not None:
+            network = with_future_head(network, sequences.future)
         if self.target_anchor_ is None:
             return network
         # Level-free inputs: relative to the window's last step, or step-to-step changes
