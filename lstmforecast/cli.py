@@ -593,6 +593,12 @@ _TIME_FORMATS = (
 )
 
 
+def _read(texts, date_format):
+    import pandas as pd
+
+    return pd.to_datetime(texts, format=date_format, errors="coerce")
+
+
 def _parse_dates(column, name, date_format):
     """The dates of a --time-col (a Series of datetimes) and the format they were read
     with, checked before any fit: evenly spaced (the forecast's dates continue them) and
@@ -621,9 +627,12 @@ def _parse_dates(column, name, date_format):
                 warnings.simplefilter("ignore")  # pandas' "could not infer format"
                 parsed = pd.to_datetime(texts)
         except (ValueError, TypeError):
+            # the rows the most common listed format cannot read show the user the odd one
+            best = max(_TIME_FORMATS, key=lambda f: _read(texts, f).notna().sum())
+            odd = texts[_read(texts, best).isna()]
             raise UserError(
                 f"column {name!r} does not hold dates or times that can be read as one "
-                f"series (e.g. {texts.iloc[0]!r}): write every time in one format, with one "
+                f"series (e.g. {odd.iloc[0]!r}): write every time in one format, with one "
                 "time zone or none, and give the format with --date-format, e.g. "
                 "--date-format '%d/%m/%Y' for 31/12/2020"
             ) from None

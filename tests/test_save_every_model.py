@@ -12,6 +12,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from lstmforecast import (
     ARIMARegressor,
+    CalendarFeatures,
     ConformalForecaster,
     ETSRegressor,
     LSTMAutoencoder,
@@ -129,6 +130,11 @@ MODELS = {
         lambda: Windower(look_back=4, groups="id").fit(PANEL_X),
         PANEL_X.groupby("id").tail(3),  # continues each series' history
         lambda m, X: m.transform(X),
+    ),
+    "CalendarFeatures on dated rows": (
+        lambda: CalendarFeatures().fit(DATED_PANEL[["v"]].iloc[:30]),
+        DATED_PANEL[["v"]].iloc[:30],
+        lambda m, X: m.transform(X).to_numpy(),
     ),
     "FunctionTransformer": (
         lambda: FunctionTransformer(np.log1p, inverse_func=np.expm1).fit(ROWS),
