@@ -20,6 +20,7 @@ from . import (
     imports,
     panels,
     predict,
+    scaler,
     search,
     sequence,
     tagging,
@@ -48,6 +49,7 @@ SECTIONS = {
         classification.run,
     ),
     "panels": ("panels: one global LSTM vs per-series models; fit time to 10k series", panels.run),
+    "scaler": ("a scaler in front of the Windower vs none (M3 monthly)", scaler.run),
 }
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- table:begin -->", "<!-- table:end -->"
