@@ -21,6 +21,7 @@ from . import (
     load,
     panels,
     predict,
+    scaler,
     search,
     sequence,
     tagging,
@@ -50,6 +51,7 @@ SECTIONS = {
     ),
     "panels": ("panels: one global LSTM vs per-series models; fit time to 10k series", panels.run),
     "load": ("day-ahead load with temperature and calendar as known-future covariates", load.run),
+    "scaler": ("a scaler in front of the Windower vs none (M3 monthly)", scaler.run),
 }
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- table:begin -->", "<!-- table:end -->"
