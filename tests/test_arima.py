@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -41,6 +41,8 @@ def raw_forecast(params, endog, exog, held_exog, horizon, spec):
         return results.forecast(horizon, exog=future)
 
 
+# The optimizer's own convergence is not what this test checks (fit now reports it).
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize("use_exog", [False, True])
 def test_matches_statsmodels_forecasts(data, use_exog):
     horizon, n_train = 3, 100
@@ -159,6 +161,52 @@ def test_too_short_series():
         ARIMARegressor(order=(2, 1, 2)).fit(np.ones((5, 1)), np.ones(5))
 
 
+def short_quarterly(n=16):
+    """A short trending quarterly series with a season, like M3's shortest quarterly."""
+    rng = np.random.default_rng(1)
+    t = np.arange(n)
+    values = 500 + 12 * t + 40 * np.tile([1.0, -0.5, 0.2, -0.7], n)[:n] + rng.normal(0, 5, n)
+    return pd.Series(values, index=pd.period_range("1984Q1", periods=n, freq="Q"))
+
+
+def test_auto_order_fits_a_short_quarterly_series_from_make_supervised():
+    # 16 values and h = 8 give X 8 rows; y's last row holds the other 8 values, so the
+    # search sees all 16 (it used to count X's 8 rows and refuse the series).
+    series = short_quarterly(16)
+    X, y = make_supervised(series, horizon=8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # 16 values need no restriction
+        model = ARIMARegressor(order="auto", seasonal_order=(0, 0, 0, 4)).fit(X, y)
+    assert model.results_.nobs == 16
+    prediction = model.predict(series.to_frame())
+    assert prediction.shape == (16, 8) and np.all(np.isfinite(prediction[-1]))
+
+
+@pytest.mark.parametrize("n", [4, 6, 9])
+def test_auto_order_keeps_to_orders_a_very_short_series_supports(n):
+    series = short_quarterly(n).to_numpy()
+    X, y = series[:-1, None], series[1:]
+    with pytest.warns(UserWarning, match="only the smaller orders"):
+        model = ARIMARegressor(order="auto", seasonal_order=(0, 0, 0, 4)).fit(X, y)
+    p, d, q = model.order_
+    big_p, big_d, big_q, _ = model.seasonal_order_
+    # The model found has fewer parameters than rows left after differencing.
+    assert p + q + big_p + big_q + 2 < n - d - 4 * big_d
+    assert np.all(np.isfinite(model.predict(series[:, None])))
+
+
+def test_auto_order_on_too_few_values_says_so():
+    with pytest.raises(ValueError, match="too short for order='auto'"):
+        # X and y make the series 1, 2, 3: a constant model's AICc needs a fourth value.
+        ARIMARegressor(order="auto").fit(np.array([[1.0], [2.0]]), np.array([2.0, 3.0]))
+
+
+def test_non_convergence_reaches_the_user(data):
+    X, y = make_supervised(data, target="level")
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
+        ARIMARegressor(order=(3, 1, 3), target_column="level", maxiter=1).fit(X, y)
+
+
 def test_unfitted_predict_raises():
     with pytest.raises(NotFittedError):
         ARIMARegressor().predict(np.ones((3, 1)))
@@ -177,6 +225,8 @@ def test_statsmodels_is_not_imported_by_the_package():
     assert out.stdout.strip() == "False"
 
 
+# The optimizer's own convergence is not what this test checks (fit now reports it).
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_auto_order_differences_a_strong_season_and_reports_progress(capsys):
     rng = np.random.default_rng(4)
     n, period = 48, 4

@@ -49,6 +49,15 @@ def _is_order(value, length):
     )
 
 
+def _rows_needed(p, d, q, seasonal_order, n_exog):
+    """Fewest rows an ARIMA(p, d, q)(P, D, Q, s) with ``n_exog`` regressors is fitted on:
+    the values its differences use up, plus one more than its parameters (AR, MA,
+    regressors, a constant and the variance)."""
+    seasonal_p, seasonal_d, seasonal_q, period = seasonal_order
+    n_parameters = p + q + seasonal_p + seasonal_q + n_exog + 2
+    return max(3, d + seasonal_d * period + n_parameters + 1)
+
+
 def _lagged(exog, previous_row):
     """Regressors for each time step: the exogenous row of the step before.
 
@@ -209,7 +218,17 @@ def _seasonal_differences_needed(endog, period):
     return int(strength >= _SEASONAL_STRENGTH)
 
 
-def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter, verbose=0, method="auto"):
+def _search_order(
+    endog,
+    exog,
+    seasonal_order,
+    trend,
+    criterion,
+    maxiter,
+    verbose=0,
+    method="auto",
+    warn=warnings.warn,
+):
     """Stepwise information-criterion search in the spirit of Hyndman and Khandakar (2008).
 
     The seasonal differencing order comes from the seasonal strength, the ordinary one
@@ -227,13 +246,21 @@ def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter, verbos
     candidates with AR or MA roots near the unit circle are then ruled out), "auto" CSS
     on series longer than ``_CSS_LENGTH`` or seasons longer than ``_CSS_SEASON``.
 
+    A series too short for the largest starting model gets the orders it supports only
+    (as many rows as an explicit order of the same size would need), and ``warn`` says so.
+
     Returns the admissible candidates best first, each as (order, seasonal order, trend,
     SARIMAX start parameters or None), and a table of the models tried.
     """
     period = seasonal_order[3]
+    n_exog = 0 if exog is None else exog.shape[1]
     seasonal_d = _seasonal_differences_needed(endog, period)
     seasonal = 1 < period <= _LONGEST_SEARCHED_SEASON
     d = _differences_needed(endog, seasonal_d, period)
+    # A short series cannot afford every difference the tests ask for: keep those that
+    # leave room for the smallest model.
+    while d > 0 and _rows_needed(0, d, 0, (0, seasonal_d, 0, period), n_exog) > len(endog):
+        d -= 1
     # A constant with two or more differences would be a quadratic trend: never tried.
     search_constant = trend is None and d + seasonal_d <= 1
     if method == "auto":
@@ -279,6 +306,12 @@ def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter, verbos
                 )
         return scores[candidate]
 
+    def supported(candidate):
+        """Whether the series has the rows this candidate needs (as an explicit order)."""
+        p, q, big_p, big_q, _ = candidate
+        model_seasonal = (big_p, seasonal_d, big_q, period)
+        return _rows_needed(p, d, q, model_seasonal, n_exog) <= len(endog)
+
     def allowed(candidate):
         p, q, big_p, big_q, constant = candidate
         return (
@@ -287,6 +320,7 @@ def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter, verbos
             and 0 <= big_p <= (_MAX_SEASONAL_P if seasonal else 0)
             and 0 <= big_q <= (_MAX_SEASONAL_Q if seasonal else 0)
             and (search_constant or constant == (d + seasonal_d <= 1))
+            and supported(candidate)
         )
 
     def neighbours(candidate):
@@ -303,6 +337,16 @@ def _search_order(endog, exog, seasonal_order, trend, criterion, maxiter, verbos
     s = 1 if seasonal else 0
     first = [(2, 2, s, s, constant), (0, 0, 0, 0, constant), (1, 0, s, 0, constant)]
     first.append((0, 1, 0, s, constant))
+    if not supported(first[0]):
+        p, q, big_p, big_q, _ = first[0]
+        needed = _rows_needed(p, d, q, (big_p, seasonal_d, big_q, period), n_exog)
+        warn(
+            f"order='auto': the series has {len(endog)} values, fewer than the "
+            f"{needed} that the search's largest starting model, ARIMA({p}, {d}, {q})"
+            f"({big_p}, {seasonal_d}, {big_q}, {period}), needs; only the smaller orders "
+            "that the series supports were searched.",
+            UserWarning,
+        )
     best = min((c for c in first if allowed(c)), key=score)
     while len(scores) < _MAX_MODELS:
         candidates = [c for c in neighbours(best) if allowed(c)]
@@ -562,6 +606,7 @@ class ARIMARegressor(RowForecaster):
                 self.maxiter,
                 self.verbose,
                 self.search_method,
+                warn=self._defer_warning,
             )
             self.results_, chosen, converged = self._fit_first(series, exog, ranked)
             order, seasonal_order, trend, _ = chosen
@@ -572,11 +617,10 @@ class ARIMARegressor(RowForecaster):
         self.order_, self.seasonal_order_, self.trend_ = order, seasonal_order, trend
         self._last_exog_row = X[-1, self.exog_indices_].astype(np.float64)
         if not converged:
-            warnings.warn(
+            self._defer_warning(
                 f"The ARIMA{order} optimizer did not converge in maxiter={self.maxiter} "
                 "iterations; increase maxiter or simplify the order.",
                 ConvergenceWarning,
-                stacklevel=4,
             )
 
     def _fit_first(self, series, exog, ranked):
@@ -705,17 +749,23 @@ class ARIMARegressor(RowForecaster):
         return indices
 
     def _check_length(self, n_rows, seasonal_order):
-        seasonal_p, seasonal_d, seasonal_q, period = seasonal_order
+        n_exog = self.exog_indices_.size
         if self.order == "auto":
-            # Room for the largest starting model of the search.
-            p, d, q = 2, _MAX_D, 2
-            seasonal_p = seasonal_q = 1 if period > 1 else 0
-        else:
-            p, d, q = self.order
-        n_parameters = p + q + seasonal_p + seasonal_q + self.exog_indices_.size + 2
-        needed = max(3, d + seasonal_d * period + n_parameters + 1)
+            # The search keeps to the orders the series supports: only the smallest
+            # model, white noise with a constant, must fit, with one value more for its
+            # information criterion (AICc is undefined at n = parameters + 1).
+            needed = _rows_needed(0, 0, 0, (0, 0, 0, seasonal_order[3]), n_exog) + 1
+            if n_rows < needed:
+                raise ValueError(
+                    f"The series is too short for order='auto': {n_rows} values, while "
+                    f"the smallest ARIMA model needs at least {needed}. Pass a longer "
+                    "series (make_supervised's y adds the last horizon values to X's rows)."
+                )
+            return
+        p, d, q = self.order
+        needed = _rows_needed(p, d, q, seasonal_order, n_exog)
         if n_rows < needed:
             raise ValueError(
-                f"The series is too short: {n_rows} rows, while this ARIMA specification "
+                f"The series is too short: {n_rows} values, while this ARIMA specification "
                 f"needs at least {needed}. Pass a longer series or a smaller order."
             )

@@ -169,9 +169,21 @@ class RowForecaster(RegressorMixin, BaseEstimator):
             check_positive(self.series_, self.target_transform, "the training target")
             self.target_lambda_ = fit_lambda(self.target_transform, self.series_)
         series = self._to_model_scale(self.series_, "the training target")
-        with self._model_context():
-            self._fit_series(series, X)
+        self._deferred_warnings = []
+        try:
+            with self._model_context():
+                self._fit_series(series, X)
+        finally:
+            deferred = self._deferred_warnings
+            del self._deferred_warnings
+        for message, category in deferred:
+            warnings.warn(message, category, stacklevel=2)
         return self
+
+    def _defer_warning(self, message, category=UserWarning):
+        """Warn the user once ``fit`` has left the quiet statsmodels context, which
+        ignores every warning raised inside it (the package's own included)."""
+        self._deferred_warnings.append((message, category))
 
     def predict(self, X, quantiles=None):
         """Forecast steps t+1..t+h from every row t.
@@ -263,16 +275,22 @@ def observed_series(target, y):
     """The target history: X's target column, plus y's last row when y continues it.
 
     ``make_supervised(..., horizon=h)`` puts the last h values of the series only in y's
-    last row. They are appended when y is recognisably the target shifted ahead (each
-    column k equals the target k+1 rows later wherever both are known); otherwise (y
-    unrelated to X, transformed, or too short to tell) the history is X's column alone.
+    last row. They are appended when y is recognisably the target shifted ahead: every
+    entry y[i, k] equals the value k+1 rows after row i of the history that X's column
+    and y's last row make together. That holds however short the series: with fewer
+    rows than the horizon (16 quarterly values, h = 8: 8 rows) the rows of y still
+    overlap one another. Otherwise (y unrelated to X, transformed, or a single row, too
+    short to tell) the history is X's column alone.
     """
+    from numpy.lib.stride_tricks import sliding_window_view
+
     targets = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
     n, horizon = targets.shape
-    if n <= horizon or not np.all(np.isfinite(targets[-1])):
+    if n < 2 or not np.all(np.isfinite(targets[-1])):
         return target
-    scale = np.max(np.abs(target)) if target.size else 0.0
-    for k in range(horizon):
-        if not np.allclose(targets[: n - k - 1, k], target[k + 1 :], rtol=1e-9, atol=1e-12 * scale):
-            return target
-    return np.concatenate([target, targets[-1]])
+    history = np.concatenate([target, targets[-1]])
+    ahead = sliding_window_view(history[1:], horizon)  # row i: values i+1 .. i+horizon
+    scale = np.max(np.abs(history))
+    if not np.allclose(targets, ahead, rtol=1e-9, atol=1e-12 * scale):
+        return target
+    return history
