@@ -1,4 +1,8 @@
-"""``python -m benchmarks [--quick] [--threads N] [--only NAME ...] [--write-readme]``"""
+"""``python -m benchmarks [--quick] [--threads N] [--only NAME ...] [--write-readme]``
+
+``--only competition [--sample N] [--subsets M3/monthly ...] [--jobs N]``: the M1/M3
+competition benchmark, which runs only when named (its full run takes up to an hour).
+"""
 
 import argparse
 import re
@@ -13,16 +17,20 @@ from . import (
     anomaly,
     arima_auto,
     classification,
+    competition,
     coverage,
     deploy,
     fit,
     gpu,
     imports,
+    load,
     panels,
     predict,
+    scaler,
     search,
     sequence,
     tagging,
+    threads,
     windower,
 )
 from ._common import Row, Section, machine_lines, note, render
@@ -35,6 +43,7 @@ SECTIONS = {
     "search": ("GridSearchCV in parallel", search.run),
     "gpu": ("GPU: training throughput against the CPU", gpu.run),
     "import": ("import time", imports.run),
+    "threads": ("torch threads: default fit and Quickstart, quiet and beside a hog", threads.run),
     "anomaly": ("anomaly detection: ROC AUC on sktime's labelled data", anomaly.run),
     "tagging": ("sequence labelling: per-step accuracy on a segmentation series", tagging.run),
     "arima_auto": ("ARIMARegressor(order='auto') vs statsforecast AutoARIMA", arima_auto.run),
@@ -46,7 +55,12 @@ SECTIONS = {
         classification.run,
     ),
     "panels": ("panels: one global LSTM vs per-series models; fit time to 10k series", panels.run),
+    "load": ("day-ahead load with temperature and calendar as known-future covariates", load.run),
+    "scaler": ("a scaler in front of the Windower vs none (M3 monthly)", scaler.run),
+    "competition": ("competitions: M1 and M3, one origin, sMAPE / MASE / CPU", competition.run),
 }
+# Run only when named in --only: the full competition run takes up to an hour on 2 cores.
+ON_REQUEST = {"competition"}
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- table:begin -->", "<!-- table:end -->"
 
@@ -65,7 +79,30 @@ def main(argv=None):
     parser.add_argument(
         "--write-readme", action="store_true", help="put the table into benchmarks/README.md"
     )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=None,
+        help="competition: a seeded sample of N series per subset (default: every series; "
+        "the per-series LSTM then runs on a fixed sample of "
+        f"{competition.LSTM_FULL_SAMPLE})",
+    )
+    parser.add_argument(
+        "--subsets",
+        nargs="+",
+        default=None,
+        help="competition: subsets to run, e.g. M3/monthly M1/yearly (default: all)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=competition.N_JOBS,
+        help="competition: joblib processes for the per-series fits",
+    )
     args = parser.parse_args(argv)
+    options = {
+        "competition": dict(sample=args.sample, subsets=args.subsets, n_jobs=args.jobs),
+    }
     torch.set_num_threads(args.threads)
     command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
     header = [f"Command: `{command.strip()}`", "", *[f"- {line}" for line in machine_lines()]]
@@ -73,12 +110,13 @@ def main(argv=None):
         header.append("- QUICK smoke run: smaller sizes and fewer repeats than the targets name")
     started = time.perf_counter()
     sections = []
-    for name in args.only or list(SECTIONS):
+    names = args.only or [name for name in SECTIONS if name not in ON_REQUEST]
+    for name in names:
         title, function = SECTIONS[name]
         note(f"{title} ...")
         section_start = time.perf_counter()
         try:
-            rows = function(quick=args.quick)
+            rows = function(quick=args.quick, **options.get(name, {}))
         except Exception as error:  # one broken section must not lose the others' figures
             rows = [Row(f"{name}: failed", "error", "", None, f"{type(error).__name__}: {error}")]
         for row in rows:  # partial results survive an interrupted run
@@ -90,10 +128,12 @@ def main(argv=None):
         *accuracy.TABLES.values(),
         *classification.TABLES.values(),
         *panels.TABLES.values(),
+        *load.TABLES.values(),
+        *competition.TABLES.values(),
     ]:
         print(f"\n{extra}")
     if args.write_readme:
-        _write_readme(sections, header, started, command, args.only or list(SECTIONS))
+        _write_readme(sections, header, started, command, names)
 
 
 # Sections with a README block of their own: their run leaves the main table alone.
@@ -101,6 +141,8 @@ OWN_BLOCK = {
     "accuracy": accuracy.TABLES,
     "classification": classification.TABLES,
     "panels": panels.TABLES,
+    "load": load.TABLES,
+    "competition": competition.TABLES,
 }
 
 

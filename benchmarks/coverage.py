@@ -2,7 +2,9 @@
 intervals over rolling origins, on four series that ship with statsmodels, for the LSTM
 with a quantile head (uncalibrated, calibrated on its validation rows as by default, and
 calibrated by ConformalForecaster(quantiles=...)), the LSTM with conformal intervals
-around its point forecast, and ARIMA (its predict(X, quantiles=...)).
+around its point forecast, the default LSTMRegressor (no quantile head: its
+predict(X, quantiles=...) is split conformal on the rows early stopping held out), and
+ARIMA (its predict(X, quantiles=...)).
 
 Every model is fitted on each training fold and forecasts ``HORIZON`` steps from every
 row of the test fold that follows, with all earlier rows as history (a direct
@@ -67,6 +69,7 @@ MODELS = (
     "LSTM quantile head",
     "LSTM quantile head, conformalized",
     "LSTM conformal",
+    "LSTM default, held-out rows",
     "ARIMA",
 )
 HEAD_LEVELS = (0.025, 0.1, 0.5, 0.9, 0.975)
@@ -119,6 +122,12 @@ def _fold_bounds(name, settings, X_train, y_train, X_test):
         model = ConformalForecaster(
             head, calibration_size=0.25, quantiles=list(LEVELS), refit=False
         )
+        model.fit(X_train, y_train)
+        return np.asarray(model.predict(X_test, quantiles=list(LEVELS))), ""
+    if name == "LSTM default, held-out rows":
+        # LSTMRegressor's defaults, no quantile head: intervals from its validation rows.
+        lstm = LSTMRegressor(random_state=0, device="cpu")
+        model = Pipeline([("win", Windower(look_back=look_back)), ("lstm", lstm)])
         model.fit(X_train, y_train)
         return np.asarray(model.predict(X_test, quantiles=list(LEVELS))), ""
     if name == "LSTM conformal":

@@ -4,8 +4,10 @@ import os
 
 EXAMPLE_ORDER = [
     "plot_quickstart.py",
+    "plot_forecast_intervals.py",
     "plot_data_contract.py",
     "plot_lstm_vs_arima.py",
+    "plot_load_covariates.py",
     "plot_panel.py",
     "plot_many_series.py",
     "plot_rnn_lstm_gru_digits.py",

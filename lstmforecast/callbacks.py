@@ -37,6 +37,28 @@ class Callback:
 
     Subclassing it is optional: the training loop calls whichever of these methods an
     object has.
+
+    Examples
+    --------
+    A callback that records the training loss and stops after a number of epochs:
+
+    >>> import numpy as np
+    >>> from lstmforecast import LSTMRegressor
+    >>> from lstmforecast.callbacks import Callback
+    >>> class StopAfter(Callback):
+    ...     def __init__(self, epochs):
+    ...         self.epochs = epochs
+    ...     def on_train_begin(self, estimator):
+    ...         self.losses = []
+    ...     def on_epoch_end(self, estimator, epoch, logs):
+    ...         self.losses.append(logs["train_loss"])
+    ...         return len(self.losses) >= self.epochs  # True stops training
+    >>> stop = StopAfter(3)
+    >>> X = np.random.default_rng(0).normal(size=(32, 5, 1))
+    >>> model = LSTMRegressor(hidden_size=4, max_epochs=50, random_state=0, callbacks=[stop])
+    >>> model = model.fit(X, X[:, -1, 0])
+    >>> len(stop.losses), model.n_iter_
+    (3, 3)
     """
 
     def on_train_begin(self, estimator):
@@ -71,6 +93,20 @@ class ProgressBar(Callback):
         (the fit's budget) or else its ``max_epochs``.
     file : file-like, default=None
         Where to draw it; None is ``sys.stderr`` at the time training begins.
+
+    Examples
+    --------
+    >>> import io
+    >>> import numpy as np
+    >>> from lstmforecast import LSTMRegressor
+    >>> from lstmforecast.callbacks import ProgressBar
+    >>> X = np.random.default_rng(0).normal(size=(32, 5, 1))
+    >>> drawn = io.StringIO()  # the default is stderr
+    >>> model = LSTMRegressor(hidden_size=4, max_epochs=3, early_stopping=False,
+    ...                       random_state=0, callbacks=[ProgressBar(file=drawn)])
+    >>> _ = model.fit(X, X[:, -1, 0])
+    >>> "3/3" in drawn.getvalue()
+    True
     """
 
     def __init__(self, total=None, file=None):
@@ -117,6 +153,25 @@ class EpochLogger(Callback):
     ----------
     level : int, default=logging.INFO
         Level of the records.
+
+    Examples
+    --------
+    >>> import logging, sys
+    >>> import numpy as np
+    >>> from lstmforecast import LSTMRegressor
+    >>> from lstmforecast.callbacks import EpochLogger
+    >>> logger = logging.getLogger("lstmforecast")
+    >>> handler = logging.StreamHandler(sys.stdout)
+    >>> logger.addHandler(handler)
+    >>> logger.setLevel(logging.INFO)
+    >>> X = np.random.default_rng(0).normal(size=(32, 5, 1))
+    >>> model = LSTMRegressor(hidden_size=4, max_epochs=2, early_stopping=False,
+    ...                       random_state=0, callbacks=[EpochLogger()])
+    >>> _ = model.fit(X, X[:, -1, 0])  # doctest: +ELLIPSIS
+    LSTMRegressor: epoch 1 train_loss=... lr=0.001
+    LSTMRegressor: epoch 2 train_loss=... lr=0.001
+    >>> logger.removeHandler(handler)
+    >>> logger.setLevel(logging.NOTSET)
     """
 
     def __init__(self, level=logging.INFO):

@@ -8,8 +8,8 @@ that "greater is better" holds in ``cross_validate`` and ``GridSearchCV``::
     GridSearchCV(model, grid, scoring=get_scorer("smape"), cv=TimeSeriesSplit())
     cross_validate(model, X, y, scoring=make_scorers(), cv=TimeSeriesSplit())
 
-MAPE and sMAPE are in percent. MASE divides the MAE by a naive forecast's MAE: see
-:func:`mase` for where that scale comes from.
+MAPE and sMAPE are in percent. MASE divides the MAE by a naive forecast's MAE, and RMSSE
+the RMSE by a naive forecast's RMSE: see :func:`mase` for where that scale comes from.
 
 Probabilistic forecasts (``predict(X, quantiles=...)``) are scored by
 :func:`pinball_loss`, :func:`winkler_score` and :func:`interval_coverage`; their
@@ -22,11 +22,12 @@ import numpy as np
 from sklearn.metrics import make_scorer
 from sklearn.utils.validation import check_consistent_length
 
-from ._sequences import reject_nonfinite
+from ._preprocessing.sequences import reject_nonfinite
 
 __all__ = [
     "INTERVAL_METRICS",
     "METRICS",
+    "TRAINING_SCALED",
     "get_interval_scorer",
     "get_scorer",
     "interval_coverage",
@@ -36,6 +37,7 @@ __all__ = [
     "mase",
     "pinball_loss",
     "rmse",
+    "rmsse",
     "smape",
     "winkler_score",
 ]
@@ -211,30 +213,83 @@ def mase(y_true, y_pred, *, season_length=1, y_train=None):
     0.5
     """
     y_true, y_pred = _as_arrays(y_true, y_pred)
+    scale = _naive_scale(y_true if y_train is None else y_train, season_length, "MASE", "mae")
+    return float(mae(y_true, y_pred) / scale)
+
+
+def rmsse(y_true, y_pred, *, season_length=1, y_train=None):
+    """Root mean squared scaled error: the RMSE relative to a seasonal naive forecast's.
+
+    ``sqrt(mean((y_true - y_pred)**2) / mean((s[t] - s[t - season_length])**2))`` over
+    a series ``s``: the training series when ``y_train`` is given (the M5 competition's
+    definition), else the first column of ``y_true``, as for :func:`mase`. Below 1, the
+    forecast's squared errors are smaller than those of repeating the value from
+    ``season_length`` rows earlier.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, horizon)
+        Actual values, time-ordered.
+    y_pred : array-like of the same shape
+        Forecasts.
+    season_length : int, default=1
+        Lag of the naive forecast that sets the scale (1: last value).
+    y_train : array-like of shape (n_train,), default=None
+        Training series to take the scale from.
+
+    Returns
+    -------
+    error : float
+        ``rmse(y_true, y_pred) / sqrt(scale)``.
+
+    Examples
+    --------
+    >>> from lstmforecast.metrics import rmsse
+    >>> rmsse([5.0, 6.0], [5.5, 6.5], y_train=[1.0, 2.0, 3.0, 4.0])
+    0.5
+    """
+    y_true, y_pred = _as_arrays(y_true, y_pred)
+    scale = _naive_scale(y_true if y_train is None else y_train, season_length, "RMSSE", "rmse", 2)
+    return float(rmse(y_true, y_pred) / np.sqrt(scale))
+
+
+def _naive_scale(series, season_length, metric, fallback, power=1):
+    """Mean of ``|s[t] - s[t - season_length]| ** power`` over the first column."""
     if (
         not isinstance(season_length, numbers.Integral)
         or isinstance(season_length, bool)
         or season_length < 1
     ):
         raise ValueError(f"season_length must be a positive integer, got {season_length!r}.")
-    series = y_true if y_train is None else np.asarray(y_train, dtype=np.float64)
+    series = np.asarray(series, dtype=np.float64)
     series = series.reshape(len(series), -1)[:, 0]
     if len(series) <= season_length:
         raise ValueError(
-            f"MASE needs more than season_length={season_length} values to compute its "
+            f"{metric} needs more than season_length={season_length} values to compute its "
             f"naive scale, got {len(series)}; use a longer series or a smaller season_length."
         )
-    scale = np.mean(np.abs(series[season_length:] - series[:-season_length]))
+    scale = np.mean(np.abs(series[season_length:] - series[:-season_length]) ** power)
     if scale == 0:
         raise ValueError(
-            "MASE is undefined: the naive forecast is perfect on this series (constant "
-            "series, scale 0). Use mae instead."
+            f"{metric} is undefined: the naive forecast is perfect on this series (constant "
+            f"series, scale 0). Use {fallback} instead."
         )
-    return float(mae(y_true, y_pred) / scale)
+    return scale
 
 
-METRICS = {"mae": mae, "rmse": rmse, "mape": mape, "smape": smape, "mase": mase}
+METRICS = {
+    "mae": mae,
+    "rmse": rmse,
+    "mape": mape,
+    "smape": smape,
+    "mase": mase,
+    "rmsse": rmsse,
+}
 """Metric functions by name."""
+
+TRAINING_SCALED = ("mase", "rmsse")
+"""Metrics scaled by a naive forecast's errors, which :func:`~lstmforecast.compare`
+measures on each fold's training rows (``y_train=``)."""
 
 
 def get_scorer(name, *, season_length=1):
@@ -242,10 +297,13 @@ def get_scorer(name, *, season_length=1):
 
     Parameters
     ----------
-    name : {"mae", "rmse", "mape", "smape", "mase"}
+    name : {"mae", "rmse", "mape", "smape", "mase", "rmsse"}
         Metric name; the ``"neg_"`` prefix used by sklearn (``"neg_smape"``) is accepted.
     season_length : int, default=1
-        Only for ``"mase"``: lag of the naive forecast that sets the scale.
+        Only for ``"mase"`` and ``"rmsse"``: lag of the naive forecast that sets the
+        scale. A scorer sees only the evaluated fold, so it takes that scale from the
+        fold's own values; :func:`~lstmforecast.compare` takes it from each fold's
+        training rows instead, as the metrics' definitions do.
 
     Returns
     -------
@@ -264,7 +322,7 @@ def get_scorer(name, *, season_length=1):
     key = name.removeprefix("neg_") if isinstance(name, str) else name
     if key not in METRICS:
         raise ValueError(f"Unknown metric {name!r}; choose one of {sorted(METRICS)}.")
-    kwargs = {"season_length": season_length} if key == "mase" else {}
+    kwargs = {"season_length": season_length} if key in TRAINING_SCALED else {}
     return make_scorer(METRICS[key], greater_is_better=False, **kwargs)
 
 
@@ -335,7 +393,7 @@ def pinball_loss(y_true, y_quantiles, quantiles):
     >>> pinball_loss([10.0, 10.0], [[8.0, 12.0], [9.0, 11.0]], quantiles=[0.1, 0.9])
     0.15
     """
-    from ._quantiles import check_quantiles
+    from ._utils.quantiles import check_quantiles
 
     levels = check_quantiles(quantiles)
     y_true = np.asarray(y_true, dtype=np.float64)
@@ -377,7 +435,7 @@ def winkler_score(y_true, lower, upper, *, coverage):
     >>> winkler_score([5.0, 12.0], [4.0, 4.0], [6.0, 6.0], coverage=0.5)
     14.0
     """
-    from ._quantiles import coverage_quantiles
+    from ._utils.quantiles import coverage_quantiles
 
     coverage_quantiles(coverage)  # validates it
     y_true, lower, upper = _interval_arrays(y_true, lower, upper)
@@ -422,7 +480,7 @@ class _IntervalScorer:
         self.name, self.coverage = name, coverage
 
     def __call__(self, estimator, X, y_true):
-        from ._quantiles import coverage_quantiles
+        from ._utils.quantiles import coverage_quantiles
 
         levels = list(coverage_quantiles(self.coverage))
         bounds = np.asarray(estimator.predict(X, quantiles=levels), dtype=np.float64)
@@ -435,7 +493,7 @@ class _IntervalScorer:
 def interval_score(name, y_true, bounds, coverage):
     """One interval metric of ``bounds`` (..., 2) from ``predict(X, quantiles=[lo, hi])``,
     as an error: the coverage metric is the absolute miss of the nominal coverage."""
-    from ._quantiles import coverage_quantiles
+    from ._utils.quantiles import coverage_quantiles
 
     lower, upper = bounds[..., 0], bounds[..., 1]
     if name == "coverage":
@@ -476,7 +534,7 @@ def get_interval_scorer(name, *, coverage=0.9):
     >>> get_interval_scorer("winkler", coverage=0.8)(model, X[:-1], X[1:, 0]) < 0
     True
     """
-    from ._quantiles import coverage_quantiles
+    from ._utils.quantiles import coverage_quantiles
 
     key = name.removeprefix("neg_") if isinstance(name, str) else name
     if key not in INTERVAL_METRICS:

@@ -29,6 +29,21 @@ def _axes(ax, figsize):
     return ax.figure, ax
 
 
+def _times(index):
+    """x values matplotlib can draw: periods become their start timestamps."""
+    if isinstance(index, pd.PeriodIndex):
+        return index.to_timestamp()
+    return index
+
+
+def _interval_label(forecasts):
+    """The legend entry of the interval, naming its level when it is known."""
+    coverage = forecasts.attrs.get("coverage")
+    if coverage is None:
+        return "prediction interval"
+    return f"{100 * coverage:g}% prediction interval"
+
+
 def plot_forecast(forecasts, history=None, *, actual=None, n_history=None, ax=None, title=None):
     """Plot a forecast after the tail of its history, with its interval and actual values.
 
@@ -36,7 +51,10 @@ def plot_forecast(forecasts, history=None, *, actual=None, n_history=None, ax=No
     ----------
     forecasts : pandas.DataFrame
         As returned by :func:`lstmforecast.forecast`: the point forecasts in the first
-        column, and the interval in ``lower`` and ``upper`` when present (shaded).
+        column, and the interval in ``lower`` and ``upper`` when present (shaded; the
+        legend names its level, from ``forecasts.attrs["coverage"]``, which
+        :func:`~lstmforecast.forecast` sets). A PeriodIndex is drawn at each period's
+        start.
     history : pandas.Series or pandas.DataFrame, default=None
         The observed data; for a frame, the column named like the forecast is drawn.
     actual : pandas.Series, default=None
@@ -52,6 +70,21 @@ def plot_forecast(forecasts, history=None, *, actual=None, n_history=None, ax=No
     Returns
     -------
     figure : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from lstmforecast import ConformalForecaster, NaiveRegressor, forecast
+    >>> from lstmforecast import make_supervised
+    >>> from lstmforecast.plotting import plot_forecast
+    >>> sales = pd.Series(np.cumsum(np.random.default_rng(0).normal(size=80)), name="sales",
+    ...                   index=pd.period_range("2000Q1", periods=80, freq="Q"))
+    >>> X, y = make_supervised(sales, horizon=4)
+    >>> model = ConformalForecaster(NaiveRegressor(), calibration_size=30).fit(X, y)
+    >>> figure = plot_forecast(forecast(model, sales, coverage=0.8), sales, n_history=20)
+    >>> figure.axes[0].get_legend_handles_labels()[1]
+    ['history', '80% prediction interval', 'forecast']
     """
     if not isinstance(forecasts, pd.DataFrame) or forecasts.shape[1] == 0:
         raise ValueError("forecasts must be the DataFrame returned by lstmforecast.forecast().")
@@ -65,19 +98,21 @@ def plot_forecast(forecasts, history=None, *, actual=None, n_history=None, ax=No
             history = history[target]
         history = pd.Series(history)
         shown = history.iloc[-(n_history or max(4 * horizon, 48)) :]
-        ax.plot(shown.index, shown.to_numpy(), color="black", linewidth=1.5, label="history")
+        ax.plot(
+            _times(shown.index), shown.to_numpy(), color="black", linewidth=1.5, label="history"
+        )
     if {"lower", "upper"} <= set(forecasts.columns):
         ax.fill_between(
-            forecasts.index,
+            _times(forecasts.index),
             forecasts["lower"],
             forecasts["upper"],
             color="tab:blue",
             alpha=0.25,
             linewidth=0,
-            label="prediction interval",
+            label=_interval_label(forecasts),
         )
     ax.plot(
-        forecasts.index,
+        _times(forecasts.index),
         forecasts[target],
         color="tab:blue",
         marker="o",
@@ -88,7 +123,7 @@ def plot_forecast(forecasts, history=None, *, actual=None, n_history=None, ax=No
     if actual is not None:
         actual = pd.Series(actual)
         ax.plot(
-            actual.index,
+            _times(actual.index),
             actual.to_numpy(),
             linestyle="none",
             marker="x",
@@ -117,6 +152,19 @@ def plot_history(estimator, *, ax=None, log_scale="auto"):
     Returns
     -------
     figure : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from lstmforecast import LSTMRegressor, Windower, make_supervised
+    >>> from lstmforecast.plotting import plot_history
+    >>> X, y = make_supervised(np.sin(np.arange(200) / 5))
+    >>> model = make_pipeline(Windower(look_back=8),
+    ...                       LSTMRegressor(hidden_size=8, max_epochs=4, random_state=0))
+    >>> figure = plot_history(model.fit(X, y))
+    >>> [line.get_label() for line in figure.axes[0].get_lines()][:2]
+    ['train loss', 'valid loss']
     """
     model = getattr(estimator, "best_estimator_", estimator)
     if hasattr(model, "steps"):

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -41,6 +41,8 @@ def raw_forecast(params, endog, exog, held_exog, horizon, spec):
         return results.forecast(horizon, exog=future)
 
 
+# The optimizer's own convergence is not what this test checks (fit now reports it).
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize("use_exog", [False, True])
 def test_matches_statsmodels_forecasts(data, use_exog):
     horizon, n_train = 3, 100
@@ -159,6 +161,52 @@ def test_too_short_series():
         ARIMARegressor(order=(2, 1, 2)).fit(np.ones((5, 1)), np.ones(5))
 
 
+def short_quarterly(n=16):
+    """A short trending quarterly series with a season, like M3's shortest quarterly."""
+    rng = np.random.default_rng(1)
+    t = np.arange(n)
+    values = 500 + 12 * t + 40 * np.tile([1.0, -0.5, 0.2, -0.7], n)[:n] + rng.normal(0, 5, n)
+    return pd.Series(values, index=pd.period_range("1984Q1", periods=n, freq="Q"))
+
+
+def test_auto_order_fits_a_short_quarterly_series_from_make_supervised():
+    # 16 values and h = 8 give X 8 rows; y's last row holds the other 8 values, so the
+    # search sees all 16 (it used to count X's 8 rows and refuse the series).
+    series = short_quarterly(16)
+    X, y = make_supervised(series, horizon=8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # 16 values need no restriction
+        model = ARIMARegressor(order="auto", seasonal_order=(0, 0, 0, 4)).fit(X, y)
+    assert model.results_.nobs == 16
+    prediction = model.predict(series.to_frame())
+    assert prediction.shape == (16, 8) and np.all(np.isfinite(prediction[-1]))
+
+
+@pytest.mark.parametrize("n", [4, 6, 9])
+def test_auto_order_keeps_to_orders_a_very_short_series_supports(n):
+    series = short_quarterly(n).to_numpy()
+    X, y = series[:-1, None], series[1:]
+    with pytest.warns(UserWarning, match="only the smaller orders"):
+        model = ARIMARegressor(order="auto", seasonal_order=(0, 0, 0, 4)).fit(X, y)
+    p, d, q = model.order_
+    big_p, big_d, big_q, _ = model.seasonal_order_
+    # The model found has fewer parameters than rows left after differencing.
+    assert p + q + big_p + big_q + 2 < n - d - 4 * big_d
+    assert np.all(np.isfinite(model.predict(series[:, None])))
+
+
+def test_auto_order_on_too_few_values_says_so():
+    with pytest.raises(ValueError, match="too short for order='auto'"):
+        # X and y make the series 1, 2, 3: a constant model's AICc needs a fourth value.
+        ARIMARegressor(order="auto").fit(np.array([[1.0], [2.0]]), np.array([2.0, 3.0]))
+
+
+def test_non_convergence_reaches_the_user(data):
+    X, y = make_supervised(data, target="level")
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
+        ARIMARegressor(order=(3, 1, 3), target_column="level", maxiter=1).fit(X, y)
+
+
 def test_unfitted_predict_raises():
     with pytest.raises(NotFittedError):
         ARIMARegressor().predict(np.ones((3, 1)))
@@ -166,8 +214,9 @@ def test_unfitted_predict_raises():
 
 def test_statsmodels_is_not_imported_by_the_package():
     code = (
-        "import sys, lstmforecast, lstmforecast._arima, lstmforecast._compare, "
-        "lstmforecast._naive, lstmforecast._ets, lstmforecast._theta, lstmforecast.metrics; "
+        "import sys, lstmforecast, lstmforecast._baselines.arima, "
+        "lstmforecast._forecasting.compare, lstmforecast._baselines.naive, "
+        "lstmforecast._baselines.ets, lstmforecast._baselines.theta, lstmforecast.metrics; "
         "print('statsmodels' in sys.modules)"
     )
     import subprocess
@@ -176,6 +225,8 @@ def test_statsmodels_is_not_imported_by_the_package():
     assert out.stdout.strip() == "False"
 
 
+# The optimizer's own convergence is not what this test checks (fit now reports it).
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_auto_order_differences_a_strong_season_and_reports_progress(capsys):
     rng = np.random.default_rng(4)
     n, period = 48, 4
@@ -218,7 +269,7 @@ def explicit_css_residuals(x, phi, theta, seasonal_phi, seasonal_theta, period):
 
 
 def test_css_residuals_follow_the_seasonal_arma_recursion():
-    from lstmforecast._css import arma_polynomials, css_residuals
+    from lstmforecast._baselines.css import arma_polynomials, css_residuals
 
     x = np.random.default_rng(1).normal(size=50)
     coefficients = (0.5, 0.3, -0.4, 0.6)  # ar, ma, seasonal ar, seasonal ma
@@ -237,7 +288,7 @@ def simulated_arma(ar, ma, n, seed, mean=0.0):
 def test_css_fit_is_the_minimum_of_its_objective_near_the_exact_fit():
     from statsmodels.tsa.arima.model import ARIMA
 
-    from lstmforecast._css import _regressed_ssr, arma_polynomials, fit_css
+    from lstmforecast._baselines.css import _regressed_ssr, arma_polynomials, fit_css
 
     w = simulated_arma([1, -0.6], [1, 0.4], 400, seed=3, mean=5.0)
     constant = np.ones((len(w), 1))
@@ -255,8 +306,8 @@ def test_css_fit_is_the_minimum_of_its_objective_near_the_exact_fit():
 def test_css_start_parameters_map_onto_sarimax():
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-    from lstmforecast._arima import _css_regressors, _sarimax_start_params
-    from lstmforecast._css import fit_css
+    from lstmforecast._baselines.arima import _css_regressors, _sarimax_start_params
+    from lstmforecast._baselines.css import fit_css
 
     rng = np.random.default_rng(5)
     driver = rng.normal(size=300)
@@ -322,7 +373,7 @@ def test_css_search_with_exogenous_regressor(data):
 def test_auto_order_rules_out_unit_roots(search_method):
     # A linear trend with noise, differenced by the KPSS rule: an MA(1) with theta = -1
     # plus a drift fits it best, a non-invertible model R's auto.arima rules out.
-    from lstmforecast._css import min_root_modulus
+    from lstmforecast._baselines.css import min_root_modulus
 
     series = 0.3 * np.arange(100) + np.random.default_rng(0).normal(size=100)
     model = ARIMARegressor(order="auto", search_method=search_method)

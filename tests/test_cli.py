@@ -190,3 +190,37 @@ def test_demo_table_prints_percent_metrics_with_a_percent_sign():
     )
     cells = summary(table).loc["LSTM"]
     assert cells["smape"] == "2.35% ± 0.5%" and cells["mae"] == "0.5 ± 0.1"
+
+
+def test_demo_verdict_and_figure_are_measured_not_written():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lstmforecast import NaiveRegressor, SeasonalNaiveRegressor, compare, make_supervised
+    from lstmforecast.cli import demo_figure, demo_verdict
+    from lstmforecast.datasets import load_co2
+
+    series = load_co2().iloc[-120:]
+    X, y = make_supervised(series, horizon=12)
+    cv = [(np.arange(o - 11), np.array([o])) for o in (len(X) - 13, len(X) - 1)]
+    # "LSTM" stands for the model under study: here the seasonal naive, which beats
+    # the naive forecast on CO2 at both origins.
+    models = {"LSTM": SeasonalNaiveRegressor(season_length=12), "naive": NaiveRegressor()}
+    table, predictions = compare(
+        models, X, y, cv=cv, scoring=["mase"], season_length=12, return_predictions=True
+    )
+    verdict = demo_verdict(table)
+    assert "against naive" in verdict and "better on average" in verdict
+    assert "better at 2 of 2 origins" in verdict
+    figure = demo_figure([("CO2", series, table, predictions, 12)])
+    paths, bars = figure.axes[:2]
+    labels = {line.get_label() for line in paths.get_lines()}
+    assert {label for label in labels if not label.startswith("_")} == {"actual", "LSTM", "naive"}
+    # Each origin's 12-step path of the LSTM is drawn from the scored forecasts.
+    lstm = predictions[predictions.model == "LSTM"]
+    drawn = [line.get_ydata() for line in paths.get_lines() if len(line.get_ydata()) == 12]
+    assert any(np.allclose(values, lstm[lstm.fold == 2]["y_pred"]) for values in drawn)
+    assert "LSTM better at 2 of 2 origins" in bars.get_title()
+    plt.close(figure)

@@ -56,3 +56,54 @@ def test_coverage_must_be_a_probability(capsys, yearly):
     with pytest.raises(SystemExit):
         main(["forecast", str(yearly), "--target", "level", "--horizon", "2", "--coverage", "90"])
     assert "expected a probability" in capsys.readouterr().err
+
+
+def _dated_csv(tmp_path, spelled, name="dates.csv"):
+    path = tmp_path / name
+    values = 10 + np.sin(np.arange(len(spelled)) / 2)
+    pd.DataFrame({"month": spelled, "sales": values}).to_csv(path, index=False)
+    return path
+
+
+def test_day_month_year_dates_are_read_as_such(capsys, tmp_path):
+    months = pd.date_range("2015-01-01", periods=48, freq="MS")
+    path = _dated_csv(tmp_path, months.strftime("%d/%m/%Y"))
+    argv = ["forecast", str(path), "--target", "sales", "--horizon", "2", "--time-col", "month"]
+    # Read month-first, 01/02/2015 would be January 2nd, and the dates irregular.
+    assert run(capsys, [*argv, "--model", "naive"])["month"].tolist() == [
+        "01/01/2019",
+        "01/02/2019",
+    ]
+    explicit = run(capsys, [*argv, "--model", "naive", "--date-format", "%d/%m/%Y"])
+    assert explicit["month"].tolist() == ["01/01/2019", "01/02/2019"]
+
+
+@pytest.mark.parametrize(
+    "spelled, extra, message",
+    [
+        # Both readings are regular (monthly, or daily in January): the user must say.
+        (
+            pd.date_range("2020-01-01", periods=12, freq="MS").strftime("%d/%m/%Y"),
+            [],
+            "more than one way.*--date-format",
+        ),
+        (
+            pd.date_range("2020-01-01", periods=30, freq="MS").strftime("%Y-%m-%d"),
+            ["--date-format", "%d/%m/%Y"],
+            "does not match --date-format '%d/%m/%Y': e.g. '2020-01-01' \\(row 2",
+        ),
+        (
+            pd.date_range("2020-01-01", periods=30, freq="MS").delete(10).strftime("%Y-%m-%d"),
+            [],
+            "not evenly spaced \\(e.g. 2020-10-01 then 2020-12-01\\)",
+        ),
+    ],
+)
+def test_date_problems_stop_before_the_fit_with_advice(capsys, tmp_path, spelled, extra, message):
+    path = _dated_csv(tmp_path, spelled)
+    argv = ["forecast", str(path), "--target", "sales", "--horizon", "1", "--time-col", "month"]
+    assert main([*argv, "--model", "naive", *extra]) == 2
+    err = capsys.readouterr().err
+    assert "fitting" not in err  # nothing was fitted
+    assert len(err.strip().splitlines()) == 1
+    assert pytest.importorskip("re").search(message, err), err

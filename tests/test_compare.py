@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import KFold, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
@@ -14,9 +14,11 @@ from lstmforecast import (
     SeasonalNaiveRegressor,
     make_supervised,
 )
-from lstmforecast._compare import compare
-from lstmforecast._threads import torch_threads
+from lstmforecast._forecasting.compare import compare
+from lstmforecast._utils.threads import torch_threads
 from lstmforecast.datasets import load_sunspots
+
+from .conftest import TINY
 
 
 class RecordsRows(RegressorMixin, BaseEstimator):
@@ -218,4 +220,91 @@ def test_lstm_pipeline_in_parallel(sunspots):
         ]
     )
     table = compare({"lstm": lstm, "naive": NaiveRegressor()}, X, y, cv=2, n_jobs=2)
+    assert np.isfinite(table["mean"]).all()
+
+
+def test_lstm_scores_in_compare_are_those_of_its_forecast_from_the_same_origin():
+    # One test row after a 7-row gap (horizon 8), longer than the look-back: the LSTM
+    # must see the gap rows as history, as forecast() does, not padding.
+    pytest.importorskip("torch")
+    from lstmforecast import LSTMRegressor, Windower, forecast
+    from lstmforecast.metrics import mae, mase
+
+    series = load_sunspots()
+    X, y = make_supervised(series, horizon=8)
+    train, origin = np.arange(200), 207
+    lstm = Pipeline([("win", Windower(look_back=4)), ("lstm", LSTMRegressor(**TINY))])
+    table, predictions = compare(
+        {"lstm": lstm},
+        X,
+        y,
+        cv=[(train, [origin])],
+        scoring=["mae", "mase"],
+        return_predictions=True,
+    )
+    fitted = clone(lstm).fit(X.iloc[train], y.iloc[train])  # same settings, same seed
+    expected = forecast(fitted, series.iloc[: origin + 1])
+    assert_allclose(predictions["y_pred"], expected.iloc[:, 0], rtol=1e-6)
+    actual = y.iloc[origin].to_numpy()
+    scores = table.set_index("metric")["fold_1"]
+    assert scores["mae"] == pytest.approx(mae(actual, expected.iloc[:, 0]))
+    # MASE is scaled by the fold's training rows, so a one-row fold has a scale.
+    assert scores["mase"] == pytest.approx(mase(actual, expected.iloc[:, 0], y_train=y.iloc[train]))
+
+
+def test_every_model_forecasts_the_test_fold_from_all_rows_before_it():
+    # A model whose forecast from each row is how many rows predict was given before
+    # it: a test fold after a gap is forecast with the training and gap rows before it.
+    class CountsHistory(RegressorMixin, BaseEstimator):
+        def fit(self, X, y):
+            return self
+
+        def predict(self, X):
+            seen_before = np.asarray(X)[:, 0] - np.asarray(X)[0, 0]
+            return np.column_stack([seen_before, seen_before])
+
+    rows = pd.DataFrame({"row": np.arange(60.0)})
+    y = pd.DataFrame({"a": np.arange(60.0), "b": np.arange(60.0)})
+    train, test = np.arange(10, 40), np.arange(41, 45)
+    _, predictions = compare(
+        [CountsHistory()], rows, y, cv=[(train, test)], scoring="mae", return_predictions=True
+    )
+    # From row 41, rows 10..40 came before: the first training row is the first seen.
+    first_step = predictions[predictions.step == 1]
+    assert first_step["y_pred"].tolist() == (test - train.min()).astype(float).tolist()
+
+
+def test_scaled_errors_use_the_training_rows_and_one_row_folds_work(sunspots):
+    from lstmforecast.metrics import mase, rmsse
+
+    X, y = sunspots
+    train, test = np.arange(150), np.arange(151, 152)
+    table, predictions = compare(
+        [NaiveRegressor()],
+        X,
+        y,
+        cv=[(train, test)],
+        scoring=["mase", "rmsse"],
+        season_length=11,
+        return_predictions=True,
+    )
+    scores = table.set_index("metric")["fold_1"]
+    actual, y_pred = y.iloc[test].to_numpy(), predictions["y_pred"].to_numpy().reshape(1, -1)
+    for name, metric in {"mase": mase, "rmsse": rmsse}.items():
+        expected = metric(actual, y_pred, season_length=11, y_train=y.iloc[train])
+        assert scores[name] == pytest.approx(expected)
+
+
+def test_lstm_on_numpy_rows_is_compared_without_a_padding_warning(sunspots):
+    # Rows without an index: the Windower cannot place them, but compare gives it every
+    # row from the first training row on, so no scored window is padded.
+    import warnings
+
+    from lstmforecast import LSTMRegressor, Windower
+
+    X, y = sunspots
+    lstm = Pipeline([("win", Windower(look_back=6)), ("lstm", LSTMRegressor(**TINY))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        table = compare({"lstm": lstm}, X.to_numpy(), y.to_numpy(), cv=2, scoring="mae")
     assert np.isfinite(table["mean"]).all()

@@ -103,3 +103,23 @@ def test_quantile_heads_are_refused_clearly(trending, tmp_path):
     )
     with pytest.raises(ValueError, match="quantile head"):
         export_onnx(model, tmp_path / "q.onnx")
+
+
+def test_a_fitted_auto_look_back_pipeline_exports_with_its_chosen_window(tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnxscript")
+    t = np.arange(240)
+    series = (10 + np.sin(2 * np.pi * t / 12) + 0.01 * t)[:, None]
+    pipe = make_pipeline(Windower(look_back="auto"), LSTMRegressor(**TINY))
+    pipe.fit(series[:-1], series[1:, 0])
+    look_back = pipe[0].look_back_
+    assert look_back >= 12  # "auto" found the season
+    path = export_onnx(pipe, tmp_path / "auto.onnx", look_back=look_back)  # or left out
+    session = ort.InferenceSession(path)
+    assert session.get_inputs()[0].shape[1] == look_back
+    windows = np.ascontiguousarray(Windower(look_back=look_back).fit_transform(series))
+    got = session.run(None, {"windows": windows})[0]
+    expected = pipe.predict(series)
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5 * np.abs(expected).max())
+    with pytest.raises(ValueError, match="differs"):
+        export_onnx(pipe, tmp_path / "other.onnx", look_back=look_back + 1)

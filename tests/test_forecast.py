@@ -118,6 +118,24 @@ def test_search_forecasts_with_its_best_estimator(seasonal):
     np.testing.assert_allclose(result["sales"], seasonal.to_numpy()[-12:])
 
 
+class MustNotPredict(NaiveRegressor):
+    def predict(self, X, quantiles=None):
+        raise AssertionError("forecast() predicted before checking the index")
+
+
+def test_an_index_without_a_next_label_is_refused_before_predicting():
+    quarters = [f"Q{q} {year}" for year in range(1960, 1990) for q in range(1, 5)]
+    data = pd.Series(np.arange(120.0), index=quarters)
+    X, y = make_supervised(data)
+    model = MustNotPredict().fit(X, y)
+    with pytest.raises(ValueError, match=r"text labels \(the last is 'Q4 1989'\).*PeriodIndex"):
+        forecast(model, data, horizon=8)
+    # The advice works: parsed into periods, the forecast is labelled with the next ones.
+    periods = data.set_axis(pd.PeriodIndex([f"{q[3:]}{q[:2]}" for q in quarters], freq="Q"))
+    result = forecast(NaiveRegressor().fit(X, y), periods, horizon=2)
+    assert [str(p) for p in result.index] == ["1990Q1", "1990Q2"]
+
+
 def test_baselines_forecast_points(seasonal):
     X, y = make_supervised(seasonal)
     arima = ARIMARegressor(order=(0, 1, 1), seasonal_order=(0, 1, 1, 12), maxiter=200)

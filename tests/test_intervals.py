@@ -59,10 +59,42 @@ def test_quantile_head_for_a_multi_horizon_target(noisy_sine):
     assert model.predict(X).shape == (len(X), 3)
 
 
-def test_point_model_says_how_to_get_quantiles(noisy_sine):
-    X, y = make_supervised(noisy_sine[:100])
+def test_default_lstm_calibrates_intervals_on_its_held_out_rows(noisy_sine):
+    X, y = make_supervised(noisy_sine[:300], horizon=2)
     model = make_pipeline(Windower(look_back=4), LSTMRegressor(**TINY)).fit(X, y)
-    with pytest.raises(ValueError, match="quantiles=.*ConformalForecaster"):
+    lstm = model[-1]
+    n_valid = len(lstm.interval_residuals_)
+    assert n_valid == 30  # validation_fraction=0.1 of 298 rows, the most recent ones
+    np.testing.assert_allclose(
+        lstm.interval_residuals_, y.to_numpy()[-n_valid:] - model.predict(X)[-n_valid:], atol=1e-9
+    )
+    q = model.predict(X.tail(5), quantiles=[0.1, 0.5, 0.9])
+    points = model.predict(X.tail(5))
+    assert q.shape == (5, 2, 3)
+    np.testing.assert_allclose(q[..., 1], points)  # the median is the point forecast
+    np.testing.assert_allclose(q[..., 2] - points, points - q[..., 0])  # symmetric
+    # Split conformal on the absolute errors, each counted on both sides: the smallest j
+    # with (n + j) / (2n + 1) >= 0.9 gives the j-th smallest absolute error, per step.
+    j = int(np.ceil(0.9 * (2 * n_valid + 1) - n_valid))
+    expected = np.sort(np.abs(lstm.interval_residuals_), axis=0)[j - 1]
+    np.testing.assert_allclose(q[0, :, 2] - points[0], expected)
+
+
+def test_forecast_gives_intervals_from_the_default_lstm(noisy_sine):
+    from lstmforecast import forecast
+
+    X, y = make_supervised(noisy_sine[:300], horizon=3)
+    model = make_pipeline(Windower(look_back=4), LSTMRegressor(**TINY)).fit(X, y)
+    result = forecast(model, noisy_sine[:300], coverage=0.8)
+    assert list(result.columns) == ["y", "lower", "upper"]
+    assert ((result.lower < result.y) & (result.y < result.upper)).all()
+
+
+def test_point_model_without_held_out_rows_says_how_to_get_quantiles(noisy_sine):
+    X, y = make_supervised(noisy_sine[:100])
+    lstm = LSTMRegressor(**TINY, early_stopping=False)
+    model = make_pipeline(Windower(look_back=4), lstm).fit(X, y)
+    with pytest.raises(ValueError, match="early_stopping=True.*ConformalForecaster"):
         model.predict(X, quantiles=[0.1, 0.9])
 
 

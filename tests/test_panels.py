@@ -228,3 +228,23 @@ def test_window_scale_keeps_automatic_training_on_windows(rng):
     windows = Windower(look_back=256).fit_transform(X)
     model = LSTMRegressor(**{**TINY, "max_epochs": 1}, window_scale="std").fit(windows, y)
     assert model.training_ == "window"  # sequence mode would share rows across scales
+
+
+def test_forecast_reads_the_id_column_from_the_panel_model():
+    data = _seasonal_panel([1.0, 100.0], n_steps=30)
+    X, y = make_supervised(data, target="sales", horizon=2, groups="store")
+    pipe = Pipeline(
+        [
+            ("win", Windower(look_back=6, groups="store")),
+            ("lstm", LSTMRegressor(**TINY, window_scale="std")),
+        ]
+    ).fit(X, y)
+    # No groups= and no target=: the Windower names the id, and sales is what is left.
+    result = forecast(pipe, data, coverage=0.8)
+    pd.testing.assert_frame_equal(result, forecast(pipe, data, groups="store", coverage=0.8))
+    assert list(result["store"]) == ["s0", "s0", "s1", "s1"]
+    per_series = PerSeriesForecaster(NaiveRegressor(), groups="store").fit(X, y)
+    naive = forecast(per_series, data)
+    assert naive["sales"].tolist() == pytest.approx(
+        [data[data.store == s]["sales"].iloc[-1] for s in ("s0", "s0", "s1", "s1")]
+    )

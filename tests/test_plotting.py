@@ -40,7 +40,7 @@ def test_plot_forecast_draws_history_tail_forecast_band_and_actuals(monthly):
     assert set(lines) == {"history", "forecast", "actual"}
     assert len(lines["history"].get_xdata()) == 24
     assert list(lines["forecast"].get_xdata()) == list(later.index)
-    band = [c for c in ax.collections if c.get_label() == "prediction interval"]
+    band = [c for c in ax.collections if c.get_label() == "80% prediction interval"]
     assert len(band) == 1
     assert ax.get_ylabel() == "sales"
     plt.close(figure)
@@ -65,3 +65,21 @@ def test_plots_say_how_to_install_matplotlib(monkeypatch, monthly):
     frame = pd.DataFrame({"sales": [1.0, 2.0]})
     with pytest.raises(ImportError, match=r"lstmforecast\[plot\]"):
         plot_forecast(frame)
+
+
+def test_plot_forecast_on_a_period_index_names_the_interval_level():
+    quarterly = pd.Series(
+        np.cumsum(np.random.default_rng(1).normal(size=60)),
+        index=pd.period_range("1965Q1", periods=60, freq="Q"),
+        name="gdp",
+    )
+    X, y = make_supervised(quarterly, horizon=4)
+    model = ConformalForecaster(NaiveRegressor(), calibration_size=20).fit(X, y)
+    result = forecast(model, quarterly, coverage=0.9)
+    figure = plot_forecast(result, quarterly, actual=quarterly[-4:])
+    ax = figure.axes[0]
+    assert "90% prediction interval" in ax.get_legend_handles_labels()[1]
+    forecast_line = [line for line in ax.get_lines() if line.get_label() == "forecast"][0]
+    # Each period is drawn at its start.
+    assert pd.Timestamp(forecast_line.get_xdata()[0]) == pd.Timestamp("1980-01-01")
+    plt.close(figure)

@@ -32,6 +32,20 @@ def test_history_includes_the_values_only_y_holds(monthly):
     assert_allclose(unrelated.series_, X["sales"].to_numpy())
 
 
+@pytest.mark.parametrize("model", [NaiveRegressor(), SeasonalNaiveRegressor(season_length=4)])
+def test_history_of_a_series_shorter_than_two_horizons(model):
+    # 16 quarterly values with h = 8 (a short M3 quarterly series) leave 8 rows: y's
+    # rows overlap each other only, yet its last row still holds half the series.
+    values = 100 + np.arange(16.0) + np.tile([3.0, -1.0, 0.0, -2.0], 4)
+    series = pd.Series(values, index=pd.period_range("1990Q1", periods=16, freq="Q"))
+    X, y = make_supervised(series, horizon=8)
+    assert len(X) == 8
+    fitted = clone(model).fit(X, y)
+    assert_allclose(fitted.series_, values)
+    shuffled = y.to_numpy()[::-1]  # rows that do not continue one another: X alone
+    assert_allclose(clone(model).fit(X, shuffled).series_, values[:8])
+
+
 def test_arima_quantiles_match_statsmodels_intervals(monthly):
     from scipy.stats import norm
     from statsmodels.tsa.statespace.sarimax import SARIMAX
@@ -144,8 +158,8 @@ def test_quantiles_pass_through_a_pipeline(monthly):
 
 
 def test_boxcox_target_on_the_naive_baselines(monthly):
-    from lstmforecast._seasonality import season_lengths
-    from lstmforecast._target_transform import guerrero_lambda
+    from lstmforecast._utils.seasonality import season_lengths
+    from lstmforecast._utils.target_transform import guerrero_lambda
 
     X, y = make_supervised(monthly, horizon=3)
     for model in (NaiveRegressor(), SeasonalNaiveRegressor(season_length=12)):

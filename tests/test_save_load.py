@@ -110,7 +110,7 @@ def test_the_file_is_safetensors_with_a_json_header_and_no_pickle(monthly, tmp_p
     with safe_open(path, framework="pt") as handle:
         header = json.loads(handle.metadata()["lstmforecast"])
         weights = sum(handle.get_tensor(k).numel() for k in handle.keys())
-    assert header["format_version"] == 1
+    assert header["format_version"] == 2
     assert set(header["versions"]) == {"lstmforecast", "torch", "numpy", "scikit-learn"}
     assert weights >= sum(p.numel() for p in model[-1].network_.parameters())
     assert b"\x80\x04" not in path.read_bytes()[:200]  # no pickle protocol header
@@ -140,10 +140,13 @@ def test_classes_off_the_allow_list_are_refused_both_ways(monthly, tmp_path):
 
     with safe_open(tmp_path / "naive", framework="pt") as handle:
         header = handle.metadata()["lstmforecast"]
-    forged = header.replace("lstmforecast._naive:NaiveRegressor", "os:system")
-    save_file({}, tmp_path / "forged", metadata={"lstmforecast": forged})
-    with pytest.raises(ValueError, match="os:system, which is not on lstmforecast.load's allow"):
-        load(tmp_path / "forged")
+    assert '"lstmforecast.NaiveRegressor"' in header  # a stable name, not a module path
+    # Reachable from an lstmforecast module is not enough: the allow-list is explicit.
+    for name in ["os:system", "lstmforecast._base:BaseEstimator", "lstmforecast.load"]:
+        forged = header.replace("lstmforecast.NaiveRegressor", name)
+        save_file({}, tmp_path / "forged", metadata={"lstmforecast": forged})
+        with pytest.raises(ValueError, match=f"{name}, which is not on lstmforecast.load's allow"):
+            load(tmp_path / "forged")
     (tmp_path / "text").write_text("not a model")
     with pytest.raises(ValueError, match="not a model saved by lstmforecast.save"):
         load(tmp_path / "text")
@@ -163,3 +166,29 @@ def test_a_model_fitted_on_cuda_loads_on_a_cpu_only_machine(monthly, tmp_path, m
         loaded = load(tmp_path / "gpu")
     assert loaded.device_ == torch.device("cpu")
     np.testing.assert_array_equal(loaded.predict(windows), expected)
+
+
+def test_every_network_of_the_package_can_be_saved():
+    """A new network class must join the table of networks a file may name."""
+    import importlib
+    import pkgutil
+
+    import lstmforecast
+    from lstmforecast._deployment.persistence import _NETWORKS
+
+    for info in pkgutil.walk_packages(lstmforecast.__path__, "lstmforecast."):
+        if info.name.endswith(("__main__", "cli")):
+            continue
+        importlib.import_module(info.name)
+    networks = {
+        cls.__qualname__
+        for cls in _subclasses(torch.nn.Module)
+        if cls.__module__.startswith("lstmforecast.") and "export" not in cls.__module__
+    }
+    assert networks <= set(_NETWORKS), sorted(networks - set(_NETWORKS))
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)

@@ -1,0 +1,255 @@
+"""The one recurrent network behind every estimator of the package.
+
+Input (values or token ids) -> optional embedding -> input dropout -> optional causal
+Conv1d front end -> LSTM / GRU / RNN (stacked, optionally bidirectional) -> pooling over
+time -> linear head. Sequences arrive right-aligned (front padding, see ``_sequences``)
+and are left-aligned here, so padding never reaches the recurrence.
+
+The forward pass of a unidirectional network has no branch on the data: every batch is
+left-aligned (the padding is never read) and pooling reads only the valid steps (the
+output at each sequence's last valid step for "last"). A unidirectional
+recurrence is causal, so steps after a sequence's end cannot change its valid outputs:
+the result equals running each sequence alone, and the graph is the same for padded
+and full batches, which is what ``torch.export`` and ONNX need. A bidirectional
+network reads the padding on its way back, so it still packs padded batches.
+"""
+
+import torch
+from torch import nn
+from torch.func import functional_call
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+POOLINGS = ("last", "mean", "max", "attention")
+
+
+class RecurrentNetwork(nn.Module):
+    """Recurrent encoder with a linear head, built from plain hyper-parameters.
+
+    ``input_shift`` and ``input_scale`` standardise value inputs inside the module, so a
+    saved network is self-contained. ``input_transform`` removes the level of trending
+    inputs first: "last" expresses every sequence relative to its last observed step,
+    "diff" replaces values by their change from the previous step (a per-step form that
+    sequence-mode training can use).
+    """
+
+    def __init__(
+        self,
+        n_inputs,
+        n_outputs,
+        *,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        pooling="last",
+        conv_channels=None,
+        conv_kernel_size=3,
+        vocab_size=None,
+        embedding_dim=None,
+        input_transform="none",
+    ):
+        arguments = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
+        super().__init__()
+        self.init_args = arguments  # what lstmforecast.load rebuilds the network from
+        self.pooling = pooling
+        self.input_transform = input_transform
+        self.recurrent_dropout = recurrent_dropout
+        self.register_buffer("input_shift", torch.zeros(n_inputs))
+        self.register_buffer("input_scale", torch.ones(n_inputs))
+        if vocab_size is not None:
+            self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
+            width = embedding_dim
+        else:
+            self.embedding = None
+            width = n_inputs
+        self.input_dropout = nn.Dropout(dropout)
+        if conv_channels:
+            # Causal: output step t sees input steps t-k+1..t only (left zero padding).
+            self.conv = nn.Sequential(
+                nn.ConstantPad1d((conv_kernel_size - 1, 0), 0.0),
+                nn.Conv1d(width, conv_channels, conv_kernel_size),
+                nn.ReLU(),
+            )
+            width = conv_channels
+        else:
+            self.conv = None
+        self.rnn = CELLS[cell](
+            width,
+            hidden_size,
+            num_layers=num_layers,
+            batch_first=True,
+            dropout=dropout if num_layers > 1 else 0.0,
+            bidirectional=bidirectional,
+        )
+        directions = 2 if bidirectional else 1
+        features = hidden_size * directions
+        if pooling == "attention":
+            self.attention = nn.Sequential(
+                nn.Linear(features, hidden_size), nn.Tanh(), nn.Linear(hidden_size, 1)
+            )
+        else:
+            self.attention = None
+        self.head = nn.Linear(features, n_outputs)
+        self._initialise(cell)
+
+    def _initialise(self, cell):
+        """Orthogonal recurrent weights, Xavier input weights, zero biases and, for the
+        LSTM, a forget-gate bias of 1 so that memory is kept at the start of training."""
+        hidden = self.rnn.hidden_size
+        for name, param in self.rnn.named_parameters():
+            if name.startswith("weight_hh"):
+                for gate in param.data.split(hidden):
+                    nn.init.orthogonal_(gate)
+            elif name.startswith("weight_ih"):
+                for gate in param.data.split(hidden):
+                    nn.init.xavier_uniform_(gate)
+            else:
+                nn.init.zeros_(param)
+                if cell == "lstm" and name.startswith("bias_ih"):
+                    param.data[hidden : 2 * hidden] = 1.0
+
+    def forward(self, x, lengths=None):
+        """Encode a batch of right-aligned sequences.
+
+        Parameters
+        ----------
+        x : Tensor of shape (B, T, f) float or (B, T) long token ids
+            Front-padded sequences (NaN or 0 in the padding).
+        lengths : Tensor of shape (B,), int64, or None
+            Valid steps of each sequence. None says that every sequence is full-length,
+            which the training loop knows once per fit: the recurrence then starts at
+            step 0 and "last" pooling reads the final state, whose backward pass is
+            cheaper than a gradient entering at each sequence's own last step.
+        """
+        if lengths is not None:
+            lengths = lengths.to(x.device)
+        if self.rnn.bidirectional:
+            return self._forward_packed(x, lengths)
+        if self.embedding is not None:
+            x = self.embedding(x if lengths is None else _left_align(x, lengths))
+        else:
+            x = self._standardise(x)
+            if lengths is not None:
+                # Left-aligning reads valid steps only: NaN padding never reaches a weight.
+                x = _left_align(x, lengths)
+        x = self.input_dropout(x)
+        if self.conv is not None:
+            x = self.conv(x.transpose(1, 2)).transpose(1, 2)
+        out, state = self._run_rnn(x)
+        if lengths is None:
+            return self.head(self._pool(out, state, None, None))
+        if self.pooling == "last":
+            last = (lengths - 1)[:, None, None].expand(-1, 1, out.shape[2])
+            return self.head(torch.gather(out, 1, last).squeeze(1))
+        valid = torch.arange(x.shape[1], device=x.device)[None, :] < lengths[:, None]
+        return self.head(self._pool(out, None, lengths, valid))
+
+    def _forward_packed(self, x, lengths):
+        """Bidirectional networks: the backward direction must start at each sequence's
+        own last step, which packing gives; full batches skip it."""
+        n_steps = x.shape[1]
+        padded = lengths is not None and bool((lengths < n_steps).any())
+        if self.embedding is not None:
+            if padded:
+                x = _left_align(x, lengths)
+            x = self.embedding(x)
+        else:
+            x = self._standardise(x)
+            if padded:
+                x = _left_align(x, lengths)
+                mask = torch.arange(n_steps, device=x.device) >= lengths[:, None]
+                x = x.masked_fill(mask[:, :, None], 0.0)
+        x = self.input_dropout(x)
+        if self.conv is not None:
+            x = self.conv(x.transpose(1, 2)).transpose(1, 2)
+        if padded:
+            packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+            out, state = self._run_rnn(packed)
+            out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_steps)
+            valid = torch.arange(n_steps, device=x.device)[None, :] < lengths[:, None]
+        else:
+            out, state = self._run_rnn(x)
+            valid = None
+        return self.head(self._pool(out, state, lengths, valid))
+
+    def forward_steps(self, x):
+        """Head outputs at every step of full-length sequences x (B, T, f): for a
+        unidirectional network with "last" pooling, step t's output is the prediction
+        from steps 0..t (sequence-mode training)."""
+        x = self.input_dropout(self._standardise(x))
+        if self.conv is not None:
+            x = self.conv(x.transpose(1, 2)).transpose(1, 2)
+        out, _ = self._run_rnn(x)
+        return self.head(out)
+
+    def _standardise(self, x):
+        if self.input_transform == "last":
+            x = x - x[:, -1:]  # right-aligned: step -1 is every sequence's last observation
+        elif self.input_transform == "diff":
+            change = torch.nan_to_num(x[:, 1:] - x[:, :-1], nan=0.0)  # 0 at the first step
+            x = torch.cat([torch.zeros_like(x[:, :1]), change], dim=1)
+        return (x - self.input_shift) / self.input_scale
+
+    def _run_rnn(self, x):
+        if not (self.training and self.recurrent_dropout > 0):
+            return self.rnn(x)
+        # DropConnect on the hidden-to-hidden weights: the recurrence itself stays one
+        # fused cuDNN / oneDNN call, which per-step dropout masks would rule out.
+        weights = {
+            name: nn.functional.dropout(param, self.recurrent_dropout)
+            if name.startswith("weight_hh")
+            else param
+            for name, param in self.rnn.named_parameters()
+        }
+        return functional_call(self.rnn, weights, (x,))
+
+    def _pool(self, out, state, lengths, valid):
+        """One vector per sequence from the outputs ``out``; ``valid`` (B, T) marks the
+        steps that count (None: all of them)."""
+        if self.pooling == "last":
+            hidden = state[0] if isinstance(state, tuple) else state
+            if self.rnn.bidirectional:
+                return torch.cat([hidden[-2], hidden[-1]], dim=1)
+            return hidden[-1]
+        if self.pooling == "mean":
+            if valid is None:
+                return out.mean(dim=1)
+            total = (out * valid[:, :, None]).sum(dim=1)
+            return total / lengths.to(out.dtype)[:, None]
+        if self.pooling == "max":
+            if valid is None:
+                return out.amax(dim=1)
+            return out.masked_fill(~valid[:, :, None], float("-inf")).amax(dim=1)
+        scores = self.attention(out).squeeze(2)
+        if valid is not None:
+            scores = scores.masked_fill(~valid, float("-inf"))
+        weights = torch.softmax(scores, dim=1)
+        return (weights[:, :, None] * out).sum(dim=1)
+
+
+def _left_align(x, lengths):
+    """Move each front-padded sequence to start at position 0.
+
+    Positions after a sequence's end repeat its last step: a unidirectional recurrence
+    is causal and pooling masks them, so they never change a result, and the padding
+    itself (NaN) is never read.
+    """
+    n_steps = x.shape[1]
+    start = n_steps - lengths
+    source = torch.arange(n_steps, device=x.device)[None, :] + start[:, None]
+    source = source.clamp(max=n_steps - 1)
+    if x.dim() == 3:
+        source = source[:, :, None].expand(-1, -1, x.shape[2])
+    return torch.gather(x, 1, source)
+
+
+def count_parameters(module):
+    return sum(p.numel() for p in module.parameters())
+
+
+def is_quantized(network):
+    """Whether ``network`` holds int8 layers made by :func:`lstmforecast.quantize`."""
+    return any(type(m).__module__.startswith("torch.ao.nn.quantized") for m in network.modules())
