@@ -187,6 +187,25 @@ def global_lstm(m, h, n_series):  # noqa: ARG001
     return Pipeline([("win", Windower(look_back=look_back, groups="series")), ("lstm", lstm)])
 
 
+def global_level_lstm(m, h, n_series):  # noqa: ARG001
+    """The many-series recipe (docs/many_series.rst): windows of three horizons, each
+    divided by its level and seasonal profile (window_scale="level"), a direct h-step
+    head, batches of 256."""
+    from sklearn.pipeline import Pipeline
+
+    from lstmforecast import LSTMRegressor, Windower
+
+    lstm = LSTMRegressor(
+        window_scale="level",
+        seasonality=m if m > 1 else None,
+        batch_size=256,
+        max_epochs=50,
+        random_state=0,
+        device="cpu",
+    )
+    return Pipeline([("win", Windower(look_back=3 * h, groups="series")), ("lstm", lstm)])
+
+
 def _ets(m, h):  # noqa: ARG001
     from lstmforecast import ETSRegressor
 
@@ -275,6 +294,10 @@ def contenders():
         ),
         "global LSTM": global_model(
             global_lstm, note="one LSTMRegressor(window_scale='std') over the subset"
+        ),
+        "global LSTM, level": global_model(
+            global_level_lstm,
+            note="one LSTMRegressor(window_scale='level') over the subset, look-back 3h",
         ),
         "ETSRegressor": per_series(_ets),
         "ThetaRegressor": per_series(_theta),
@@ -524,7 +547,7 @@ def _markdown(all_results, models, sample):
 
 def _verdicts(key, results):
     rows = []
-    for name in ("default LSTM (per series)", "global LSTM"):
+    for name in ("default LSTM (per series)", "global LSTM", "global LSTM, level"):
         naive = _comparison(results, name, "SeasonalNaiveRegressor")
         ets = _comparison(results, name, "ETSRegressor")
         if naive is None or ets is None:
