@@ -6,7 +6,7 @@ import pytest
 from sklearn.pipeline import Pipeline
 
 from lstmforecast import LSTMRegressor, Windower, forecast, make_supervised
-from lstmforecast._window_level import level_divisors
+from lstmforecast._preprocessing.window_level import level_divisors
 
 from .conftest import TINY
 

@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_array
 
 from .._preprocessing.future import check_future_model
 from .._preprocessing.sequences import Sequences
+from .._preprocessing.window_level import level_divisors
 from .._torch.covariate_network import pack_inputs, with_future_head
 from .._torch.training import Chunks as TrainingChunks
 from .._torch.training import check_validation_weights, to_tensor, validation_size
@@ -30,7 +31,6 @@ from .._utils.target_transform import TRANSFORMS, check_positive, fit_lambda
 from .._utils.target_transform import forward as transform_forward
 from .._utils.target_transform import inverse as transform_inverse
 from .._utils.transaction import transactional
-from .._window_level import level_divisors
 from .base import STATS_MAX_STEPS, RecurrentEstimator, check_targets_finite, feature_stats
 
 # Sequence mode: each chunk carries a loss on this many look_backs of rows after its
