@@ -338,7 +338,9 @@ class _AutoencoderNetwork(nn.Module):
     loop and prediction code treat it like any other network output."""
 
     def __init__(self, n_inputs, *, cell, hidden_size, latent_size, num_layers, dropout):
+        arguments = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         super().__init__()
+        self.init_args = arguments  # what lstmforecast.load rebuilds the network from
         self.encoder = RecurrentNetwork(
             n_inputs,
             latent_size,

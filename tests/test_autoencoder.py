@@ -6,6 +6,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 
+import lstmforecast
 from lstmforecast import LSTMAutoencoder, Windower
 from lstmforecast._autoencoder import worst_window_mean
 
@@ -64,6 +65,9 @@ def test_round_trip_and_errors(rng, tmp_path):
     joblib.dump(detector, tmp_path / "ae.joblib")
     loaded = joblib.load(tmp_path / "ae.joblib")
     np.testing.assert_array_equal(loaded.score_samples(X), detector.score_samples(X))
+    lstmforecast.save(detector, tmp_path / "ae.lstm")  # safetensors + JSON, no pickle
+    restored = lstmforecast.load(tmp_path / "ae.lstm")
+    np.testing.assert_array_equal(restored.score_samples(X), detector.score_samples(X))
     with pytest.raises(
         ValueError,
         match=r"'contamination' parameter of LSTMAutoencoder must be a float in the range "
