@@ -23,6 +23,7 @@ from . import (
     search,
     sequence,
     tagging,
+    threads,
     windower,
 )
 from ._common import Row, Section, machine_lines, note, render
@@ -35,6 +36,7 @@ SECTIONS = {
     "search": ("GridSearchCV in parallel", search.run),
     "gpu": ("GPU: training throughput against the CPU", gpu.run),
     "import": ("import time", imports.run),
+    "threads": ("torch threads: default fit and Quickstart, quiet and beside a hog", threads.run),
     "anomaly": ("anomaly detection: ROC AUC on sktime's labelled data", anomaly.run),
     "tagging": ("sequence labelling: per-step accuracy on a segmentation series", tagging.run),
     "arima_auto": ("ARIMARegressor(order='auto') vs statsforecast AutoARIMA", arima_auto.run),

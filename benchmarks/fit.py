@@ -1,6 +1,6 @@
 """LSTMRegressor.fit against a minimal hand-written PyTorch loop and against skorch.
 
-All three train the same module (lstmforecast._network.RecurrentNetwork with the same
+All three train the same module (lstmforecast._torch.network.RecurrentNetwork with the same
 hyper-parameters) on the same float32 windows and targets, for the same number of
 epochs, batch size, Adam learning rate and shuffled batch order, on the CPU.
 """
@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from lstmforecast import LSTMRegressor
-from lstmforecast._network import RecurrentNetwork
+from lstmforecast._torch.network import RecurrentNetwork
 
 from ._common import Row, interleaved, median, note, paired_ratio, seconds
 

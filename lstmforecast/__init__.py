@@ -6,40 +6,44 @@ the command line's ``--help``) does not pay for torch or statsmodels until neede
 
 import importlib
 
+from ._deployment import legacy_modules as _legacy_modules
+
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "ARIMARegressor": "._arima",
+    "ARIMARegressor": "._baselines.arima",
     "Callback": ".callbacks",
     "Checkpoint": ".callbacks",
-    "ConformalForecaster": "._conformal",
-    "ETSRegressor": "._ets",
+    "ConformalForecaster": "._forecasting.conformal",
+    "ETSRegressor": "._baselines.ets",
     "EpochLogger": ".callbacks",
-    "LSTMAutoencoder": "._autoencoder",
-    "LSTMClassifier": "._classifier",
-    "LSTMRegressor": "._regressor",
-    "LSTMTagger": "._tagger",
-    "NaiveRegressor": "._naive",
-    "PanelSplit": "._panel_split",
-    "PerSeriesForecaster": "._per_series",
+    "LSTMAutoencoder": "._recurrent.autoencoder",
+    "LSTMClassifier": "._recurrent.classifier",
+    "LSTMRegressor": "._recurrent.regressor",
+    "LSTMTagger": "._recurrent.tagger",
+    "NaiveRegressor": "._baselines.naive",
+    "PanelSplit": "._preprocessing.panel_split",
+    "PerSeriesForecaster": "._forecasting.per_series",
     "ProgressBar": ".callbacks",
-    "SeasonalNaiveRegressor": "._naive",
-    "TextSequencer": "._text",
-    "ThetaRegressor": "._theta",
-    "Windower": "._windower",
-    "compare": "._compare",
-    "export_onnx": "._export",
-    "forecast": "._forecast",
-    "load": "._persistence",
-    "make_supervised": "._data",
+    "SeasonalNaiveRegressor": "._baselines.naive",
+    "TextSequencer": "._preprocessing.text",
+    "ThetaRegressor": "._baselines.theta",
+    "Windower": "._preprocessing.windower",
+    "compare": "._forecasting.compare",
+    "export_onnx": "._deployment.export",
+    "forecast": "._forecasting.forecast",
+    "load": "._deployment.persistence",
+    "make_supervised": "._preprocessing.supervised",
     "plot_forecast": ".plotting",
     "plot_history": ".plotting",
-    "quantize": "._quantize",
-    "save": "._persistence",
-    "summary": "._summary",
+    "quantize": "._deployment.quantize",
+    "save": "._deployment.persistence",
+    "summary": "._torch.summary",
 }
 
 __all__ = sorted(_EXPORTS)
+
+_legacy_modules.install()  # pickles that name the modules of the old flat layout load
 
 
 def __getattr__(name):

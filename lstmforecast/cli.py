@@ -216,12 +216,12 @@ def _demo(args):
     from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
     from sklearn.pipeline import Pipeline
 
-    from ._arima import ARIMARegressor
-    from ._compare import compare
-    from ._data import make_supervised
-    from ._naive import NaiveRegressor, SeasonalNaiveRegressor
-    from ._regressor import LSTMRegressor
-    from ._windower import Windower
+    from ._baselines.arima import ARIMARegressor
+    from ._baselines.naive import NaiveRegressor, SeasonalNaiveRegressor
+    from ._forecasting.compare import compare
+    from ._preprocessing.supervised import make_supervised
+    from ._preprocessing.windower import Windower
+    from ._recurrent.regressor import LSTMRegressor
     from .datasets import load_co2, load_sunspots
     from .metrics import get_scorer
 
@@ -385,9 +385,9 @@ def _forecast(args):
             f"{args.horizon} with the {args.model} model: at least {needed} are needed"
         )
 
-    from ._data import make_supervised
-    from ._forecast import forecast
-    from ._threads import torch_threads
+    from ._forecasting.forecast import forecast
+    from ._preprocessing.supervised import make_supervised
+    from ._utils.threads import torch_threads
 
     model = _with_intervals(model, args)
     X, y = make_supervised(frame, target=args.target, horizon=args.horizon)
@@ -430,14 +430,14 @@ def _with_intervals(model, args):
         return model
     import inspect
 
-    from ._quantiles import coverage_quantiles
+    from ._utils.quantiles import coverage_quantiles
 
     if args.model == "lstm":
         lower, upper = coverage_quantiles(args.coverage)
         return model.set_params(lstm__quantiles=(lower, 0.5, upper))
     if "quantiles" in inspect.signature(model.predict).parameters:
         return model
-    from ._conformal import ConformalForecaster
+    from ._forecasting.conformal import ConformalForecaster
 
     return ConformalForecaster(model, calibration_size=0.25)
 
@@ -492,7 +492,7 @@ def _prepare(data, args):
     import numpy as np
     import pandas as pd
 
-    from ._sequences import preview
+    from ._preprocessing.sequences import preview
 
     columns = [args.target, *args.features]
     wanted = columns + ([args.time_col] if args.time_col else [])
@@ -553,8 +553,8 @@ def _model(args, n_rows):
     if args.model == "lstm":
         from sklearn.pipeline import Pipeline
 
-        from ._regressor import LSTMRegressor
-        from ._windower import Windower
+        from ._preprocessing.windower import Windower
+        from ._recurrent.regressor import LSTMRegressor
 
         look_back = args.look_back or max(2, min(24, n_rows // 5))
         lstm = LSTMRegressor(
@@ -562,7 +562,7 @@ def _model(args, n_rows):
         )
         return Pipeline([("win", Windower(look_back=look_back)), ("lstm", lstm)]), look_back
     if args.model == "arima":
-        from ._arima import ARIMARegressor
+        from ._baselines.arima import ARIMARegressor
 
         seasonal = None
         if args.season_length and args.season_length > 1:
@@ -573,8 +573,8 @@ def _model(args, n_rows):
         )
         return arima, (args.season_length or 1) * 2
     if args.model in ("ets", "theta"):
-        from ._ets import ETSRegressor
-        from ._theta import ThetaRegressor
+        from ._baselines.ets import ETSRegressor
+        from ._baselines.theta import ThetaRegressor
 
         season = args.season_length or 1
         model = (ETSRegressor if args.model == "ets" else ThetaRegressor)(
@@ -582,11 +582,11 @@ def _model(args, n_rows):
         )
         return model, 2 * season + 2
     if args.model in ("snaive", "seasonal-naive"):  # seasonal-naive: the older name
-        from ._naive import SeasonalNaiveRegressor
+        from ._baselines.naive import SeasonalNaiveRegressor
 
         season = args.season_length or 1
         return SeasonalNaiveRegressor(season_length=season, target_column=args.target), season
-    from ._naive import NaiveRegressor
+    from ._baselines.naive import NaiveRegressor
 
     return NaiveRegressor(target_column=args.target), 1
 

@@ -22,7 +22,7 @@ import numpy as np
 from sklearn.metrics import make_scorer
 from sklearn.utils.validation import check_consistent_length
 
-from ._sequences import reject_nonfinite
+from ._preprocessing.sequences import reject_nonfinite
 
 __all__ = [
     "INTERVAL_METRICS",
@@ -335,7 +335,7 @@ def pinball_loss(y_true, y_quantiles, quantiles):
     >>> pinball_loss([10.0, 10.0], [[8.0, 12.0], [9.0, 11.0]], quantiles=[0.1, 0.9])
     0.15
     """
-    from ._quantiles import check_quantiles
+    from ._utils.quantiles import check_quantiles
 
     levels = check_quantiles(quantiles)
     y_true = np.asarray(y_true, dtype=np.float64)
@@ -377,7 +377,7 @@ def winkler_score(y_true, lower, upper, *, coverage):
     >>> winkler_score([5.0, 12.0], [4.0, 4.0], [6.0, 6.0], coverage=0.5)
     14.0
     """
-    from ._quantiles import coverage_quantiles
+    from ._utils.quantiles import coverage_quantiles
 
     coverage_quantiles(coverage)  # validates it
     y_true, lower, upper = _interval_arrays(y_true, lower, upper)
@@ -422,7 +422,7 @@ class _IntervalScorer:
         self.name, self.coverage = name, coverage
 
     def __call__(self, estimator, X, y_true):
-        from ._quantiles import coverage_quantiles
+        from ._utils.quantiles import coverage_quantiles
 
         levels = list(coverage_quantiles(self.coverage))
         bounds = np.asarray(estimator.predict(X, quantiles=levels), dtype=np.float64)
@@ -435,7 +435,7 @@ class _IntervalScorer:
 def interval_score(name, y_true, bounds, coverage):
     """One interval metric of ``bounds`` (..., 2) from ``predict(X, quantiles=[lo, hi])``,
     as an error: the coverage metric is the absolute miss of the nominal coverage."""
-    from ._quantiles import coverage_quantiles
+    from ._utils.quantiles import coverage_quantiles
 
     lower, upper = bounds[..., 0], bounds[..., 1]
     if name == "coverage":
@@ -476,7 +476,7 @@ def get_interval_scorer(name, *, coverage=0.9):
     >>> get_interval_scorer("winkler", coverage=0.8)(model, X[:-1], X[1:, 0]) < 0
     True
     """
-    from ._quantiles import coverage_quantiles
+    from ._utils.quantiles import coverage_quantiles
 
     key = name.removeprefix("neg_") if isinstance(name, str) else name
     if key not in INTERVAL_METRICS:

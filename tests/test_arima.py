@@ -166,8 +166,9 @@ def test_unfitted_predict_raises():
 
 def test_statsmodels_is_not_imported_by_the_package():
     code = (
-        "import sys, lstmforecast, lstmforecast._arima, lstmforecast._compare, "
-        "lstmforecast._naive, lstmforecast._ets, lstmforecast._theta, lstmforecast.metrics; "
+        "import sys, lstmforecast, lstmforecast._baselines.arima, "
+        "lstmforecast._forecasting.compare, lstmforecast._baselines.naive, "
+        "lstmforecast._baselines.ets, lstmforecast._baselines.theta, lstmforecast.metrics; "
         "print('statsmodels' in sys.modules)"
     )
     import subprocess
@@ -218,7 +219,7 @@ def explicit_css_residuals(x, phi, theta, seasonal_phi, seasonal_theta, period):
 
 
 def test_css_residuals_follow_the_seasonal_arma_recursion():
-    from lstmforecast._css import arma_polynomials, css_residuals
+    from lstmforecast._baselines.css import arma_polynomials, css_residuals
 
     x = np.random.default_rng(1).normal(size=50)
     coefficients = (0.5, 0.3, -0.4, 0.6)  # ar, ma, seasonal ar, seasonal ma
@@ -237,7 +238,7 @@ def simulated_arma(ar, ma, n, seed, mean=0.0):
 def test_css_fit_is_the_minimum_of_its_objective_near_the_exact_fit():
     from statsmodels.tsa.arima.model import ARIMA
 
-    from lstmforecast._css import _regressed_ssr, arma_polynomials, fit_css
+    from lstmforecast._baselines.css import _regressed_ssr, arma_polynomials, fit_css
 
     w = simulated_arma([1, -0.6], [1, 0.4], 400, seed=3, mean=5.0)
     constant = np.ones((len(w), 1))
@@ -255,8 +256,8 @@ def test_css_fit_is_the_minimum_of_its_objective_near_the_exact_fit():
 def test_css_start_parameters_map_onto_sarimax():
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-    from lstmforecast._arima import _css_regressors, _sarimax_start_params
-    from lstmforecast._css import fit_css
+    from lstmforecast._baselines.arima import _css_regressors, _sarimax_start_params
+    from lstmforecast._baselines.css import fit_css
 
     rng = np.random.default_rng(5)
     driver = rng.normal(size=300)
@@ -322,7 +323,7 @@ def test_css_search_with_exogenous_regressor(data):
 def test_auto_order_rules_out_unit_roots(search_method):
     # A linear trend with noise, differenced by the KPSS rule: an MA(1) with theta = -1
     # plus a drift fits it best, a non-invertible model R's auto.arima rules out.
-    from lstmforecast._css import min_root_modulus
+    from lstmforecast._baselines.css import min_root_modulus
 
     series = 0.3 * np.arange(100) + np.random.default_rng(0).normal(size=100)
     model = ARIMARegressor(order="auto", search_method=search_method)

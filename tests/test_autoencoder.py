@@ -8,7 +8,7 @@ from sklearn.pipeline import make_pipeline
 
 import lstmforecast
 from lstmforecast import LSTMAutoencoder, Windower
-from lstmforecast._autoencoder import worst_window_mean
+from lstmforecast._recurrent.autoencoder import worst_window_mean
 
 from .conftest import TINY
 
@@ -107,3 +107,15 @@ def test_a_single_spike_in_a_long_sequence_is_flagged():
     assert roc_auc_score(truth, detector.score_samples(test)) > 0.9
     assert detector.step_error_scale_.shape == (96,)
     assert roc_auc_score(truth, detector.set_params(error_window=None).score_samples(test)) < 0.8
+
+
+def test_a_detector_pickled_before_the_windowed_score_keeps_its_old_score(rng):
+    X = waves(rng, 40)
+    detector = LSTMAutoencoder(**FAST).fit(X)
+    state = detector.__getstate__()
+    del state["step_error_scale_"], state["error_window"]
+    legacy = LSTMAutoencoder.__new__(LSTMAutoencoder)
+    legacy.__setstate__(state)
+    mean_error = detector._forward(X)[0].ravel()  # the network's per-sequence mean error
+    np.testing.assert_allclose(legacy.score_samples(X), -mean_error, rtol=1e-5)
+    assert legacy.error_window is None

@@ -14,8 +14,8 @@ from lstmforecast import (
     SeasonalNaiveRegressor,
     make_supervised,
 )
-from lstmforecast._compare import compare
-from lstmforecast._threads import torch_threads
+from lstmforecast._forecasting.compare import compare
+from lstmforecast._utils.threads import torch_threads
 from lstmforecast.datasets import load_sunspots
 
 

@@ -27,10 +27,12 @@ TINY = dict(hidden_size=8, max_epochs=30, lr=0.02, batch_size=32, random_state=0
 ESTIMATORS = [
     Windower(look_back=3),
     Windower(look_back=3, flatten=True),
-    # sklearn's fit-quality check (training R^2 > 0.5 within 30 epochs) holds for a fit on
-    # every row; the default early stopping would hold out the last tenth of its
+    # sklearn's fit-quality check needs a training R^2 above 0.5. The TINY network only
+    # just reached it (0.45-0.58 over seeds), so an Intel CPU's rounding failed it where an
+    # AMD one passed; 16 units and 60 epochs reach 0.79-0.91 over six seeds. The fit uses
+    # every row: the default early stopping would hold out the last tenth of its
     # unordered rows and stop on their noise.
-    LSTMRegressor(**TINY, early_stopping=False),
+    LSTMRegressor(**dict(TINY, hidden_size=16, max_epochs=60), early_stopping=False),
     LSTMClassifier(**TINY),
     TextSequencer(),
     LSTMAutoencoder(**TINY),
@@ -62,8 +64,19 @@ MINI_BATCHES = (
     "approximately; test_sample_weight.py checks that they do"
 )
 
+FLOAT32_BATCHES = (
+    "the network computes in float32 and the CPU's matrix kernels group rows differently "
+    "for different batch sizes, so a row predicted inside a smaller batch can differ by a "
+    "few float32 units in the last place (1.8e-7 with default parameters); the check asks "
+    "for rtol=1e-7, below float32 resolution. test_subset_predictions_agree_to_float32_"
+    "precision holds the property users rely on"
+)
+
 RECURRENT_FAILURES = {
     "check_sample_weight_equivalence_on_dense_data": MINI_BATCHES,
+    # Whether the rounding happens to agree depends on the CPU's kernels (it passed on one
+    # AMD CPU for some configurations and not others), so no recurrent estimator asserts it.
+    "check_methods_subset_invariance": FLOAT32_BATCHES,
     "check_estimators_nan_inf": (
         "a 2-D X holds univariate sequences, so a NaN in its first column is a leading "
         "all-NaN step: padding by the documented contract (a shorter sequence). NaN "
@@ -118,15 +131,6 @@ SMOOTHING_FAILURES = {
 }
 
 
-FLOAT32_BATCHES = (
-    "the network computes in float32 and the CPU's matrix kernels group rows differently "
-    "for different batch sizes, so a row predicted inside a smaller batch can differ by a "
-    "few float32 units in the last place (1.8e-7 with default parameters); the check asks "
-    "for rtol=1e-7, below float32 resolution. test_subset_predictions_agree_to_float32_"
-    "precision holds the property users rely on"
-)
-
-
 def expected_failures(estimator):
     if isinstance(estimator, Windower):
         return WINDOWER_FAILURES
@@ -138,8 +142,6 @@ def expected_failures(estimator):
         return {}
     if isinstance(estimator, LSTMTagger):
         return TAGGER_FAILURES
-    if isinstance(estimator, LSTMAutoencoder):
-        return {**RECURRENT_FAILURES, "check_methods_subset_invariance": FLOAT32_BATCHES}
     return WINDOWER_FAILURES if isinstance(estimator, Windower) else RECURRENT_FAILURES
 
 

@@ -49,7 +49,7 @@ def test_packed_padding_path_matches_unpadded_sequences():
 def test_windows_gathered_from_the_rows_equal_the_windows(windows):
     import torch
 
-    from lstmforecast._training import sliding_windows_on
+    from lstmforecast._torch.training import sliding_windows_on
 
     view, _ = windows
     on_device = sliding_windows_on(view, torch.device("cpu"))

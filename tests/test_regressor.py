@@ -7,7 +7,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 
 from lstmforecast import LSTMRegressor, Windower, make_supervised
-from lstmforecast._device import supports_bf16
+from lstmforecast._torch.device import supports_bf16
 from lstmforecast.datasets import load_co2
 
 from .conftest import TINY
@@ -309,7 +309,7 @@ def test_half_precision_the_machine_cannot_run_is_a_clear_error(monkeypatch):
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match='precision="fp16" needs a CUDA device'):
             LSTMRegressor(**TINY, precision="fp16").fit(X, y)
-    import lstmforecast._base as base
+    import lstmforecast._recurrent.base as base
 
     model = LSTMRegressor(**TINY).fit(X, y)
     monkeypatch.setattr(base, "supports_bf16", lambda device_type, cell: False)

@@ -144,8 +144,8 @@ def test_quantiles_pass_through_a_pipeline(monthly):
 
 
 def test_boxcox_target_on_the_naive_baselines(monthly):
-    from lstmforecast._seasonality import season_lengths
-    from lstmforecast._target_transform import guerrero_lambda
+    from lstmforecast._utils.seasonality import season_lengths
+    from lstmforecast._utils.target_transform import guerrero_lambda
 
     X, y = make_supervised(monthly, horizon=3)
     for model in (NaiveRegressor(), SeasonalNaiveRegressor(season_length=12)):

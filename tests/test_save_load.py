@@ -110,7 +110,7 @@ def test_the_file_is_safetensors_with_a_json_header_and_no_pickle(monthly, tmp_p
     with safe_open(path, framework="pt") as handle:
         header = json.loads(handle.metadata()["lstmforecast"])
         weights = sum(handle.get_tensor(k).numel() for k in handle.keys())
-    assert header["format_version"] == 1
+    assert header["format_version"] == 2
     assert set(header["versions"]) == {"lstmforecast", "torch", "numpy", "scikit-learn"}
     assert weights >= sum(p.numel() for p in model[-1].network_.parameters())
     assert b"\x80\x04" not in path.read_bytes()[:200]  # no pickle protocol header
@@ -140,10 +140,13 @@ def test_classes_off_the_allow_list_are_refused_both_ways(monthly, tmp_path):
 
     with safe_open(tmp_path / "naive", framework="pt") as handle:
         header = handle.metadata()["lstmforecast"]
-    forged = header.replace("lstmforecast._naive:NaiveRegressor", "os:system")
-    save_file({}, tmp_path / "forged", metadata={"lstmforecast": forged})
-    with pytest.raises(ValueError, match="os:system, which is not on lstmforecast.load's allow"):
-        load(tmp_path / "forged")
+    assert '"lstmforecast.NaiveRegressor"' in header  # a stable name, not a module path
+    # Reachable from an lstmforecast module is not enough: the allow-list is explicit.
+    for name in ["os:system", "lstmforecast._base:BaseEstimator", "lstmforecast.load"]:
+        forged = header.replace("lstmforecast.NaiveRegressor", name)
+        save_file({}, tmp_path / "forged", metadata={"lstmforecast": forged})
+        with pytest.raises(ValueError, match=f"{name}, which is not on lstmforecast.load's allow"):
+            load(tmp_path / "forged")
     (tmp_path / "text").write_text("not a model")
     with pytest.raises(ValueError, match="not a model saved by lstmforecast.save"):
         load(tmp_path / "text")

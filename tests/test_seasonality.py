@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from lstmforecast import LSTMRegressor, Windower, make_supervised
-from lstmforecast._seasonality import auto_look_back, season_lengths
+from lstmforecast._utils.seasonality import auto_look_back, season_lengths
 from lstmforecast.datasets import load_co2, load_sunspots
 
 from .conftest import TINY
@@ -166,7 +166,7 @@ def test_auto_batch_size_gives_about_32_batches_per_epoch():
 
 
 def test_guerrero_lambda_tells_multiplicative_from_additive_seasons():
-    from lstmforecast._target_transform import guerrero_lambda
+    from lstmforecast._utils.target_transform import guerrero_lambda
 
     t = np.arange(240)
     season = np.sin(2 * np.pi * t / 12)

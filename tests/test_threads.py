@@ -1,11 +1,15 @@
-"""Fits in threads of one process run in parallel and stay reproducible."""
+"""torch's threads: fits in threads of one process run in parallel and stay reproducible;
+each fit runs on the threads its n_threads asks for and restores torch's setting."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pytest
+import torch
 
 from lstmforecast import LSTMRegressor
+from lstmforecast._utils.threads import torch_threads, training_threads
 
 from .conftest import TINY
 
@@ -68,3 +72,48 @@ def test_a_fit_with_dropout_does_not_block_other_fits(rng):
     second.fit(X, y)
     thread.join()
     assert waiter.waited is True
+
+
+class ThreadsSeen:
+    """Records torch's intra-op thread count while the estimator trains."""
+
+    def on_epoch_end(self, estimator, epoch, logs):
+        self.threads = torch.get_num_threads()
+
+
+@pytest.mark.parametrize("n_threads, expected", [("auto", 1), (2, 2), (None, 3)])
+def test_fit_runs_on_the_requested_threads_and_restores_torch(rng, n_threads, expected):
+    X, y = windows(rng, n=40)
+    seen = ThreadsSeen()
+    before = torch.get_num_threads()
+    torch.set_num_threads(3)  # a user's own setting: "auto" lowers it, None keeps it
+    try:
+        LSTMRegressor(**dict(TINY, n_threads=n_threads), callbacks=[seen]).fit(X, y)
+        assert seen.threads == expected
+        assert torch.get_num_threads() == 3
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_auto_keeps_torch_threads_only_for_large_batches():
+    cpu = torch.device("cpu")
+    assert training_threads("auto", batch_size=256, hidden_size=64, device=cpu) == 1
+    assert training_threads("auto", batch_size=1024, hidden_size=128, device=cpu) is None
+    assert training_threads(4, batch_size=16, hidden_size=8, device=cpu) == 4
+
+
+def test_overlapping_blocks_restore_torch_only_when_the_last_ends():
+    before = torch.get_num_threads()
+    first, second = torch_threads(1), torch_threads(2)
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # ends first: torch keeps the count still in use
+    assert torch.get_num_threads() == 2
+    second.__exit__(None, None, None)
+    assert torch.get_num_threads() == before
+
+
+def test_invalid_n_threads_is_refused_before_training(rng):
+    X, y = windows(rng, n=40)
+    with pytest.raises(ValueError, match="n_threads"):
+        LSTMRegressor(**TINY, n_threads=0).fit(X, y)

@@ -1,0 +1,282 @@
+"""Exponential smoothing (ETS) baseline as an sklearn regressor, on statsmodels' ETSModel."""
+
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from .._utils.params import check_int
+from .row_forecaster import RowForecaster, normal_quantiles
+
+__all__ = ["ETSRegressor"]
+
+_ERRORS = ("add", "mul")
+_TRENDS = (None, "add")
+_SEASONALS = (None, "add", "mul")
+# Models whose forecast variance statsmodels gives in closed form; the others are simulated.
+_EXACT_VARIANCE = ("ANN", "AAN", "AAdN", "ANA", "AAA", "AAdA")
+_SIMULATIONS = 1000
+_LONGEST_AUTO_SEASON = 24
+
+
+def _candidates(error, trend, damped_trend, seasonal, seasonal_allowed, positive):
+    """Every (error, trend, damped, seasonal) model the "auto" parameters leave open.
+
+    Multiplicative parts need a positive series; additive errors with multiplicative
+    seasonality are left out, as in Hyndman et al. (2008), because they are unstable.
+    """
+    errors = _ERRORS if error == "auto" else (error,)
+    trends = _TRENDS if trend == "auto" else (trend,)
+    dampings = (False, True) if damped_trend == "auto" else (damped_trend,)
+    seasonals = (_SEASONALS if seasonal_allowed else (None,)) if seasonal == "auto" else (seasonal,)
+    for e, t, d, s in itertools.product(errors, trends, dampings, seasonals):
+        if d and t is None:
+            continue
+        if not positive and "mul" in (e, s):
+            continue
+        if (error == "auto" or seasonal == "auto") and e == "add" and s == "mul":
+            continue
+        yield e, t, d, s
+
+
+class ETSRegressor(RowForecaster):
+    """Exponential smoothing state-space (ETS) forecaster with the sklearn regressor API.
+
+    Built on statsmodels' ``ETSModel``: error, trend (possibly damped) and seasonal
+    components, each additive or multiplicative. Parameters set to ``"auto"`` are chosen
+    by the corrected Akaike criterion (AICc) over the models they allow, as in Hyndman
+    et al. (2008). The data contract is that of the other row forecasters: the target is
+    one column of ``X``, each row t of ``predict`` is an origin and steps t+1..t+h (one
+    per column of ``y``) are forecast with the parameters estimated in ``fit``.
+
+    History: rows that continue the training rows (a pandas index one step after the last
+    training label, or up to ``horizon - 1`` steps later) are smoothed on from the
+    training history; other rows restart from the fitted initial states, with the
+    season's phase of the training series' first row. Rows skipped after training whose
+    values are unknown also restart the smoothing.
+
+    Parameters
+    ----------
+    error : {"auto", "add", "mul"}, default="auto"
+        Error component.
+    trend : {"auto", None, "add"}, default="auto"
+        Trend component.
+    damped_trend : {"auto", True, False}, default="auto"
+        Whether the trend is damped (only with a trend).
+    seasonal : {"auto", None, "add", "mul"}, default="auto"
+        Seasonal component; only with ``season_length >= 2``. "auto" considers seasonal
+        models only for seasons up to 24 rows (as R's ``ets``): each estimates a season
+        of initial states.
+    season_length : int, default=1
+        Rows per season (12 for monthly data with a yearly cycle); 1 means no season.
+    target_column : int or str, default=0
+        Column of ``X`` that holds the target series: a position, or a name when ``X`` is
+        a pandas DataFrame.
+    target_transform : {None, "log", "boxcox"}, default=None
+        ``"log"`` models the logarithm of a positive target, ``"boxcox"`` its Box-Cox
+        transform with Guerrero's lambda (``target_lambda_``, fitted on the training
+        series); forecasts and quantiles are returned on the original scale (the point
+        forecast is then a median).
+
+    Attributes
+    ----------
+    results_ : statsmodels ETSResults
+        The fitted statsmodels results.
+    error_, trend_, damped_trend_, seasonal_ : str, None or bool
+        The components of the model used.
+    search_ : pandas.DataFrame or None
+        With any "auto" parameter, every model tried and its AICc, best first.
+    series_ : ndarray of shape (n_observations,)
+        The target history seen in ``fit``: X's target column, plus the last row of ``y``
+        when ``y`` is that column shifted ahead (``make_supervised`` output).
+    target_index_ : int
+        Position of the target column in ``X``.
+    horizon_ : int
+        Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
+    index_signature_ : tuple or None
+        Last index label and step of a pandas ``X`` seen in ``fit`` (None otherwise).
+    n_features_in_ : int
+        Number of columns of ``X`` seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of ``X``, when ``X`` is a DataFrame with string column names.
+
+    See Also
+    --------
+    ThetaRegressor, ARIMARegressor : Other statistical baselines.
+
+    Notes
+    -----
+    ``predict(X, quantiles=...)`` uses statsmodels' closed-form forecast variance for the
+    additive models that have one (ANN, AAN, AAdN, ANA, AAA, AAdA). The other models'
+    quantiles come from 1000 statsmodels simulations from the end of the training data
+    (fixed seed), as ratios to that origin's point forecast, applied to every origin.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lstmforecast import ETSRegressor
+    >>> series = 10 + np.sin(np.arange(48) * np.pi / 2) + 0.05 * np.arange(48)
+    >>> X, y = series[:-1, None], series[1:]
+    >>> model = ETSRegressor(error="add", season_length=4).fit(X, y)
+    >>> model.predict(X[-2:]).shape
+    (2,)
+    """
+
+    _uses_statsmodels = True
+    _min_fit_rows = 4
+
+    def __init__(
+        self,
+        error="auto",
+        trend="auto",
+        damped_trend="auto",
+        seasonal="auto",
+        season_length=1,
+        target_column=0,
+        target_transform=None,
+    ):
+        self.error = error
+        self.trend = trend
+        self.damped_trend = damped_trend
+        self.seasonal = seasonal
+        self.season_length = season_length
+        self.target_column = target_column
+        self.target_transform = target_transform
+
+    def _check_params(self):
+        for name, choices in (
+            ("error", ("auto", *_ERRORS)),
+            ("trend", ("auto", *_TRENDS)),
+            ("damped_trend", ("auto", True, False)),
+            ("seasonal", ("auto", *_SEASONALS)),
+        ):
+            value = getattr(self, name)
+            if isinstance(value, np.bool_ | bool | str | type(None)) and value in choices:
+                continue
+            raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}.")
+        check_int(self.season_length, "season_length", 1)
+        if self.seasonal not in ("auto", None) and self.season_length < 2:
+            raise ValueError(
+                f"seasonal={self.seasonal!r} needs season_length >= 2 (rows per season, "
+                "e.g. 12 for monthly data)."
+            )
+        if self.damped_trend is True and self.trend is None:
+            raise ValueError("damped_trend=True needs a trend: set trend='add' or 'auto'.")
+
+    def _fit_series(self, series, X):
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+        m = self.season_length
+        # As R's ets(): a seasonal model estimates m initial seasonal states, too many for
+        # an automatic choice beyond 24 (half-hourly data: use ThetaRegressor or ARIMA).
+        seasonal_allowed = 2 <= m and len(series) >= 2 * m + 2
+        if self.seasonal == "auto" and m > _LONGEST_AUTO_SEASON:
+            seasonal_allowed = False
+        candidates = list(
+            _candidates(
+                self.error,
+                self.trend,
+                self.damped_trend,
+                self.seasonal,
+                seasonal_allowed,
+                bool(np.all(series > 0)),
+            )
+        )
+        if not candidates:
+            raise ValueError(
+                "No ETS model fits these options: multiplicative components need a "
+                "positive series, a seasonal one two full seasons of data."
+            )
+        fits = {}
+        for error, trend, damped, seasonal in candidates:
+            try:
+                model = ETSModel(
+                    series,
+                    error=error,
+                    trend=trend,
+                    damped_trend=damped,
+                    seasonal=seasonal,
+                    seasonal_periods=m if seasonal else None,
+                )
+                results = model.fit(disp=False)
+                score = float(results.aicc)
+            except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
+                continue
+            if np.isfinite(score):
+                fits[error, trend, damped, seasonal] = (score, results)
+        if not fits:
+            raise ValueError(
+                "No ETS model could be fitted to this series; check that it is long enough "
+                "(two seasons for a seasonal model) and not constant."
+            )
+        best = min(fits, key=lambda key: fits[key][0])
+        self.error_, self.trend_, self.damped_trend_, self.seasonal_ = best
+        self.results_ = fits[best][1]
+        automatic = "auto" in (self.error, self.trend, self.damped_trend, self.seasonal)
+        self.search_ = None
+        if automatic:
+            rows = [
+                dict(zip(("error", "trend", "damped_trend", "seasonal"), key), aicc=value[0])
+                for key, value in fits.items()
+            ]
+            self.search_ = pd.DataFrame(rows).sort_values("aicc", ignore_index=True)
+        self._simulated_ratios = None
+        if self.results_.short_name not in _EXACT_VARIANCE:
+            self._simulated_ratios = self._simulate_ratios()
+
+    def _simulate_ratios(self):
+        """Simulated paths from the end of training, relative to its point forecast."""
+        results, horizon = self.results_, self.horizon_
+        paths = results.simulate(
+            horizon, anchor="end", repetitions=_SIMULATIONS, rng=np.random.default_rng(0)
+        )
+        paths = np.asarray(paths).reshape(horizon, _SIMULATIONS)
+        point = np.asarray(results.forecast(horizon)).reshape(horizon, 1)
+        return paths / point
+
+    def _smoothed_states(self, context):
+        """States after each value of ``context``, from the fitted initial states."""
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+        results = self.results_
+        model = ETSModel(
+            context,
+            error=self.error_,
+            trend=self.trend_,
+            damped_trend=self.damped_trend_,
+            seasonal=self.seasonal_,
+            seasonal_periods=self.season_length if self.seasonal_ else None,
+            initialization_method="known",
+            initial_level=results.initial_level,
+            initial_trend=results.initial_trend if self.trend_ else None,
+            initial_seasonal=results.initial_seasonal if self.seasonal_ else None,
+        )
+        smoothing = np.asarray(results.params)[: len(model.param_names)]
+        return np.asarray(model.smooth(smoothing).states)
+
+    def _forecast(self, before, target, X, skipped, levels):
+        if before is not None and np.isnan(before).any():
+            before = None  # an unknown value cannot be smoothed over: restart
+        context = target if before is None else np.concatenate([before, target])
+        states = self._smoothed_states(context)
+        origins = len(context) - len(target) + np.arange(len(target))
+        steps = np.arange(1, self.horizon_ + 1)
+        forecasts = np.repeat(states[origins, :1], len(steps), axis=1)
+        if self.trend_:
+            phi = self.results_.phi if self.damped_trend_ else 1.0
+            forecasts = forecasts + states[origins, 1:2] * np.cumsum(phi**steps)[None, :]
+        if self.seasonal_:
+            m = self.season_length
+            # The seasonal state of each time, the m initial ones first (times -m..-1).
+            seasons = np.concatenate([self.results_.initial_seasonal, states[:, -1]])
+            same_season = origins[:, None] + steps - m * np.ceil(steps / m).astype(int)
+            seasonal = seasons[same_season + m]
+            forecasts = forecasts * seasonal if self.seasonal_ == "mul" else forecasts + seasonal
+        if levels is None:
+            return forecasts
+        if self._simulated_ratios is None:
+            variance = self.results_.mse * self.results_._relative_forecast_variance(steps)
+            std = np.broadcast_to(np.sqrt(variance), forecasts.shape)
+            return normal_quantiles(forecasts, std, levels)
+        ratios = np.quantile(self._simulated_ratios, levels, axis=1).T  # (horizon, n_levels)
+        return forecasts[:, :, None] * ratios[None, :, :]

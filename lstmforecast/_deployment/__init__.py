@@ -1,0 +1,1 @@
+"""Deployment: save/load without pickle, ONNX export, int8 quantization."""

@@ -1,0 +1,618 @@
+"""Head-to-head comparison of forecasters on identical time-ordered folds."""
+
+import os
+import sys
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+from joblib import effective_n_jobs
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.metrics import get_scorer as get_sklearn_scorer
+from sklearn.model_selection import TimeSeriesSplit, cross_validate
+
+from .._preprocessing.panel import check_groups, panel_step, split_panel
+from .._preprocessing.panel_split import PanelSplit
+from .._utils.threads import torch_threads
+from ..metrics import INTERVAL_METRICS, METRICS, interval_coverage, interval_score
+from ..metrics import get_scorer as get_metric_scorer
+
+__all__ = ["compare"]
+
+DEFAULT_METRICS = ("mae", "rmse", "smape", "mase")
+DEFAULT_N_SPLITS = 5
+
+
+def compare(
+    models,
+    X,
+    y,
+    cv=None,
+    scoring=None,
+    n_jobs=None,
+    plot=False,
+    *,
+    season_length=1,
+    coverage=None,
+    return_predictions=False,
+    verbose=False,
+    groups=None,
+):
+    """Fit and score every model on the same time-ordered folds.
+
+    Each model goes through :func:`sklearn.model_selection.cross_validate` on folds
+    computed once and shared: every model is fitted on each training fold and
+    forecasts the test fold that follows it, so all models meet exactly the same data.
+
+    Parameters
+    ----------
+    models : dict, list of (name, estimator) or list of estimators
+        The forecasters, e.g. ``{"LSTM": pipeline, "ARIMA": ARIMARegressor()}``. Names
+        default to the class names (made unique).
+    X : array-like of shape (n_timesteps, n_features) or pandas.Series
+        Time-ordered rows, oldest first. A pandas index lets the baselines carry their
+        history from a training fold into the test fold that directly follows it.
+    y : array-like of shape (n_timesteps,) or (n_timesteps, horizon)
+        What is predicted from each row, e.g. from :func:`make_supervised`.
+    cv : int, cross-validation splitter or iterable of (train, test), default=None
+        None or an int: ``TimeSeriesSplit(n_splits=cv or 5, gap=horizon - 1)``, the gap
+        keeping the multi-step targets of the last training rows out of the test fold.
+        A custom splitter must keep every training row before its test fold, at least
+        ``horizon`` rows earlier; it is checked.
+    scoring : str, callable, list of str or dict, default=None
+        Metrics: names from :mod:`lstmforecast.metrics` ("mae", "rmse", "mape", "smape",
+        "mase"), sklearn scorer names, or a dict of name to scorer. None means
+        mae, rmse, smape and mase (add "mape" if the series stays away from zero).
+        Errors are reported as positive numbers: the negated ``neg_*`` scores are turned
+        back into errors and the prefix dropped.
+    n_jobs : int, default=None
+        Number of folds fitted in parallel with joblib (-1: all cores). Workers share
+        the cores for torch: joblib's process workers get an equal share of threads, and
+        with a thread-based backend torch (process-wide) is limited to that share while
+        ``compare`` runs, then restored.
+    plot : bool or path, default=False
+        If true, also draw forecasts against actuals (first horizon step) and the first
+        metric per fold; a path (str or os.PathLike) saves the figure there too.
+    season_length : int, default=1
+        Lag of MASE's naive scale, used for the "mase" metric.
+    coverage : float, default=None
+        If set (e.g. 0.9), also score central prediction intervals of this probability
+        from ``predict(X, quantiles=...)``: "coverage" (the empirical coverage, to be
+        compared with ``coverage``), "winkler" (:func:`~lstmforecast.metrics.winkler_score`)
+        and "pinball" (:func:`~lstmforecast.metrics.pinball_loss` of the two bounds).
+        A model that gives no quantiles gets NaN there, with a warning.
+    return_predictions : bool, default=False
+        Also return the out-of-fold forecasts (see Returns). The fitted models of every
+        fold forecast their test fold a second time for it, untimed.
+    verbose : bool, default=False
+        Print one progress line per model on stderr.
+    groups : str, default=None
+        For a panel (a long frame of many series, see :ref:`panels`): the series-id
+        column or MultiIndex level of X. The default folds are then
+        ``PanelSplit(n_splits=cv or 5, gap=horizon - 1, groups=groups)``, which cut
+        every series at the same times (a custom ``cv`` is checked in time steps, not
+        rows), and every metric is computed per series, each series' rows in time order.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per (model, metric) with columns ``model``, ``metric``, ``mean``,
+        ``std`` (over folds, as ``GridSearchCV``'s ``std_test_score``) and ``fold_1``,
+        ``fold_2``, ...; the metrics include ``fit_seconds`` and ``predict_seconds``.
+        With ``groups``, a ``series`` column follows ``model``: one row per (model,
+        series, metric), NaN in the folds where a series has no test row, and first
+        the pooled rows (``series == "pooled"``), whose per-fold value is the mean
+        of the series' values (and which alone carry the timings).
+    predictions : pandas.DataFrame
+        Only with ``return_predictions=True``: one row per (model, test row, horizon
+        step), columns ``model``, ``fold``, ``origin`` (the label of the row of X the
+        forecast is made from), ``step``, ``time`` (the label of the forecast time, from
+        X's index, when it can be told), ``y_true``, ``y_pred``, and ``lower`` and
+        ``upper`` with ``coverage``; with ``groups``, a ``series`` column too.
+    figure : matplotlib.figure.Figure
+        Only when ``plot`` is true. The returned tuple is ``(table, predictions,
+        figure)`` with only the parts asked for after ``table``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from lstmforecast import compare
+    >>> from lstmforecast import make_supervised
+    >>> from lstmforecast import NaiveRegressor, SeasonalNaiveRegressor
+    >>> X, y = make_supervised(pd.Series(np.tile([1.0, 3.0, 2.0, 5.0], 10), name="sales"))
+    >>> table = compare(
+    ...     {"naive": NaiveRegressor(), "seasonal": SeasonalNaiveRegressor(season_length=4)},
+    ...     X, y, cv=3, scoring="mae",
+    ... )
+    >>> table.loc[table.metric == "mae", ["model", "mean"]].round(2).to_numpy().tolist()
+    [['naive', 2.44], ['seasonal', 0.0]]
+    """
+    named = _named_models(models)
+    X = X.to_frame() if isinstance(X, pd.Series) else X
+    n_rows = _n_rows(X)
+    if n_rows != _n_rows(y):
+        raise ValueError(
+            f"X has {n_rows} rows but y has {_n_rows(y)}; they must be aligned row by row "
+            "(see make_supervised)."
+        )
+    horizon = 1 if np.ndim(y) == 1 else np.shape(y)[1]
+    panel = None
+    if groups is not None:
+        check_groups(groups)
+        panel = split_panel(X, groups)
+        if plot:
+            raise ValueError(
+                "plot draws one series; for a panel, compare one series' rows (or plot "
+                "the returned predictions of the series you want)."
+            )
+        if cv is None or isinstance(cv, int):
+            cv = PanelSplit(n_splits=cv or DEFAULT_N_SPLITS, gap=horizon - 1, groups=groups)
+    splits = _time_splits(cv, X, y, horizon, panel)
+    scoring = _FoldScores(_scorers(scoring, season_length), coverage, groups, panel)
+    keep_models = bool(plot) or return_predictions
+
+    n_workers = min(effective_n_jobs(n_jobs), len(splits))
+    # Process workers get cores // workers threads from joblib itself; thread workers
+    # share this process's torch setting, limited here for the whole comparison.
+    threads = max(1, (os.cpu_count() or 1) // n_workers) if n_workers > 1 else None
+    results = {}
+    with torch_threads(threads):
+        for number, (name, model) in enumerate(named.items(), start=1):
+            start = time.perf_counter()
+            try:
+                results[name] = cross_validate(
+                    model,
+                    X,
+                    y,
+                    cv=splits,
+                    scoring=scoring,
+                    n_jobs=n_jobs,
+                    return_estimator=keep_models,
+                    return_indices=True,
+                    error_score="raise",
+                )
+            except Exception as error:
+                raise _naming_model(name, error) from error
+            if verbose:
+                print(
+                    f"compare: {number}/{len(named)} models done ({name}, {len(splits)} "
+                    f"folds, {time.perf_counter() - start:.1f}s)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    for name, result in results.items():
+        if coverage is not None and np.isnan(result["test_coverage"]).all():
+            warnings.warn(
+                f"{name} gives no quantiles (its predict has no quantiles=): its interval "
+                "metrics are NaN. Wrap it in ConformalForecaster to get intervals.",
+                UserWarning,
+                stacklevel=2,
+            )
+
+    if panel is None:
+        table = _table(results, scoring.names, len(splits))
+    else:
+        table = _panel_table(results, scoring.names, len(splits), panel.ids)
+    outputs = [table]
+    if keep_models:
+        predictions = _out_of_fold(results, X, y, horizon, coverage, panel)
+        if return_predictions:
+            outputs.append(predictions)
+        if plot:
+            figure = plot_comparison(table, predictions, list(named), _target_name(y))
+            if isinstance(plot, str | os.PathLike):
+                figure.savefig(plot, dpi=110, bbox_inches="tight")
+            outputs.append(figure)
+    return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+
+def _target_name(y):
+    name = getattr(y, "name", None)
+    if name is None and isinstance(y, pd.DataFrame):
+        name = str(y.columns[0]).removesuffix("_t+1")
+    return None if name is None else str(name)
+
+
+def _named_models(models):
+    if isinstance(models, dict):
+        pairs = list(models.items())
+    else:
+        pairs = [m if isinstance(m, tuple) else (type(m).__name__, m) for m in models]
+    if not pairs:
+        raise ValueError("models is empty: pass at least one estimator to compare.")
+    named = {}
+    for name, model in pairs:
+        if not (hasattr(model, "fit") and hasattr(model, "predict")):
+            raise ValueError(f"models[{name!r}] is not an estimator with fit and predict.")
+        unique, copy = str(name), 2
+        while unique in named:
+            unique, copy = f"{name}-{copy}", copy + 1
+        named[unique] = model
+    return named
+
+
+def _n_rows(data):
+    return data.shape[0] if hasattr(data, "shape") else len(data)
+
+
+def _rows(data, indices):
+    return data.iloc[indices] if hasattr(data, "iloc") else np.asarray(data)[indices]
+
+
+def _time_splits(cv, X, y, horizon, panel=None):
+    if cv is None or isinstance(cv, int):
+        cv = TimeSeriesSplit(n_splits=cv or DEFAULT_N_SPLITS, gap=horizon - 1)
+    try:
+        splits = list(cv.split(X, y)) if hasattr(cv, "split") else list(cv)
+    except ValueError as error:
+        raise ValueError(f"The series is too short for these folds: {error}") from error
+    if not splits:
+        raise ValueError("cv produced no folds.")
+    if panel is not None:  # a panel's folds are checked in time steps, across series
+        stamps = panel.times.asi8 if isinstance(panel.times, pd.PeriodIndex) else panel.times
+        step_of_row = np.unique(np.asarray(stamps), return_inverse=True)[1].ravel()
+    for number, (train, test) in enumerate(splits, start=1):
+        train, test = np.asarray(train), np.asarray(test)
+        if len(train) == 0 or len(test) == 0:
+            raise ValueError(f"Fold {number} has an empty training or test set.")
+        if panel is not None:
+            if step_of_row[test].min() - step_of_row[train].max() < horizon:
+                raise ValueError(
+                    f"Fold {number} trains on times up to {panel.times[train].max()!r} and "
+                    f"tests from {panel.times[test].min()!r}: every training time must come "
+                    f"at least horizon={horizon} steps before the test times. Use "
+                    f"PanelSplit(gap={horizon - 1}, groups=...) (the default)."
+                )
+            continue
+        if test.min() - train.max() < horizon:
+            raise ValueError(
+                f"Fold {number} trains on rows up to {train.max()} and tests from row "
+                f"{test.min()}: training rows must all come before the test rows, at "
+                f"least horizon={horizon} rows earlier, or the targets of the last "
+                "training rows would overlap the test targets. Use "
+                f"TimeSeriesSplit(gap={horizon - 1}) (the default)."
+            )
+    return [(np.asarray(train), np.asarray(test)) for train, test in splits]
+
+
+def _scorers(scoring, season_length):
+    """Scorers by display name, and whether their score is a negated error."""
+    if scoring is None:
+        scoring = list(DEFAULT_METRICS)
+    if isinstance(scoring, str) or callable(scoring):
+        scoring = [scoring]
+    if isinstance(scoring, dict):
+        pairs = list(scoring.items())
+    else:
+        pairs = [(s if isinstance(s, str) else getattr(s, "__name__", "score"), s) for s in scoring]
+    scorers = {}
+    for name, scorer in pairs:
+        # Errors are reported positive: a score is a negated error when it comes from
+        # lstmforecast.metrics or when its name follows sklearn's "neg_" convention.
+        negated = name.startswith("neg_")
+        if isinstance(scorer, str):
+            key = scorer.removeprefix("neg_")
+            negated = negated or scorer.startswith("neg_") or key in METRICS
+            if key in METRICS:
+                scorer = get_metric_scorer(key, season_length=season_length)
+            else:
+                scorer = get_sklearn_scorer(scorer)
+        scorers[name.removeprefix("neg_")] = (scorer, negated)
+    return scorers
+
+
+class _FittedPredictions(RegressorMixin, BaseEstimator):
+    """Hands one fold's predictions to sklearn scorers, so each model predicts once (and
+    is timed once) however many metrics are computed."""
+
+    def __init__(self, predictions):
+        self.predictions = predictions
+
+    def predict(self, X):
+        return self.predictions
+
+
+class _FoldScores:
+    """The ``scoring`` callable given to ``cross_validate``: one timed ``predict`` per
+    fold, every metric computed from it, errors reported positive."""
+
+    def __init__(self, scorers, coverage, groups=None, panel=None):
+        self.scorers, self.coverage = scorers, coverage
+        self.groups = groups
+        # Every fold reports every series (NaN where absent), so cross_validate can stack them.
+        self.series = None if panel is None else panel.ids
+
+    @property
+    def names(self):
+        interval = list(INTERVAL_METRICS) if self.coverage is not None else []
+        return [*self.scorers, *interval]
+
+    def __call__(self, estimator, X, y):
+        start = time.perf_counter()
+        y_pred = estimator.predict(X)
+        scores = {"predict_seconds": time.perf_counter() - start}
+        if self.groups is not None:
+            scores.update(self._per_series(estimator, X, y, y_pred))
+            return scores
+        scores.update(self._scores(estimator, X, y, y_pred))
+        return scores
+
+    def _per_series(self, estimator, X, y, y_pred):
+        """Each metric on each series' rows, and their mean over the series."""
+        panel = split_panel(X, self.groups)
+        order = panel.order()
+        bounds = np.cumsum(panel.sizes)
+        y_pred = np.asarray(y_pred)
+        number = pd.Index(self.series).get_indexer(panel.ids)
+        per_series = {name: np.full(len(self.series), np.nan) for name in self.names}
+        for code, rows in enumerate(np.split(order, bounds[:-1])):
+            scores = self._scores(estimator, _rows(X, rows), _rows(y, rows), y_pred[rows])
+            for name, value in scores.items():
+                per_series[name][number[code]] = value
+        result = {name: float(np.nanmean(values)) for name, values in per_series.items()}
+        for name, values in per_series.items():
+            result.update({f"{_SERIES_KEY}{k}:{name}": v for k, v in enumerate(values)})
+        return result
+
+    def _scores(self, estimator, X, y, y_pred):
+        scores = {}
+        frozen = _FittedPredictions(y_pred)
+        for name, (scorer, negated) in self.scorers.items():
+            score = float(scorer(frozen, X, y))
+            scores[name] = -score if negated else score
+        if self.coverage is not None:
+            bounds = _interval_bounds(estimator, X, self.coverage)
+            y_true = np.asarray(y, dtype=np.float64)
+            for name in INTERVAL_METRICS:
+                if bounds is None:
+                    scores[name] = np.nan
+                elif name == "coverage":  # the empirical coverage itself, not its miss
+                    bounds = bounds.reshape(*y_true.shape, 2)
+                    scores[name] = interval_coverage(y_true, bounds[..., 0], bounds[..., 1])
+                else:
+                    bounds = bounds.reshape(*y_true.shape, 2)
+                    scores[name] = interval_score(name, y_true, bounds, self.coverage)
+        return scores
+
+
+# Key prefix of a per-series score in cross_validate's results: "series<k>:<metric>".
+_SERIES_KEY = "series"
+
+
+def _panel_table(results, metrics, n_folds, series):
+    """The pooled rows (series "pooled", with the timings), then one row per series."""
+    pooled = _table(results, metrics, n_folds)
+    pooled.insert(1, "series", "pooled")
+    fold_columns = [f"fold_{k}" for k in range(1, n_folds + 1)]
+    rows = []
+    for name, result in results.items():
+        for metric in metrics:
+            for number, label in enumerate(series):
+                per_fold = np.asarray(
+                    result[f"test_{_SERIES_KEY}{number}:{metric}"], dtype=np.float64
+                )
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)  # a series in no fold
+                    mean, std = np.nanmean(per_fold), np.nanstd(per_fold)
+                rows.append([name, label, metric, mean, std, *per_fold.tolist()])
+    columns = ["model", "series", "metric", "mean", "std", *fold_columns]
+    return pd.concat([pooled, pd.DataFrame(rows, columns=columns)], ignore_index=True)
+
+
+def _interval_bounds(estimator, X, coverage):
+    """``predict(X, quantiles=[lower, upper])`` reshaped to (..., 2) in y's shape, or None
+    when the estimator gives no quantiles."""
+    from .._utils.quantiles import coverage_quantiles
+
+    try:
+        bounds = estimator.predict(X, quantiles=list(coverage_quantiles(coverage)))
+    except TypeError as error:
+        if "quantiles" in str(error):
+            return None
+        raise
+    except ValueError as error:
+        if "quantiles" in str(error):
+            return None
+        raise
+    return np.asarray(bounds, dtype=np.float64)
+
+
+def _table(results, metrics, n_folds):
+    fold_columns = [f"fold_{k}" for k in range(1, n_folds + 1)]
+    rows = []
+    for name, result in results.items():
+        per_metric = {metric: result[f"test_{metric}"] for metric in metrics}
+        per_metric["fit_seconds"] = result["fit_time"]
+        per_metric["predict_seconds"] = result["test_predict_seconds"]
+        for metric, per_fold in per_metric.items():
+            per_fold = np.asarray(per_fold, dtype=np.float64)
+            rows.append([name, metric, per_fold.mean(), per_fold.std(), *per_fold.tolist()])
+    return pd.DataFrame(rows, columns=["model", "metric", "mean", "std", *fold_columns])
+
+
+def _out_of_fold(results, X, y, horizon, coverage, panel=None):
+    """Long table of every model's test-fold forecasts, by origin row and step."""
+    n_rows = _n_rows(X)
+    labels = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(n_rows)
+    if panel is not None:
+        labels = panel.times
+        times = _panel_step_times(panel, horizon)
+    else:
+        try:
+            from .forecast import future_index
+
+            times = labels.append(future_index(labels, n_rows, horizon))
+        except (ValueError, TypeError):
+            times = None  # an index without a regular step: forecast times unknown
+    actual = np.asarray(y, dtype=np.float64).reshape(n_rows, horizon)
+    steps = np.arange(1, horizon + 1)
+    parts = []
+    for name, result in results.items():
+        for fold, (estimator, test) in enumerate(
+            zip(result["estimator"], result["indices"]["test"]), start=1
+        ):
+            X_test = _rows(X, test)
+            y_pred = np.asarray(estimator.predict(X_test), dtype=np.float64)
+            if panel is not None:
+                step_times = np.nan if times is None else times[test].ravel()
+            elif times is not None:
+                step_times = np.asarray(times[(test[:, None] + steps[None, :]).ravel()])
+            else:
+                step_times = np.nan
+            part = {
+                "model": name,
+                "fold": fold,
+                **(
+                    {}
+                    if panel is None
+                    else {"series": np.repeat(panel.ids[panel.codes[test]], horizon)}
+                ),
+                "origin": np.repeat(np.asarray(labels[test]), horizon),
+                "step": np.tile(steps, len(test)),
+                "time": step_times,
+                "y_true": actual[test].ravel(),
+                "y_pred": y_pred.reshape(len(test), horizon).ravel(),
+            }
+            if coverage is not None:
+                bounds = _interval_bounds(estimator, X_test, coverage)
+                bounds = (
+                    np.full((len(test) * horizon, 2), np.nan)
+                    if bounds is None
+                    else bounds.reshape(len(test) * horizon, 2)
+                )
+                part["lower"], part["upper"] = bounds[:, 0], bounds[:, 1]
+            parts.append(pd.DataFrame(part))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _panel_step_times(panel, horizon):
+    """(n_rows, horizon) times of each row's forecast steps, or None without a step."""
+    step = panel_step(panel)
+    if step is None:
+        return None
+    try:
+        columns = [np.asarray(panel.times + step * k) for k in range(1, horizon + 1)]
+    except (TypeError, ValueError):
+        return None
+    return np.stack(columns, axis=1)
+
+
+def plot_comparison(table, predictions, names, target=None):
+    """Figure of a comparison: forecasts on the last test fold, forecast errors over every
+    test fold, and the first metric per fold.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table returned by :func:`compare`.
+    predictions : pandas.DataFrame
+        The out-of-fold forecasts returned by ``compare(..., return_predictions=True)``.
+    names : list of str
+        Model names, in display order (the first is drawn on top).
+    target : str, default=None
+        What is forecast, for the y axis labels.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+    """
+    from ..plotting import _pyplot
+
+    plt = _pyplot()
+    target = target or "value"
+    first_step = predictions[predictions["step"] == 1]
+    has_times = first_step["time"].notna().all()
+    x_column = "time" if has_times else "origin"
+    metric = table["metric"].iloc[0]
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    styles = ["-", "--", "-.", ":"]
+    figure, (top, middle, bottom) = plt.subplots(
+        3, 1, figsize=(10, 10), layout="constrained", height_ratios=[3, 2, 2]
+    )
+
+    last_fold = first_step[first_step["fold"] == first_step["fold"].max()]
+    reference = last_fold[last_fold["model"] == names[0]]
+    top.plot(
+        reference[x_column],
+        reference["y_true"],
+        color="black",
+        linewidth=2.5,
+        label="actual",
+        zorder=1,
+    )
+    # Reverse order: the first model (usually the one under study) ends up on top.
+    for number in reversed(range(len(names))):
+        rows = last_fold[last_fold["model"] == names[number]]
+        top.plot(
+            rows[x_column],
+            rows["y_pred"],
+            color=colors[number % len(colors)],
+            linestyle=styles[number % len(styles)],
+            marker="o",
+            markersize=3,
+            linewidth=1.4,
+            label=names[number],
+            zorder=2 + len(names) - number,
+        )
+    top.set_title("Forecasts (first step) against actuals on the last test fold")
+    top.set_ylabel(target)
+    _legend_outside(top, names_first=True)
+
+    middle.axhline(0, color="black", linewidth=1)
+    for fold in sorted(first_step["fold"].unique())[1::2]:
+        span = first_step.loc[first_step["fold"] == fold, x_column]
+        middle.axvspan(span.min(), span.max(), color="0.93", zorder=0)
+    for number in reversed(range(len(names))):
+        rows = first_step[first_step["model"] == names[number]]
+        middle.plot(
+            rows[x_column],
+            rows["y_pred"] - rows["y_true"],
+            color=colors[number % len(colors)],
+            linestyle=styles[number % len(styles)],
+            linewidth=1.1,
+            label=names[number],
+            zorder=2 + len(names) - number,
+        )
+    middle.set_title("Forecast errors (first step) on every test fold (shaded: alternate folds)")
+    middle.set_ylabel(f"forecast - actual ({target})")
+    _legend_outside(middle, names_first=True)
+
+    width = 0.8 / len(names)
+    positions = np.arange(1, len(table.columns) - 4 + 1)
+    fold_columns = [f"fold_{k}" for k in positions]
+    for number, name in enumerate(names):
+        row = table[(table["model"] == name) & (table["metric"] == metric)]
+        bottom.bar(
+            positions + (number - (len(names) - 1) / 2) * width,
+            row[fold_columns].to_numpy().ravel(),
+            width=width,
+            color=colors[number % len(colors)],
+            label=name,
+        )
+    bottom.set_xticks(positions)
+    bottom.set_xlabel("test fold (time order)")
+    bottom.set_ylabel(metric)
+    bottom.set_title(f"{metric} per test fold (lower is better)")
+    _legend_outside(bottom)
+    return figure
+
+
+def _legend_outside(axes, names_first=False):
+    """The legend to the right of the axes, where it never hides data."""
+    handles, labels = axes.get_legend_handles_labels()
+    if names_first:  # drawn in reverse for the z-order; listed in the given order
+        order = sorted(range(len(labels)), key=lambda i: (labels[i] != "actual", -i))
+        handles, labels = [handles[i] for i in order], [labels[i] for i in order]
+    axes.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+
+
+def _naming_model(name, error):
+    """``error`` with a message that says which model of the comparison failed, of the
+    same type when it can be, so that callers catch it as before."""
+    message = f"model {name!r} failed: {type(error).__name__}: {error}"
+    try:
+        return type(error)(message)
+    except Exception:
+        return RuntimeError(message)

@@ -1,0 +1,3 @@
+"""Data preparation: make_supervised, Windower, TextSequencer, the sequence input
+contract, panels and their splitter. No torch.
+"""

@@ -1,0 +1,141 @@
+"""Build aligned forecasting rows ``X, y`` from a series or a frame."""
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+from .._utils.time_index import check_time_order
+from .._utils.validation import reject_non_numeric_columns
+from .panel import check_groups, split_panel
+
+__all__ = ["make_supervised"]
+
+
+def make_supervised(data, target=None, horizon=1, groups=None):
+    """Turn a time-ordered series or frame into aligned forecasting rows ``X, y``.
+
+    Row t of ``X`` holds what is known at time t (every column of ``data``); row t of
+    ``y`` holds the target at t+1 .. t+horizon. Only the final ``horizon`` rows, which
+    have no future to learn from, are dropped; no row of ``X`` is changed.
+
+    With ``groups``, ``data`` is a panel (see :ref:`panels`): a long frame of many
+    series, told apart by a series-id column or MultiIndex level. ``y`` is then built
+    within each series, and the final ``horizon`` rows of *each* series are dropped; the
+    rows keep their order and index, and ``X`` keeps the id column.
+
+    Parameters
+    ----------
+    data : pandas.Series, pandas.DataFrame or array-like of shape (n_timesteps,) or \
+(n_timesteps, n_features)
+        The series, oldest row first.
+    target : str or int, default=None
+        Column of ``data`` to forecast: a column name, or a position for arrays. May be
+        None when ``data`` has a single column.
+    horizon : int, default=1
+        Number of future steps to predict from each row.
+    groups : str, default=None
+        For a panel: the column of ``data`` (or level of its MultiIndex) holding the
+        series ids. Each series' rows must be in time order; series may be interleaved.
+        A series with ``horizon`` rows or fewer contributes no row.
+
+    Returns
+    -------
+    X : pandas.DataFrame of shape (n_timesteps - horizon, n_features)
+        The inputs, with ``data``'s index and column names.
+    y : pandas.Series of shape (n_timesteps - horizon,) or pandas.DataFrame of shape \
+(n_timesteps - horizon, horizon)
+        A Series named like the target when ``horizon == 1``, else one column
+        ``"<target>_t+k"`` per step ahead.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from lstmforecast import make_supervised
+    >>> X, y = make_supervised(pd.Series([1.0, 2.0, 3.0, 4.0], name="sales"), horizon=2)
+    >>> X["sales"].tolist(), y.values.tolist()
+    ([1.0, 2.0], [[2.0, 3.0], [3.0, 4.0]])
+    """
+    if groups is not None:
+        return _panel_supervised(data, target, horizon, groups)
+    frame = _as_frame(data)
+    check_time_order(frame, "data")
+    _check_horizon(horizon)
+    column = _target_column(frame, target)
+    if len(frame) <= horizon:
+        raise ValueError(
+            f"The series has {len(frame)} rows, too few for horizon={horizon}: at least "
+            f"{horizon + 1} rows are needed so that one row has a future."
+        )
+    reject_non_numeric_columns(frame[[column]], "data")  # the target must be numbers
+    values = frame[column].to_numpy()
+    n = len(frame) - horizon
+    X = frame.iloc[:n]
+    if horizon == 1:
+        return X, pd.Series(values[1:], index=X.index, name=column)
+    steps = np.lib.stride_tricks.sliding_window_view(values[1:], horizon)
+    columns = [f"{column}_t+{k}" for k in range(1, horizon + 1)]
+    return X, pd.DataFrame(steps.copy(), index=X.index, columns=columns)
+
+
+def _check_horizon(horizon):
+    if not isinstance(horizon, numbers.Integral) or isinstance(horizon, bool) or horizon < 1:
+        raise ValueError(f"horizon must be a positive integer, got {horizon!r}.")
+
+
+def _panel_supervised(data, target, horizon, groups):
+    """make_supervised within each series of a long frame."""
+    check_groups(groups)
+    _check_horizon(horizon)
+    panel = split_panel(data, groups, "data")
+    frame = data.to_frame() if isinstance(data, pd.Series) else data
+    column = _target_column(panel.values, target)
+    reject_non_numeric_columns(panel.values[[column]], "data")
+    values = panel.values[column].to_numpy()
+    # Row r's k-th future is the row k places later in its own series.
+    order = panel.order()
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    keep = panel.ranks < panel.sizes[panel.codes] - horizon
+    if not keep.any():
+        raise ValueError(
+            f"Every series has {horizon} rows or fewer, too few for horizon={horizon}: a "
+            f"series needs at least {horizon + 1} rows so that one row has a future."
+        )
+    rows = np.flatnonzero(keep)
+    ahead = order[position[rows][:, None] + np.arange(1, horizon + 1)]  # (n, horizon)
+    X = frame.iloc[rows]
+    if horizon == 1:
+        return X, pd.Series(values[ahead[:, 0]], index=X.index, name=column)
+    columns = [f"{column}_t+{k}" for k in range(1, horizon + 1)]
+    return X, pd.DataFrame(values[ahead], index=X.index, columns=columns)
+
+
+def _as_frame(data):
+    if isinstance(data, pd.DataFrame):
+        return data
+    if isinstance(data, pd.Series):
+        return data.to_frame(name=data.name if data.name is not None else 0)
+    array = np.asarray(data)
+    if array.ndim == 1:
+        array = array[:, None]
+    if array.ndim != 2:
+        raise ValueError(
+            f"data must be 1-D or 2-D (n_timesteps, n_features), got shape {array.shape}."
+        )
+    return pd.DataFrame(array)
+
+
+def _target_column(frame, target):
+    if target is None:
+        if frame.shape[1] != 1:
+            raise ValueError(
+                f"data has {frame.shape[1]} columns {list(frame.columns)}; pass target= to "
+                "say which one to forecast."
+            )
+        return frame.columns[0]
+    if target in frame.columns:
+        return target
+    if isinstance(target, numbers.Integral) and 0 <= target < frame.shape[1]:
+        return frame.columns[target]
+    raise ValueError(f"target={target!r} is not a column of data {list(frame.columns)}.")

@@ -1,0 +1,3 @@
+"""The recurrent estimators: the shared base, regressor, classifier, autoencoder and
+tagger.
+"""

@@ -1,0 +1,821 @@
+"""LSTMRegressor: scikit-learn regressor over a recurrent network."""
+
+from numbers import Integral
+
+import numpy as np
+import torch
+from sklearn.base import RegressorMixin
+from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_array
+
+from .._preprocessing.sequences import Sequences
+from .._torch.training import Chunks as TrainingChunks
+from .._torch.training import check_validation_weights, to_tensor, validation_size
+from .._utils.params import check_choice, check_int
+from .._utils.quantiles import (
+    check_quantiles,
+    interpolate_quantiles,
+    ordered_quantiles,
+    pinball_loss,
+    spread_factors,
+    widen,
+)
+from .._utils.seasonality import season_lengths
+from .._utils.target_transform import TRANSFORMS, check_positive, fit_lambda
+from .._utils.target_transform import forward as transform_forward
+from .._utils.target_transform import inverse as transform_inverse
+from .base import STATS_MAX_STEPS, RecurrentEstimator, check_targets_finite, feature_stats
+
+# Sequence mode: each chunk carries a loss on this many look_backs of rows after its
+# burn-in, so an epoch costs about (1 + 1 / _CHUNK_FACTOR) cell steps per row.
+_CHUNK_FACTOR = 4
+# training="auto" trains in sequence mode from this look_back on. Measured on half-hourly
+# load (benchmarks/README.md, "Long look-backs"): at 48 and 168 window mode was more
+# accurate; at 336 (a week) sequence mode was as accurate at a seventh of the CPU time.
+SEQUENCE_FROM_LOOK_BACK = 256
+
+__all__ = ["LSTMRegressor"]
+
+_WINDOW_SCALES = ("std", "mean_abs")
+
+
+class LSTMRegressor(RegressorMixin, RecurrentEstimator):
+    """Recurrent-network regressor (LSTM, GRU or RNN) with the scikit-learn API.
+
+    Forecasting: put a :class:`Windower` in front of it, ``Pipeline([("win",
+    Windower(look_back=24)), ("lstm", LSTMRegressor())])``, and feed time-ordered rows X
+    with y[t] = what to predict from row t (see :func:`make_supervised`). A 2-D y
+    (n_samples, horizon) is a direct multi-horizon forecast.
+
+    Inputs and targets are standardised inside with statistics of the training data
+    (``scale=True``). For non-stationary series the target is learned relative to an
+    anchor, the last observed value of one input feature (``target_anchor``); with an
+    anchor, each input sequence is also expressed relative to its last step. The
+    network then learns the change from the last observation, which a trend does not
+    push outside the range seen in training, so the default keeps up with trending data
+    where absolute targets would lag behind.
+
+    Parameters
+    ----------
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent cell.
+    hidden_size : int, default=32
+        Units per recurrent layer (and direction). 32 suits a few hundred to a few
+        thousand rows (the accuracy benchmark); raise it for long, rich series.
+    num_layers : int, default=1
+        Stacked recurrent layers; ``dropout`` applies between them.
+    bidirectional : bool, default=False
+        Read sequences in both directions.
+    pooling : {"last", "mean", "max", "attention"}, default="last"
+        How the outputs over time become one vector: last valid step, mean or max over
+        valid steps, or additive attention over valid steps. Padding never counts.
+    dropout : float, default=0.0
+        Dropout on the inputs and between stacked layers.
+    recurrent_dropout : float, default=0.0
+        DropConnect on the hidden-to-hidden weights (one mask per batch), which keeps
+        the fused cuDNN / oneDNN recurrence; Keras' per-step masks would not.
+    conv_channels : int, default=None
+        If set, a causal Conv1d (+ ReLU) with this many channels runs before the
+        recurrence (CNN-LSTM).
+    conv_kernel_size : int, default=3
+        Kernel size of the Conv1d front end.
+    embedding_dim : int, default=None
+        If set, X holds integer token ids (0 = padding) read through an embedding of
+        this size.
+    lr : float, default=1e-3
+        Adam learning rate.
+    weight_decay : float, default=0.0
+        L2 penalty (Adam's weight decay).
+    batch_size : int or "auto", default="auto"
+        Sequences per mini-batch. "auto" gives about 32 mini-batches per epoch: the
+        power of two nearest to n_samples / 32, between 16 and 256. Few hundred rows
+        then get batches of 16, which beat 32 and 64 on the accuracy benchmark.
+    max_epochs : int, default=100
+        Maximum passes over the training data.
+    early_stopping : bool, default=True
+        Hold out the most recent ``validation_fraction`` of the samples (the end of X,
+        never a random draw), stop when its loss stalls and restore the best weights.
+        On by default: on a few hundred rows a network trained to the end of
+        ``max_epochs`` fits noise (see the accuracy benchmark).
+    validation_fraction : float, default=0.1
+        Share of the samples held out when ``early_stopping`` is True.
+    n_iter_no_change : int, default=10
+        Epochs without an improvement larger than ``tol`` before training stops
+        (validation loss with early stopping, training loss without).
+    tol : float, default=1e-4
+        Minimum loss improvement.
+    clip_grad_norm : float, default=None
+        Clip the gradient norm to this value.
+    lr_schedule : {None, "plateau"}, default=None
+        "plateau" halves the learning rate when the monitored loss stalls.
+    warm_start : bool, default=False
+        Continue training the fitted network on the next ``fit``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, dropout and batch order: two fits with the same integer
+        are bit-identical on CPU. torch's global RNG is left untouched.
+    device : {"auto", "cpu", "cuda"}, default="auto"
+        "auto" trains on CUDA when PyTorch sees a GPU.
+    n_threads : "auto", int or None, default="auto"
+        torch's intra-op threads during fit and predict, restored afterwards. "auto" uses
+        one thread on the CPU unless a batch is large enough to gain from more (batch
+        size x hidden size squared of at least 2**24; no default configuration reaches
+        it): a small recurrent model gains nothing from more, and on a busy machine
+        torch's spinning workers make it many times slower. None leaves torch's setting
+        as it is.
+    precision : {"fp32", "bf16", "fp16"}, default="fp32"
+        Mixed precision for training and prediction (torch.autocast); "fp16" needs
+        CUDA and uses loss scaling; "bf16" runs on CPUs with a bf16 kernel for the cell
+        (probed once; x86 needs AVX-512 for the LSTM, else a clear error). The recurrence stays on
+        the fused cuDNN kernel in every precision.
+    verbose : int, default=0
+        1 shows a tqdm progress bar with the latest losses on stderr; 2 also logs one
+        line per epoch through ``logging.getLogger("lstmforecast")`` (to stderr when
+        logging is not configured). See :class:`~lstmforecast.callbacks.ProgressBar` and
+        :class:`~lstmforecast.callbacks.EpochLogger`.
+    callbacks : list of objects, default=None
+        Called during training: any object with some of ``on_train_begin(estimator)``,
+        ``on_batch_end(estimator, batch, logs)``, ``on_epoch_end(estimator, epoch,
+        logs)`` (a truthy return stops training) and ``on_train_end(estimator)``. See
+        :mod:`lstmforecast.callbacks` for the built-in ones (checkpoints, logging).
+    module : torch.nn.Module class, default=None
+        Your own network instead of the built-in one, constructed as
+        ``module(n_inputs=..., n_outputs=..., **module__params)`` and called as
+        ``forward(x, lengths)`` on standardised, front-padded sequences (the protocol
+        is in the user guide, "Your own network"). Its arguments are the estimator's
+        ``module__<name>`` parameters, which ``get_params``, ``set_params`` and
+        ``GridSearchCV`` see. The built-in network's parameters (``cell`` to
+        ``embedding_dim``'s network shape) are then unused, except ``embedding_dim``,
+        which still says that X holds token ids.
+    scale : bool, default=True
+        Standardise inputs and targets with training statistics.
+    target_anchor : "auto", int or None, default="auto"
+        Input feature whose last observed value the target is learned relative to.
+        "auto" picks, on the training data, the feature whose last value is the best
+        last-value forecast of y. Each column of y then anchors on that feature's last
+        value or, when a season is known (``seasonality``), on its value one season
+        before that column's step (a seasonal naive forecast), whichever has the smaller
+        training error (``anchor_lags_``). "auto" uses no anchor when these anchors do
+        not beat predicting the mean; when only the seasonal one does (a cyclic series),
+        ``fit`` trains with and without it and keeps the better on the validation rows
+        (see :ref:`seasonal-defaults`). None learns absolute targets.
+    seasonality : "auto", int, list of int or None, default="auto"
+        Season lengths (in rows) the anchor may use. "auto" reads them from the
+        autocorrelation of the anchor feature over the training rows (consecutive
+        windows of a :class:`Windower` only; see :ref:`seasonal-defaults`); None uses the
+        last value only. Column k of a 2-D y is taken to be step t+k+1, as
+        :func:`make_supervised` builds it.
+    target_transform : {None, "log", "boxcox"}, default=None
+        "log" learns log(y) from log(X) and predicts exp of the result: a multiplicative
+        model for series whose seasonal swing grows with their level. "boxcox" uses the
+        Box-Cox power whose lambda (``target_lambda_``) Guerrero's method picks on the
+        training targets, cut into blocks of one season: the one that makes each block's
+        spread independent of its level (lambda 0 is the log, 1 no change). Both need
+        X > 0 and y > 0; the windows are copied once to transform them.
+    loss : {"mae", "mse", "huber"}, default="mae"
+        Training loss on the standardised targets ("huber": quadratic within one
+        standard deviation, linear beyond). The absolute error forecasts the median and
+        is pulled less by outliers; it won over "mse" and "huber" on the accuracy
+        benchmark (benchmarks/README.md).
+    training : {"auto", "window", "sequence"}, default="auto"
+        "window" trains on each window independently. "sequence" needs the consecutive
+        windows of a :class:`Windower` and trains on contiguous chunks of rows
+        (truncated backpropagation through time: a burn-in of ``look_back`` rows, then
+        a loss at every following step), which costs about 1.25 recurrent steps per
+        row and epoch instead of ``look_back``. It needs ``bidirectional=False``,
+        ``pooling="last"`` and numeric inputs. "auto" uses sequence mode for windows
+        of 256 steps or more where it can (a week of half-hourly rows: as accurate as
+        window mode for a seventh of the CPU time in the sequence benchmark), window
+        mode otherwise (``training_``).
+    quantiles : list of float or None, default=None
+        If set, e.g. ``(0.05, 0.1, 0.5, 0.9, 0.95)``, the network gets one output per
+        target and level, trained with the pinball loss, and ``predict(X,
+        quantiles=...)`` returns quantile forecasts (levels between the trained ones are
+        interpolated linearly). The outputs are the lowest level plus positive increments,
+        so the quantiles never cross. ``predict(X)`` returns the median. The levels must
+        be sorted, in (0, 1), and span 0.5. See :class:`ConformalForecaster` for intervals
+        around a point model instead.
+    calibrate_quantiles : bool, default=True
+        With ``quantiles`` and ``early_stopping``: after training, each level's distance
+        from the median is widened (never narrowed) until the level holds on the
+        held-out validation rows, the most recent ones (conformalized quantile
+        regression; see ``quantile_spread_``). A head trained with the pinball loss
+        learns the spread of its training errors, which are smaller than the errors on
+        new data: uncalibrated 80% intervals covered 70% on the coverage benchmark.
+    window_scale : {None, "std", "mean_abs"}, default=None
+        Scale each window by itself, for panels of series whose levels and spreads
+        differ by orders of magnitude (see :ref:`panels`): every feature of a window is
+        divided by its standard deviation over the window's observed steps ("std") or
+        its mean absolute value ("mean_abs"), and the target (relative to the anchor) by
+        that of the anchor feature (of feature 0 without an anchor); predictions are
+        multiplied back. The scale comes from the window alone, so ``predict`` needs no
+        series id, and a series multiplied by c gets forecasts multiplied by c. A
+        window with no spread falls back to its mean absolute value, then to 1. Not
+        with ``training="sequence"`` (``"auto"`` then trains on windows) or token
+        inputs, and not exported by :func:`export_onnx`.
+
+    Attributes
+    ----------
+    network_ : torch.nn.Module
+        The trained network (on ``device_``).
+    history_ : dict of lists
+        One row per epoch: ``"epoch"``, ``"train_loss"``, ``"valid_loss"`` (NaN without
+        early stopping), ``"lr"``, and any key a callback adds to the logs. The lists
+        have equal lengths: ``pandas.DataFrame(est.history_)`` is the table.
+    n_iter_ : int
+        Epochs run.
+    n_features_in_ : int
+        Columns of a 2-D X (time steps), or features per step of a 3-D X.
+    n_step_features_ : int
+        Features per time step.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of a 2-D DataFrame X, when all strings.
+    n_outputs_ : int
+        Number of targets (y's columns).
+    target_anchor_ : int or None
+        The anchor feature in use.
+    season_lengths_ : tuple of int
+        The season lengths found (or given); empty without a season or an anchor.
+    anchor_lags_ : ndarray of int of shape (n_outputs_,)
+        Per output column, how many rows before the window's last step its anchor value
+        lies: 0 is the last value, ``m - k`` the seasonal naive forecast of step k.
+    device_ : torch.device
+        Where the network was trained and predicts.
+    training_ : {"window", "sequence"}
+        The training mode in use (``training``, or the one "auto" chose).
+    target_lambda_ : float or None
+        The Box-Cox lambda in use: None without a ``target_transform``, 0 for "log".
+    quantile_spread_ : ndarray of shape (n_quantiles,)
+        With ``quantiles``: per level, the factor on its distance from the median
+        learned by ``calibrate_quantiles`` (1 = as trained; 1.3 = 30% wider).
+
+    Notes
+    -----
+    Initialisation: orthogonal hidden-to-hidden weights, Xavier-uniform input weights,
+    zero biases and, for the LSTM, a forget-gate bias of 1 so that the cell keeps its
+    memory early in training. Sequences with leading all-NaN steps (or token 0) are
+    packed, so padding never enters the recurrence and never counts in pooling.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from lstmforecast import LSTMRegressor, Windower, make_supervised
+    >>> X, y = make_supervised(np.sin(np.arange(200) / 5))
+    >>> model = make_pipeline(Windower(look_back=8),
+    ...                       LSTMRegressor(hidden_size=16, max_epochs=5, random_state=0))
+    >>> model.fit(X, y).predict(X).shape
+    (199,)
+    """
+
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=32,
+        num_layers=1,
+        bidirectional=False,
+        pooling="last",
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        conv_channels=None,
+        conv_kernel_size=3,
+        embedding_dim=None,
+        lr=1e-3,
+        weight_decay=0.0,
+        batch_size="auto",
+        max_epochs=100,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        clip_grad_norm=None,
+        lr_schedule=None,
+        warm_start=False,
+        random_state=None,
+        device="auto",
+        n_threads="auto",
+        precision="fp32",
+        verbose=0,
+        callbacks=None,
+        module=None,
+        scale=True,
+        target_anchor="auto",
+        seasonality="auto",
+        loss="mae",
+        target_transform=None,
+        training="auto",
+        quantiles=None,
+        calibrate_quantiles=True,
+        window_scale=None,
+        **module_params,
+    ):
+        self._store_params(locals())
+
+    _parameter_constraints = {
+        **RecurrentEstimator._parameter_constraints,
+        "scale": ["boolean"],
+        "target_anchor": [StrOptions({"auto"}), Integral, None],
+        "training": [StrOptions({"auto", "window", "sequence"})],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "quantiles": ["array-like", None],
+        "calibrate_quantiles": ["boolean"],
+        "window_scale": [StrOptions(set(_WINDOW_SCALES)), None],
+    }
+
+    def _check_params(self):
+        super()._check_params()
+        check_choice(self.training, "training", ("auto", "window", "sequence"))
+        check_choice(self.loss, "loss", tuple(_LOSSES))
+        check_choice(self.target_transform, "target_transform", TRANSFORMS)
+        check_choice(self.window_scale, "window_scale", (None, *_WINDOW_SCALES))
+        if self.window_scale is not None and (
+            self.training == "sequence" or self.embedding_dim is not None
+        ):
+            raise ValueError(
+                "window_scale divides each window by its own scale, which needs "
+                'training="window" or "auto" (sequence mode shares rows between windows) and '
+                "numeric inputs (no embedding_dim); use window_scale=None there."
+            )
+        seasonality = self.seasonality
+        if seasonality is not None and not (isinstance(seasonality, str) and seasonality == "auto"):
+            for season in np.atleast_1d(np.asarray(seasonality, dtype=object)):
+                check_int(season, "seasonality (each season length)", minimum=2)
+        if self.training == "sequence" and (
+            self.bidirectional or self.pooling != "last" or self.embedding_dim is not None
+        ):
+            raise ValueError(
+                'training="sequence" predicts at every step, which needs a unidirectional '
+                'network with pooling="last" on numeric inputs; got '
+                f"bidirectional={self.bidirectional}, pooling={self.pooling!r}, "
+                f"embedding_dim={self.embedding_dim}."
+            )
+        if self.quantiles is not None:
+            levels = check_quantiles(self.quantiles)
+            if not levels[0] <= 0.5 <= levels[-1]:
+                raise ValueError(
+                    f"quantiles={self.quantiles!r} must span 0.5, whose level is the point "
+                    "forecast of predict(X); add 0.5."
+                )
+        if self.training == "sequence" and self.module is not None:
+            raise ValueError(
+                'training="sequence" needs the built-in network (it reads the output at '
+                'every step); use training="window" with a custom module.'
+            )
+
+    # fit's docstring is RecurrentEstimator.fit's (inherited by help() and the API docs);
+    # the anchor contest below is documented under ``target_anchor``.
+    def fit(self, X, y, sample_weight=None):
+        super().fit(X, y, sample_weight)
+        # Set by _choose_anchor on a fresh fit (a warm start keeps its anchor).
+        if self.__dict__.pop("_seasonal_anchor_only", False) and self.early_stopping:
+            anchored = dict(self.__dict__)
+            error = self._validation_error(X, y, sample_weight)
+            self._fit(
+                X,
+                y,
+                sample_weight,
+                max_epochs=self.max_epochs,
+                keep_network=False,
+                anchored=False,
+            )
+            if not self._validation_error(X, y, sample_weight) < error:
+                self.__dict__.clear()
+                self.__dict__.update(anchored)
+        if self.quantiles is not None:
+            self._calibrate_quantiles(X, y)
+        return self
+
+    def _held_out(self, X, y):
+        """The rows early stopping held out (the most recent ones): X's and y's, 2-D."""
+        y = np.asarray(y, dtype=np.float64)
+        y = y.reshape(len(y), -1)
+        rows = np.arange(len(y) - validation_size(len(y), self.validation_fraction), len(y))
+        return _safe_indexing(X, rows), y[rows], rows
+
+    def _validation_error(self, X, y, sample_weight):
+        """Mean absolute error over the rows early stopping held out, on y's scale."""
+        X_valid, y_valid, rows = self._held_out(X, y)
+        errors = np.abs(self.predict(X_valid).reshape(y_valid.shape) - y_valid).mean(axis=1)
+        weights = None if sample_weight is None else np.asarray(sample_weight)[rows]
+        return np.average(errors, weights=weights)
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch on (X, y), continuing from the current network.
+
+        The first call fits the input and target scaling on its data; later calls keep
+        it. Use it for online learning on data that arrives in chunks. Nothing is held out
+        for validation (``early_stopping`` applies to :meth:`fit` only), and the
+        optimizer's state carries over from call to call.
+
+        Parameters
+        ----------
+        X : array-like
+            As in :meth:`fit`.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the loss.
+
+        Returns
+        -------
+        self : LSTMRegressor
+        """
+        keep = hasattr(self, "network_")
+        self._fit(X, y, sample_weight, max_epochs=1, keep_network=keep, incremental=True)
+        self.__dict__.pop("_seasonal_anchor_only", None)  # no validation rows to decide on
+        return self
+
+    def predict(self, X, quantiles=None):
+        """Predict targets for sequences X, or their quantiles.
+
+        Parameters
+        ----------
+        X : array-like
+            As in :meth:`fit`.
+        quantiles : list of float, default=None
+            Levels in (0, 1), sorted ascending, e.g. ``[0.1, 0.9]``; needs a model
+            fitted with ``quantiles=`` (a quantile head).
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            In the shape of the y seen in ``fit`` (the median with a quantile head).
+            With ``quantiles``: shape (n_samples, n_quantiles) for a 1-D y,
+            (n_samples, n_outputs, n_quantiles) for a 2-D y; never crossing.
+        """
+        if quantiles is not None:
+            levels = check_quantiles(quantiles)
+            if self.quantiles is None:
+                raise ValueError(
+                    "This LSTMRegressor predicts points only: fit it with quantiles=(0.1, "
+                    "0.5, 0.9) (a quantile head), or wrap it in ConformalForecaster, to "
+                    "predict quantiles."
+                )
+        outputs, sequences = self._forward(X)
+        if self.quantiles is not None:
+            fitted = check_quantiles(self.quantiles)
+            values = self._working_quantiles(outputs, sequences)
+            wanted = np.array([0.5]) if quantiles is None else levels
+            values = interpolate_quantiles(values, fitted, wanted)
+            values = transform_inverse(values, self.target_lambda_)
+            if quantiles is None:
+                y_pred = values[..., 0]
+            else:
+                return values[:, 0, :] if self._y_1d else values
+        else:
+            y_pred = outputs.astype(np.float64) * self._y_scale + self._y_shift
+            if self.target_anchor_ is not None:
+                y_pred += self._anchor_values(sequences)
+            if self.window_scale is not None:
+                y_pred *= self._scale_windows(sequences)[:, None]
+            y_pred = transform_inverse(y_pred, self.target_lambda_)
+        return y_pred.ravel() if self._y_1d else y_pred
+
+    def _working_quantiles(self, outputs, sequences):
+        """The head's quantiles (n, n_outputs, k) on y's scale (its log with
+        a target_transform), widened by ``quantile_spread_``."""
+        fitted = check_quantiles(self.quantiles)
+        values = ordered_quantiles(outputs, len(fitted))
+        values = values * self._y_scale[:, None] + self._y_shift[:, None]
+        if self.target_anchor_ is not None:
+            values += self._anchor_values(sequences)[:, :, None]
+        if self.window_scale is not None:
+            values *= self._scale_windows(sequences)[:, None, None]
+        return widen(values, fitted, self.quantile_spread_)
+
+    def _calibrate_quantiles(self, X, y):
+        """``quantile_spread_`` from the rows early stopping held out (see ``quantiles``)."""
+        fitted = check_quantiles(self.quantiles)
+        self.quantile_spread_ = np.ones(len(fitted))  # a warm start recalibrates afresh
+        if not (self.calibrate_quantiles and self.early_stopping):
+            return
+        X_valid, y_valid, _ = self._held_out(X, y)
+        values = self._working_quantiles(*self._forward(X_valid))
+        y_valid = transform_forward(y_valid, self.target_lambda_)
+        self.quantile_spread_ = spread_factors(values, y_valid, fitted)
+
+    # -- targets ---------------------------------------------------------------------
+    def _validate_y(self, sequences, y):
+        y = check_array(
+            y, ensure_2d=False, dtype=np.float64, ensure_all_finite=False, input_name="y"
+        )
+        if y.ndim not in (1, 2) or len(y) != len(sequences):
+            raise ValueError(
+                f"y must have shape (n_samples,) or (n_samples, n_outputs) with n_samples = "
+                f"{len(sequences)} (the number of sequences in X), got shape {y.shape}."
+            )
+        check_targets_finite(y)
+        return y
+
+    def _fit_targets(self, sequences, y, anchored=True):
+        y = self._validate_y(sequences, y)
+        self.training_ = self._training_mode(sequences)
+        self.target_lambda_ = None
+        if self.target_transform is not None:
+            check_positive(y, self.target_transform, "y")
+            self.target_lambda_ = fit_lambda(self.target_transform, y.reshape(len(y), -1)[:, 0])
+        y = self._transformed(sequences, y)
+        self._y_1d = y.ndim == 1
+        y = y.reshape(len(y), -1)
+        self.n_outputs_ = y.shape[1]
+        if self.quantiles is not None:
+            self.quantile_spread_ = np.ones(len(self.quantiles))  # calibrated by fit
+        self.target_anchor_, self.season_lengths_, self.anchor_lags_ = self._choose_anchor(
+            sequences, y, anchored
+        )
+        if self.target_anchor_ is not None:
+            y = y - self._anchor_values(sequences)
+        if self.window_scale is not None:
+            y = y / self._scale_windows(sequences)[:, None]
+        if self.scale:
+            self._y_shift = y.mean(axis=0)
+            std = y.std(axis=0)
+            self._y_scale = np.where(std > 1e-12, std, 1.0)
+        else:
+            self._y_shift, self._y_scale = np.zeros(y.shape[1]), np.ones(y.shape[1])
+        # A quantile head has one output per (target, level).
+        width = 1 if self.quantiles is None else len(self.quantiles)
+        return self._scaled(y), self.n_outputs_ * width
+
+    def _transform_targets(self, sequences, y):
+        y = self._transformed(sequences, self._validate_y(sequences, y))
+        y = y.reshape(len(sequences), -1)
+        if y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {y.shape[1]} outputs, but this model was fitted with {self.n_outputs_}."
+            )
+        if self.target_anchor_ is not None:
+            y = y - self._anchor_values(sequences)
+        if self.window_scale is not None:
+            y = y / self._scale_windows(sequences)[:, None]
+        return self._scaled(y)
+
+    def _training_mode(self, sequences):
+        """``training``, with "auto" resolved on the training sequences."""
+        if self.training != "auto":
+            return self.training
+        sequence_ready = (
+            sequences.n_steps >= SEQUENCE_FROM_LOOK_BACK
+            and not self.bidirectional
+            and self.pooling == "last"
+            and self.embedding_dim is None
+            and self.module is None
+            and self.window_scale is None  # one scale per window: rows are not shared
+        )
+        return "sequence" if sequence_ready and _consecutive(sequences.values) else "window"
+
+    def _transformed(self, sequences, y):
+        """With a target_transform: y and the inputs (in place, once) on its scale."""
+        if self.target_lambda_ is None:
+            return y
+        check_positive(y, self.target_transform, "y")
+        self._transform_inputs(sequences)
+        return transform_forward(y, self.target_lambda_)
+
+    def _transform_inputs(self, sequences):
+        if getattr(sequences, "transformed", False):
+            return
+        if self.embedding_dim is not None or not (np.nanmin(sequences.values) > 0):
+            raise ValueError(
+                f"target_transform={self.target_transform!r} works on X's scale too, so "
+                "every value of X must be > 0 (numeric, not token ids). Use "
+                "target_transform=None."
+            )
+        # A copy: the windows stay untouched.
+        sequences.values = transform_forward(sequences.values, self.target_lambda_)
+        sequences.transformed = True
+
+    def _network_inputs(self, sequences, device):
+        if self.target_lambda_ is not None:
+            self._transform_inputs(sequences)  # predict: the anchor reads the same values
+        self._scale_windows(sequences)
+        return super()._network_inputs(sequences, device)
+
+    def _scale_windows(self, sequences):
+        """With window_scale: divide each window by its own per-feature scale (a copy,
+        once per sequences) and return the target's scale per window, else None.
+
+        Called after the anchor and seasons are chosen on the raw windows, so the
+        anchor read afterwards is in the window's units, as the scaled targets are.
+        """
+        if self.window_scale is None:
+            return None
+        if getattr(sequences, "window_scales", None) is None:
+            scales = window_scales(sequences.values, self.window_scale)
+            sequences.values = (sequences.values / scales[:, None, :]).astype(np.float32)
+            sequences.window_scales = scales
+        feature = 0 if self.target_anchor_ is None else self.target_anchor_
+        return sequences.window_scales[:, feature]
+
+    def _fit(self, X, y, sample_weight, **kwargs):
+        super()._fit(X, y, sample_weight, **kwargs)
+        if self.window_scale is not None:
+            # Levels may differ by orders of magnitude on purpose (that is what
+            # window_scale is for): the out-of-range warning on raw inputs would mislead.
+            self._input_stats = None
+        return self
+
+    def _scaled(self, y):
+        return ((y - self._y_shift) / self._y_scale).astype(np.float32)
+
+    def _choose_anchor(self, sequences, y, anchored=True):
+        """(anchor feature or None, season lengths, per-column anchor lags)."""
+        n_outputs = y.shape[1]
+        none = None, (), np.zeros(n_outputs, dtype=np.int64)
+        anchor = self.target_anchor
+        if anchor is None or self.embedding_dim is not None or not anchored:
+            return none
+        n_features = self.n_step_features_
+        if anchor == "auto":
+            last = sequences.values[:, -1, :]  # (n, f)
+            errors = np.array([np.abs(y - last[:, [j]]).mean() for j in range(n_features)])
+            feature = int(np.argmin(errors))
+        elif (
+            isinstance(anchor, (int, np.integer))
+            and not isinstance(anchor, bool)
+            and -n_features <= anchor < n_features
+        ):
+            feature = int(anchor) % n_features
+        else:
+            raise ValueError(
+                f'target_anchor must be "auto", None or a feature index in [0, {n_features}), '
+                f"got {anchor!r}."
+            )
+        seasons = self._find_seasons(sequences, feature)
+        lags, errors = self._choose_anchor_lags(sequences, y, feature, seasons)
+        if anchor == "auto":
+            # Anchor where it forecasts better than the mean. A cyclic series (sunspots,
+            # El Nino) is worse off with its last value, not always with its last cycle:
+            # whether the network does better with that anchor, only training tells (fit).
+            mean_error = np.abs(y - y.mean(axis=0)).mean()
+            if not errors.mean() < mean_error:
+                return none
+            last_error = np.abs(y - sequences.values[:, -1, [feature]]).mean()
+            if not last_error < mean_error:
+                self._seasonal_anchor_only = True
+        return feature, seasons, lags
+
+    def _find_seasons(self, sequences, feature):
+        """Season lengths of the anchor feature, from the training rows only."""
+        if self.seasonality is None:
+            return ()
+        if not (isinstance(self.seasonality, str) and self.seasonality == "auto"):
+            return tuple(int(m) for m in np.atleast_1d(self.seasonality))
+        if self.training_ == "window" and not _consecutive(sequences.values):
+            return ()  # independent sequences: no series to read a season from
+        return season_lengths(sequences.values[:, -1, feature])
+
+    def _choose_anchor_lags(self, sequences, y, feature, seasons):
+        """Per output column, how many rows before the window's end its anchor value lies,
+        and the training error of that anchor.
+
+        Column k (0-based) of y is taken to be the step t+k+1 (as make_supervised builds
+        it). Candidates: the last value (lag 0) and, for each season m, the value one
+        season before that step (lag m * ceil((k+1)/m) - (k+1)) when the window reaches
+        it; the one with the smallest training error wins.
+        """
+        n_outputs = y.shape[1]
+        lags = np.zeros(n_outputs, dtype=np.int64)
+        best = np.abs(y - self._anchor_at(sequences, lags, feature)).mean(axis=0)
+        steps = np.arange(1, n_outputs + 1)
+        for season in seasons:
+            candidate = season * -(-steps // season) - steps
+            candidate = np.where(candidate < sequences.n_steps, candidate, 0)
+            errors = np.abs(y - self._anchor_at(sequences, candidate, feature)).mean(axis=0)
+            better = errors < best
+            lags[better], best[better] = candidate[better], errors[better]
+        return lags, best
+
+    def _anchor_at(self, sequences, lags, feature):
+        """Feature ``feature`` ``lags[j]`` rows before each window's end, (n, len(lags));
+        the last value where the window does not reach back that far (padding)."""
+        values = sequences.values[:, -1 - lags, feature].astype(np.float64)
+        last = sequences.values[:, -1, feature, None].astype(np.float64)
+        return np.where(np.isnan(values), last, values)
+
+    def _anchor_values(self, sequences):
+        return self._anchor_at(sequences, self.anchor_lags_, self.target_anchor_)
+
+    def _build_network(self, sequences, n_outputs):
+        network = super()._build_network(sequences, n_outputs)
+        if self.target_anchor_ is None:
+            return network
+        # Level-free inputs: relative to the window's last step, or step-to-step changes
+        # in sequence mode, where every step is some window's last step.
+        network.input_transform = "diff" if self.training_ == "sequence" else "last"
+        if self.scale:
+            n, n_steps = sequences.values.shape[:2]
+            sample = sequences.values[:: max(1, -(-n * n_steps // STATS_MAX_STEPS))]
+            network.input_shift.zero_()
+            network.input_scale.fill_(1.0)
+            with torch.no_grad():
+                level_free = network._standardise(torch.from_numpy(np.ascontiguousarray(sample)))
+            shift, scale = feature_stats(level_free.numpy())
+            network.input_shift.copy_(torch.from_numpy(shift))
+            network.input_scale.copy_(torch.from_numpy(scale))
+        return network
+
+    def _training_data(self, sequences, targets, weights, device, validate):
+        if self.training_ == "window":
+            return super()._training_data(sequences, targets, weights, device, validate)
+        n_steps = sequences.n_steps
+        if not _consecutive(sequences.values):
+            raise ValueError(
+                'training="sequence" needs the windows of consecutive rows that a Windower '
+                "makes (window t+1 = window t shifted by one row); these sequences are not. "
+                'Use training="window" for independent sequences.'
+            )
+        n_rows = len(sequences)
+        valid_set = None
+        if validate:
+            # Only the held-out windows go to the device; training reads chunks of rows.
+            n_rows -= validation_size(n_rows, self.validation_fraction)
+            tail = Sequences(sequences.values[n_rows:], sequences.lengths[n_rows:])
+            tail_weights = None if weights is None else weights[n_rows:]
+            check_validation_weights(tail_weights)
+            valid_set, _ = super()._training_data(
+                tail, targets[n_rows:], tail_weights, device, validate=False
+            )
+        if n_rows <= n_steps:
+            raise ValueError(
+                f'training="sequence" needs more training rows ({n_rows}) than look_back '
+                f'({n_steps}), which is the burn-in of every chunk. Use training="window".'
+            )
+        rows = sequences.values[:n_rows, -1, :]  # window t ends at row t
+        step_targets = targets[:n_rows]
+        # Chunks of burn-in + `steps` rows; a final chunk aligned on the end covers the rest.
+        steps = min(_CHUNK_FACTOR * n_steps, n_rows - n_steps)
+        length = n_steps + steps
+        starts = np.arange(0, n_rows - length + 1, steps)
+        if starts[-1] != n_rows - length:
+            starts = np.append(starts, n_rows - length)
+        index = starts[:, None] + np.arange(length)
+        chunks = TrainingChunks(
+            to_tensor(np.ascontiguousarray(rows[index]), device),
+            to_tensor(step_targets[index], device),
+            burn_in=n_steps,
+            weights=None if weights is None else to_tensor(weights[:n_rows][index], device),
+        )
+        return chunks, valid_set
+
+    def _batch_size(self, n_train):
+        if self.batch_size != "auto":
+            return self.batch_size
+        return int(np.clip(2 ** np.round(np.log2(max(n_train, 1) / 32)), 16, 256))
+
+    def _scales_inputs(self):
+        # With an anchor, _build_network computes the level-free statistics itself.
+        return self.scale and self.target_anchor_ is None
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _loss(self, device, targets):
+        if self.quantiles is not None:
+            return pinball_loss(check_quantiles(self.quantiles))
+        return _LOSSES[self.loss]
+
+
+def window_scales(values, kind):
+    """Per window and feature, the scale of its observed steps, (n, f) float64.
+
+    "std": standard deviation over the window's steps; "mean_abs": mean absolute value.
+    NaN (front padding) is ignored. A zero or undefined scale falls back to the mean
+    absolute value, then to 1, so that division is always defined.
+    """
+    values = values.astype(np.float64)  # (n, T, f): float32 sums lose digits at large levels
+    observed = ~np.isnan(values)
+    count = np.maximum(observed.sum(axis=1), 1)
+    filled = np.where(observed, values, 0.0)
+    mean_abs = np.abs(filled).sum(axis=1) / count
+    if kind == "std":
+        mean = filled.sum(axis=1) / count
+        spread = np.where(observed, values - mean[:, None, :], 0.0)
+        scales = np.sqrt((spread**2).sum(axis=1) / count)
+    else:
+        scales = mean_abs
+    tiny = np.finfo(np.float32).tiny
+    scales = np.where(scales > tiny, scales, mean_abs)
+    return np.where(scales > tiny, scales, 1.0)
+
+
+# Losses on the standardised targets (Huber's threshold is one target standard deviation).
+_LOSSES = {
+    "mse": torch.nn.functional.mse_loss,
+    "mae": torch.nn.functional.l1_loss,
+    "huber": torch.nn.functional.huber_loss,
+}
+
+
+def _consecutive(windows, block=4096):
+    """True when window t+1 is window t shifted by one row, as a Windower makes them."""
+    if windows.strides[0] == windows.strides[1]:
+        return True  # a sliding view over one array of rows: consecutive by construction
+    for start in range(0, len(windows) - 1, block):
+        stop = min(start + block, len(windows) - 1)
+        later, earlier = windows[start + 1 : stop + 1, :-1], windows[start:stop, 1:]
+        if not np.array_equal(later, earlier, equal_nan=True):
+            return False
+    return True

@@ -1,0 +1,3 @@
+"""The torch layer: networks, the training engine, devices, custom modules, the layer
+summary.
+"""
