@@ -188,6 +188,13 @@ def exportable(model):
             "export_onnx does not export window_scale models (the per-window scaling runs "
             "outside the network); refit with window_scale=None to deploy as ONNX."
         )
+    if getattr(estimator, "smoothing_params_", None) is not None:
+        raise ValueError(
+            "export_onnx does not export models whose target anchor is the smoothing "
+            "forecast (smoothing_params_ is set: the default on trending or short "
+            "series); refit with smoothing_anchor=False to deploy as ONNX, or deploy with "
+            "save/load."
+        )
     if estimator.embedding_dim is not None:
         raise ValueError("export_onnx does not export token (embedding_dim) models.")
     if network.rnn.bidirectional:

@@ -1,5 +1,6 @@
 """LSTMRegressor: scikit-learn regressor over a recurrent network."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -19,8 +20,9 @@ from ._quantiles import (
     spread_factors,
     widen,
 )
-from ._seasonality import season_lengths
+from ._seasonality import frequency_season, season_lengths
 from ._sequences import Sequences
+from ._smoothing_anchor import MIN_VALIDATION_ROWS, fit_smoothing, smoothing_forecast
 from ._target_transform import TRANSFORMS, check_positive, fit_lambda
 from ._target_transform import forward as transform_forward
 from ._target_transform import inverse as transform_inverse
@@ -300,6 +302,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         quantiles=None,
         calibrate_quantiles=True,
         window_scale=None,
+        smoothing_anchor=True,
         **module_params,
     ):
         self._store_params(locals())
@@ -313,6 +316,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         "quantiles": ["array-like", None],
         "calibrate_quantiles": ["boolean"],
         "window_scale": [StrOptions(set(_WINDOW_SCALES)), None],
+        "smoothing_anchor": ["boolean"],
     }
 
     def _check_params(self):
@@ -456,6 +460,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                 return values[:, 0, :] if self._y_1d else values
         else:
             y_pred = outputs.astype(np.float64) * self._y_scale + self._y_shift
+            if getattr(self, "smoothing_params_", None) is not None:
+                y_pred = np.zeros_like(y_pred)  # the smoothing anchor alone
             if self.target_anchor_ is not None:
                 y_pred += self._anchor_values(sequences)
             if self.window_scale is not None:
@@ -500,6 +506,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return y
 
     def _fit_targets(self, sequences, y, anchored=True):
+        # A time-indexed y (make_supervised's) says which season is plausible.
+        self._frequency_season = frequency_season(getattr(y, "index", None))
         y = self._validate_y(sequences, y)
         self.training_ = self._training_mode(sequences)
         self.target_lambda_ = None
@@ -515,6 +523,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         self.target_anchor_, self.season_lengths_, self.anchor_lags_ = self._choose_anchor(
             sequences, y, anchored
         )
+        self.smoothing_params_ = self._choose_smoothing(sequences, y, anchored)
         if self.target_anchor_ is not None:
             y = y - self._anchor_values(sequences)
         if self.window_scale is not None:
@@ -600,6 +609,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return sequences.window_scales[:, feature]
 
     def _fit(self, X, y, sample_weight, **kwargs):
+        # partial_fit holds nothing out: the smoothing anchor's correction is not judged.
+        self._validating = self.early_stopping and not kwargs.get("incremental", False)
         super()._fit(X, y, sample_weight, **kwargs)
         if self.window_scale is not None:
             # Levels may differ by orders of magnitude on purpose (that is what
@@ -653,6 +664,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             return ()
         if not (isinstance(self.seasonality, str) and self.seasonality == "auto"):
             return tuple(int(m) for m in np.atleast_1d(self.seasonality))
+        season = getattr(self, "_frequency_season", None)
+        if season is not None and season >= 2:
+            return (season,)
         if self.training_ == "window" and not _consecutive(sequences.values):
             return ()  # independent sequences: no series to read a season from
         return season_lengths(sequences.values[:, -1, feature])
@@ -686,7 +700,47 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return np.where(np.isnan(values), last, values)
 
     def _anchor_values(self, sequences):
+        params = getattr(self, "smoothing_params_", None)
+        if params is not None:
+            windows = sequences.values[:, :, self.target_anchor_]
+            return smoothing_forecast(windows, params, self.n_outputs_)
         return self._anchor_at(sequences, self.anchor_lags_, self.target_anchor_)
+
+    def _choose_smoothing(self, sequences, y, anchored):
+        """The smoothing anchor's parameters where it forecasts alone (too few rows to
+        validate a network, see ``smoothing_anchor``), else None."""
+        usable = self.smoothing_anchor and self.target_anchor == "auto" and anchored
+        if not (usable and self.quantiles is None and self._validating):
+            return None
+        n_valid = validation_size(len(y), self.validation_fraction)
+        if self.embedding_dim is not None or n_valid >= MIN_VALIDATION_ROWS:
+            return None
+        feature, seasons = self.target_anchor_, self.season_lengths_
+        if feature is None:  # no lag anchor beat y's mean, which a short trend favours
+            last = sequences.values[:, -1, :]
+            errors = [np.abs(y - last[:, [j]]).mean() for j in range(self.n_step_features_)]
+            feature = int(np.argmin(errors))
+            seasons = self._find_seasons(sequences, feature)
+        windows = sequences.values[:, :, feature]
+        params = fit_smoothing(windows, y[:, 0], max(seasons, default=1))
+        self.target_anchor_, self.season_lengths_ = feature, seasons
+        self.anchor_lags_ = np.zeros(y.shape[1], dtype=np.int64)
+        self.__dict__.pop("_seasonal_anchor_only", None)
+        warnings.warn(
+            f"LSTMRegressor: {len(y)} training rows hold {n_valid} validation row(s) "
+            f"(validation_fraction={self.validation_fraction}), fewer than the "
+            f"{MIN_VALIDATION_ROWS} needed to tell whether a network forecasts well: the "
+            "forecasts are the smoothing anchor's alone and the network is not trained. "
+            "Pass a longer series for the network to learn, or smoothing_anchor=False to "
+            "train it regardless.",
+            UserWarning,
+            stacklevel=5,
+        )
+        return params
+
+    def _epoch_budget(self, max_epochs, n_train):
+        # The smoothing anchor alone (too few rows to validate a network): no training.
+        return max_epochs if self.smoothing_params_ is None else 0
 
     def _build_network(self, sequences, n_outputs):
         network = super()._build_network(sequences, n_outputs)

@@ -85,8 +85,9 @@ def test_onnx_graph_keeps_seasonal_anchors_and_target_transforms(transform, tmp_
     from lstmforecast import make_supervised
 
     X, y = make_supervised(series, horizon=6)
+    lag = dict(TINY, smoothing_anchor=False)  # the last-value and seasonal anchors
     pipe = make_pipeline(
-        Windower(look_back=12), LSTMRegressor(**TINY, target_transform=transform)
+        Windower(look_back=12), LSTMRegressor(**lag, target_transform=transform)
     ).fit(X, y)
     assert pipe[-1].anchor_lags_.any()  # seasonal anchors must be in the graph
     path = export_onnx(pipe, tmp_path / "model.onnx")
@@ -103,3 +104,15 @@ def test_quantile_heads_are_refused_clearly(trending, tmp_path):
     )
     with pytest.raises(ValueError, match="quantile head"):
         export_onnx(model, tmp_path / "q.onnx")
+
+
+def test_smoothing_anchor_models_are_refused_clearly(tmp_path):
+    from lstmforecast import make_supervised
+
+    t = np.arange(60, dtype=float)
+    X, y = make_supervised(10 + 0.5 * t + np.sin(t), horizon=3)
+    with pytest.warns(UserWarning, match="anchor's alone"):
+        pipe = make_pipeline(Windower(look_back=8), LSTMRegressor(**TINY)).fit(X, y)
+    assert pipe[-1].smoothing_params_ is not None
+    with pytest.raises(ValueError, match="smoothing_anchor=False"):
+        export_onnx(pipe, tmp_path / "model.onnx")
