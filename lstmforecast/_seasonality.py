@@ -193,25 +193,3 @@ def series_look_back(series, seasons=None):
     if len(values) < SHORT_SERIES_ROWS:
         return max(len(values), MAX_SHORT_LOOK_BACK)
     return auto_look_back(values, seasons)
-
-
-# The seasonal test's one-sided 90% normal quantile (as the Theta method's test).
-SEASON_TEST_QUANTILE = 1.645
-
-
-def shows_season(series, season):
-    """True when the autocorrelation of the series at lag ``season`` is significant.
-
-    The test of the classical Theta method (Assimakopoulos & Nikolopoulos; Hyndman's
-    ``thetaf``): the autocorrelation r_m exceeds 1.645 standard errors of Bartlett's
-    formula, sqrt((1 + 2 sum_{k<m} r_k^2) / n). A trend raises every r_k, and the bound
-    with them. Needs at least three seasons of values.
-    """
-    values = np.asarray(series, dtype=np.float64)
-    values = values[np.isfinite(values)][-MAX_SEASON_ROWS:]
-    n = len(values)
-    if season < 2 or n < 3 * season:
-        return False
-    acf = autocorrelation(values, season)
-    bound = SEASON_TEST_QUANTILE * np.sqrt((1 + 2 * np.sum(acf[1:season] ** 2)) / n)
-    return bool(acf[season] > bound)

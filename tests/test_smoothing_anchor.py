@@ -8,7 +8,7 @@ import pytest
 from sklearn.pipeline import Pipeline
 
 from lstmforecast import LSTMRegressor, Windower, forecast, make_supervised
-from lstmforecast._seasonality import frequency_season, shows_season
+from lstmforecast._seasonality import frequency_season
 from lstmforecast._smoothing_anchor import _smooth, fit_smoothing, smoothing_forecast
 from lstmforecast.datasets import load_co2
 
@@ -54,12 +54,6 @@ def test_a_monthly_index_gives_season_12_where_the_autocorrelation_rule_finds_an
     plain = LSTMRegressor(**TINY, smoothing_anchor=False)
     plain.fit(Windower(look_back=24).fit_transform(X.to_numpy()), y.to_numpy())
     assert 12 not in plain.season_lengths_
-
-
-def test_seasonal_test_sees_co2s_year_and_not_a_random_walk():
-    assert shows_season(load_co2().to_numpy()[-120:], 12)
-    walk = np.cumsum(np.random.default_rng(1).normal(size=120))
-    assert not shows_season(walk - np.linspace(walk[0], walk[-1], 120), 12)
 
 
 def test_smoothing_weights_equal_the_recursions():
