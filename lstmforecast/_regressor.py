@@ -155,7 +155,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         ``fit`` trains with and without it and keeps the better on the validation rows
         (see :ref:`seasonal-defaults`). None learns absolute targets.
     seasonality : "auto", int, list of int or None, default="auto"
-        Season lengths (in rows) the anchor may use. "auto" reads them from the
+        Season lengths (in rows) the anchor may use. "auto": the season the frequency of
+        y's time index implies (12 for monthly, 4 quarterly, 7 daily, 24 hourly rows;
+        ``make_supervised`` keeps the index), else the seasons read from the
         autocorrelation of the anchor feature over the training rows (consecutive
         windows of a :class:`Windower` only; see :ref:`seasonal-defaults`); None uses the
         last value only. Column k of a 2-D y is taken to be step t+k+1, as
@@ -208,6 +210,16 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         window with no spread falls back to its mean absolute value, then to 1. Not
         with ``training="sequence"`` (``"auto"`` then trains on windows) or token
         inputs, and not exported by :func:`export_onnx`.
+    smoothing_anchor : bool, default=True
+        With ``target_anchor="auto"``, a point forecast (no ``quantiles``) and
+        ``early_stopping``: when fewer than 15 validation rows would be held out (fewer
+        than 141 training rows at the default ``validation_fraction``), forecast with a
+        statistical anchor alone and train no network (a warning says so): a damped-trend
+        Holt and a Theta forecast of the anchor feature from each window, averaged, after
+        a seasonal adjustment read from the window itself (``smoothing_params_``). On
+        short series a network cannot be validated, and on M1/M3 one trained there lost
+        to seasonal naive. See :ref:`seasonal-defaults`. False trains the network
+        regardless.
 
     Attributes
     ----------
@@ -234,6 +246,11 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     anchor_lags_ : ndarray of int of shape (n_outputs_,)
         Per output column, how many rows before the window's last step its anchor value
         lies: 0 is the last value, ``m - k`` the seasonal naive forecast of step k.
+    smoothing_params_ : dict or None
+        When the smoothing anchor forecasts alone (see ``smoothing_anchor``): its
+        parameters, ``season`` (0: no seasonal adjustment), ``damped`` (alpha, beta,
+        phi) and ``theta_alpha``; ``predict`` then returns the anchor and the network is
+        untrained (``n_iter_`` is 0). None otherwise.
     device_ : torch.device
         Where the network was trained and predicts.
     training_ : {"window", "sequence"}
