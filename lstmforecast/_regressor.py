@@ -211,8 +211,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         with ``training="sequence"`` (``"auto"`` then trains on windows) or token
         inputs, and not exported by :func:`export_onnx`.
     smoothing_anchor : bool, default=True
-        With ``target_anchor="auto"``, a point forecast (no ``quantiles``) and
-        ``early_stopping``: when fewer than 15 validation rows would be held out (fewer
+        With ``target_anchor="auto"``, a point forecast (no ``quantiles``),
+        ``early_stopping`` and the consecutive windows of one series (a
+        :class:`Windower`'s): when fewer than 15 validation rows would be held out (fewer
         than 141 training rows at the default ``validation_fraction``), forecast with a
         statistical anchor alone and train no network (a warning says so): a damped-trend
         Holt and a Theta forecast of the anchor feature from each window, averaged, after
@@ -732,6 +733,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         n_valid = validation_size(len(y), self.validation_fraction)
         if self.embedding_dim is not None or n_valid >= MIN_VALIDATION_ROWS:
             return None
+        if not _consecutive(sequences.values):
+            return None  # independent sequences, not the windows of one series
         feature, seasons = self.target_anchor_, self.season_lengths_
         if feature is None:  # no lag anchor beat y's mean, which a short trend favours
             last = sequences.values[:, -1, :]

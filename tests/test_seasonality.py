@@ -33,24 +33,24 @@ def test_weekly_season_on_top_of_a_daily_one():
     assert season_lengths(daily_only) == (48,)
 
 
-def test_auto_look_back_spans_seasons_within_bounds():
-    # one series: eight seasons, 24 to 120 rows; 24 rows without a season
-    assert series_look_back(_seasonal(300, 12, trend=0.05)) == 96
-    assert series_look_back(_seasonal(300, 4)) == 32
-    assert series_look_back(_seasonal(600, 48)) == 120
-    assert series_look_back(np.random.default_rng(0).normal(size=300)) == 24
-    # a panel's longest series: its season, at least 8 rows, at most 1008
-    assert auto_look_back(_seasonal(300, 12, trend=0.05)) == 12
-    assert auto_look_back(_seasonal(300, 4)) == 8
-    assert 8 <= auto_look_back(np.random.default_rng(0).normal(size=300)) <= 24
+def test_auto_look_back_covers_a_short_series_and_the_season_of_a_long_one():
+    # fewer than 150 rows: the whole history, at least 24 rows
+    assert series_look_back(_seasonal(100, 12)) == 100
+    assert series_look_back(np.arange(14.0)) == 24
+    # longer: the season (at least 8 rows, capped), else the autocorrelated lags, 8 to 24
+    assert series_look_back(_seasonal(300, 12, trend=0.05)) == 12
+    assert series_look_back(_seasonal(300, 4)) == 8
+    assert 8 <= series_look_back(np.random.default_rng(0).normal(size=300)) <= 24
     assert auto_look_back(_seasonal(6000, 2000)) <= 1008
 
 
 def test_windower_auto_reads_the_look_back_from_the_training_rows_only():
     series = _seasonal(240, 12)
     windower = Windower(look_back="auto").fit(series[:200, None])
-    assert windower.look_back_ == 96
-    assert windower.transform(series[200:, None]).shape == (40, 96, 1)
+    assert windower.look_back_ == 12
+    assert windower.transform(series[200:, None]).shape == (40, 12, 1)
+    short = Windower(look_back="auto").fit(series[:100, None])
+    assert short.look_back_ == 100  # the whole history of a short series
     assert windower.get_params()["look_back"] == "auto"  # the parameter is left alone
     with pytest.raises(ValueError, match="look_back must be an integer"):
         Windower(look_back="long").fit(series[:, None])
