@@ -119,3 +119,18 @@ def test_long_series_and_explicit_choices_train_the_network():
     ):
         model = LSTMRegressor(**TINY, **params).fit(*short)
         assert model.smoothing_params_ is None and model.n_iter_ > 0, params
+
+
+def test_an_anchor_only_model_saves_and_loads_without_pickle(tmp_path):
+    from lstmforecast import load, save
+
+    t = np.arange(60, dtype=float)
+    series = _monthly(100 + t + 5 * np.sin(2 * np.pi * t / 12))
+    X, y = make_supervised(series, horizon=6)
+    with pytest.warns(UserWarning, match="network is not trained"):
+        pipe = Pipeline([("win", Windower(look_back="auto")), ("lstm", LSTMRegressor(**TINY))])
+        pipe.fit(X, y)
+    save(pipe, tmp_path / "model.safetensors")
+    loaded = load(tmp_path / "model.safetensors")
+    np.testing.assert_array_equal(loaded.predict(X), pipe.predict(X))
+    assert loaded[-1].smoothing_params_ == pipe[-1].smoothing_params_
