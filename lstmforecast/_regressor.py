@@ -627,7 +627,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return sequences.window_scales[:, feature]
 
     def _fit(self, X, y, sample_weight, **kwargs):
-        # partial_fit holds nothing out: the smoothing anchor's correction is not judged.
+        # partial_fit holds nothing out, so the smoothing anchor never stands in for it.
         self._validating = self.early_stopping and not kwargs.get("incremental", False)
         super()._fit(X, y, sample_weight, **kwargs)
         if self.window_scale is not None:
