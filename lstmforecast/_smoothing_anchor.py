@@ -1,7 +1,8 @@
-"""The statistical anchor of LSTMRegressor: exponential smoothing forecasts from each window.
+"""The smoothing anchor of LSTMRegressor: exponential smoothing forecasts from each window.
 
-A forecast the network only has to correct. Each window of the anchor feature is read as
-a short series of its own (front padding left out):
+LSTMRegressor's forecast where a series is too short to validate a network (see
+``MIN_VALIDATION_ROWS``). Each window of the anchor feature is read as a short series of
+its own (front padding left out):
 
 1. With a season m, and at least two seasons observed in the window, the window is
    seasonally adjusted by a classical decomposition of the window itself (a centred
@@ -17,6 +18,10 @@ a short series of its own (front padding left out):
 3. Their average (a forecast combination, as "Comb S-H-D" in the M3 competition),
    re-seasonalised. Adding simple exponential smoothing to the combination, as Comb
    S-H-D does, made it less accurate on M3 (trending yearly series).
+
+Windows that reach further back help: on M3 monthly the anchor's sMAPE was 15.8 with
+windows of two seasons, 15.1 with three and 14.3 with eight or more, which is why
+``Windower(look_back="auto")`` gives a short series windows over its whole history.
 
 The smoothing parameters are chosen from a small grid, and the seasonal adjustment kept
 or dropped, by the mean absolute one-step error over the training windows: each
