@@ -1,5 +1,6 @@
 """LSTMRegressor: scikit-learn regressor over a recurrent network."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -25,12 +26,13 @@ from .._utils.quantiles import (
     spread_factors,
     widen,
 )
-from .._utils.seasonality import season_lengths
+from .._utils.seasonality import frequency_season, season_lengths
 from .._utils.target_transform import TRANSFORMS, check_positive, fit_lambda
 from .._utils.target_transform import forward as transform_forward
 from .._utils.target_transform import inverse as transform_inverse
 from .._utils.transaction import transactional
 from .base import STATS_MAX_STEPS, RecurrentEstimator, check_targets_finite, feature_stats
+from .smoothing_anchor import MIN_VALIDATION_ROWS, fit_smoothing, smoothing_forecast
 
 # Sequence mode: each chunk carries a loss on this many look_backs of rows after its
 # burn-in, so an epoch costs about (1 + 1 / _CHUNK_FACTOR) cell steps per row.
@@ -165,7 +167,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         ``fit`` trains with and without it and keeps the better on the validation rows
         (see :ref:`seasonal-defaults`). None learns absolute targets.
     seasonality : "auto", int, list of int or None, default="auto"
-        Season lengths (in rows) the anchor may use. "auto" reads them from the
+        Season lengths (in rows) the anchor may use. "auto": the season the frequency of
+        y's time index implies (12 for monthly, 4 quarterly, 7 daily, 24 hourly rows;
+        ``make_supervised`` keeps the index), else the seasons read from the
         autocorrelation of the anchor feature over the training rows (consecutive
         windows of a :class:`Windower` only; see :ref:`seasonal-defaults`); None uses the
         last value only. Column k of a 2-D y is taken to be step t+k+1, as
@@ -218,6 +222,17 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         window with no spread falls back to its mean absolute value, then to 1. Not
         with ``training="sequence"`` (``"auto"`` then trains on windows) or token
         inputs, and not exported by :func:`export_onnx`.
+    smoothing_anchor : bool, default=True
+        With ``target_anchor="auto"``, a point forecast (no ``quantiles``),
+        ``early_stopping`` and the consecutive windows of one series (a
+        :class:`Windower`'s) without known-future covariates: when fewer than 15 validation rows would be held out (fewer
+        than 141 training rows at the default ``validation_fraction``), forecast with a
+        statistical anchor alone and train no network (a warning says so): a damped-trend
+        Holt and a Theta forecast of the anchor feature from each window, averaged, after
+        a seasonal adjustment read from the window itself (``smoothing_params_``). On
+        short series a network cannot be validated, and on M1/M3 one trained there lost
+        to seasonal naive. See :ref:`seasonal-defaults`. False trains the network
+        regardless.
 
     Attributes
     ----------
@@ -249,6 +264,11 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     anchor_lags_ : ndarray of int of shape (n_outputs_,)
         Per output column, how many rows before the window's last step its anchor value
         lies: 0 is the last value, ``m - k`` the seasonal naive forecast of step k.
+    smoothing_params_ : dict or None
+        When the smoothing anchor forecasts alone (see ``smoothing_anchor``): its
+        parameters, ``season`` (0: no seasonal adjustment), ``damped`` (alpha, beta,
+        phi) and ``theta_alpha``; ``predict`` then returns the anchor and the network is
+        untrained (``n_iter_`` is 0). None otherwise.
     device_ : torch.device
         Where the network was trained and predicts.
     training_ : {"window", "sequence"}
@@ -323,6 +343,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         quantiles=None,
         calibrate_quantiles=True,
         window_scale=None,
+        smoothing_anchor=True,
         **module_params,
     ):
         self._store_params(locals())
@@ -336,6 +357,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         "quantiles": ["array-like", None],
         "calibrate_quantiles": ["boolean"],
         "window_scale": [StrOptions(set(_WINDOW_SCALES)), None],
+        "smoothing_anchor": ["boolean"],
     }
 
     _reads_future = True  # windows may carry known-future covariates (_future.py)
@@ -497,6 +519,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         """Point forecasts (n, n_outputs) on the model's target scale (before the
         inverse ``target_transform``)."""
         y_pred = outputs.astype(np.float64) * self._y_scale + self._y_shift
+        if getattr(self, "smoothing_params_", None) is not None:
+            y_pred = np.zeros_like(y_pred)  # the smoothing anchor alone: no network trained
         if self.target_anchor_ is not None:
             y_pred += self._anchor_values(sequences)
         if self.window_scale is not None:
@@ -560,6 +584,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return y
 
     def _fit_targets(self, sequences, y, anchored=True):
+        # A time-indexed y (make_supervised's) says which season is plausible.
+        self._frequency_season = frequency_season(getattr(y, "index", None))
         y = self._validate_y(sequences, y)
         check_future_model(self, sequences, y)
         self.training_ = self._training_mode(sequences)
@@ -576,6 +602,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         self.target_anchor_, self.season_lengths_, self.anchor_lags_ = self._choose_anchor(
             sequences, y, anchored
         )
+        self.smoothing_params_ = self._choose_smoothing(sequences, y, anchored)
         if self.target_anchor_ is not None:
             y = y - self._anchor_values(sequences)
         if self.window_scale is not None:
@@ -665,6 +692,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return sequences.window_scales[:, feature]
 
     def _fit(self, X, y, sample_weight, **kwargs):
+        # partial_fit holds nothing out, so the smoothing anchor never stands in for it.
+        self._validating = self.early_stopping and not kwargs.get("incremental", False)
         super()._fit(X, y, sample_weight, **kwargs)
         if self.window_scale is not None:
             # Levels may differ by orders of magnitude on purpose (that is what
@@ -754,6 +783,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             return ()
         if not (isinstance(self.seasonality, str) and self.seasonality == "auto"):
             return tuple(int(m) for m in np.atleast_1d(self.seasonality))
+        season = getattr(self, "_frequency_season", None)
+        if season is not None and season >= 2:
+            return (season,)
         if self.training_ == "window" and not _consecutive(sequences.values):
             return ()  # independent sequences: no series to read a season from
         return season_lengths(sequences.values[:, -1, feature])
@@ -791,7 +823,51 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return values
 
     def _anchor_values(self, sequences):
+        params = getattr(self, "smoothing_params_", None)
+        if params is not None:
+            windows = sequences.values[:, :, self.target_anchor_]
+            return smoothing_forecast(windows, params, self.n_outputs_)
         return self._anchor_at(sequences, self.anchor_lags_, self.target_anchor_)
+
+    def _choose_smoothing(self, sequences, y, anchored):
+        """The smoothing anchor's parameters where it forecasts alone (too few rows to
+        validate a network, see ``smoothing_anchor``), else None."""
+        usable = self.smoothing_anchor and self.target_anchor == "auto" and anchored
+        if not (usable and self.quantiles is None and self._validating):
+            return None
+        if getattr(sequences, "future", None) is not None:
+            return None  # known-future covariates carry what the anchor cannot see
+        n_valid = validation_size(len(y), self.validation_fraction)
+        if self.embedding_dim is not None or n_valid >= MIN_VALIDATION_ROWS:
+            return None
+        if not _consecutive(sequences.values):
+            return None  # independent sequences, not the windows of one series
+        feature, seasons = self.target_anchor_, self.season_lengths_
+        if feature is None:  # no lag anchor beat y's mean, which a short trend favours
+            last = sequences.values[:, -1, :]
+            errors = [np.abs(y - last[:, [j]]).mean() for j in range(self.n_step_features_)]
+            feature = int(np.argmin(errors))
+            seasons = self._find_seasons(sequences, feature)
+        windows = sequences.values[:, :, feature]
+        params = fit_smoothing(windows, y[:, 0], max(seasons, default=1))
+        self.target_anchor_, self.season_lengths_ = feature, seasons
+        self.anchor_lags_ = np.zeros(y.shape[1], dtype=np.int64)
+        self.__dict__.pop("_seasonal_anchor_only", None)
+        warnings.warn(
+            f"LSTMRegressor: {len(y)} training rows hold {n_valid} validation row(s) "
+            f"(validation_fraction={self.validation_fraction}), fewer than the "
+            f"{MIN_VALIDATION_ROWS} needed to tell whether a network forecasts well: the "
+            "forecasts are the smoothing anchor's alone and the network is not trained. "
+            "Pass a longer series for the network to learn, or smoothing_anchor=False to "
+            "train it regardless.",
+            UserWarning,
+            stacklevel=5,
+        )
+        return params
+
+    def _epoch_budget(self, max_epochs, n_train):
+        # The smoothing anchor alone (too few rows to validate a network): no training.
+        return max_epochs if self.smoothing_params_ is None else 0
 
     def _build_network(self, sequences, n_outputs):
         network = super()._build_network(sequences, n_outputs)
