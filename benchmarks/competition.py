@@ -523,9 +523,8 @@ def _markdown(all_results, models, sample):
             )
     lines += [
         "",
-        "Models: "
-        + "; ".join(f"{name}: {c.note}" for name, c in models.items() if c.note)
-        + ". Combination: the mean of its members' forecasts. sf: statsforecast; "
+        "".join(f"{name}: {c.note}. " for name, c in models.items() if c.note)
+        + "Combination: the mean of its members' forecasts. sf: statsforecast; "
         "nf: neuralforecast (input 2h, 500 steps, robust scaler). Published figures are "
         "for all series of a subset, with the sources in benchmarks/competition.py.",
     ]
