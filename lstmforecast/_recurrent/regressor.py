@@ -225,13 +225,14 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     smoothing_anchor : bool, default=True
         With ``target_anchor="auto"``, a point forecast (no ``quantiles``),
         ``early_stopping`` and the consecutive windows of one series (a
-        :class:`Windower`'s) without known-future covariates: when fewer than 15 validation rows would be held out (fewer
-        than 141 training rows at the default ``validation_fraction``), forecast with a
-        statistical anchor alone and train no network (a warning says so): a damped-trend
-        Holt and a Theta forecast of the anchor feature from each window, averaged, after
-        a seasonal adjustment read from the window itself (``smoothing_params_``). On
-        short series a network cannot be validated, and on M1/M3 one trained there lost
-        to seasonal naive. See :ref:`seasonal-defaults`. False trains the network
+        :class:`Windower`'s) without known-future covariates: when fewer than 15
+        validation rows would be held out (fewer than 141 training rows at the default
+        ``validation_fraction``), forecast with a statistical anchor alone and train no
+        network (a warning says so): a damped-trend Holt and a Theta forecast of the
+        anchor feature from each window, averaged, after a seasonal adjustment read from
+        the window itself (``smoothing_params_``). On short series a network cannot be
+        validated, and on M1/M3 one trained there lost to seasonal naive. See
+        :ref:`seasonal-defaults`. False trains the network
         regardless.
 
     Attributes
