@@ -769,11 +769,18 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         for j, later in enumerate(sequences.values[1:, -1, :].astype(np.float64).T):
             if not (np.ptp(later) > 0):  # constant, or NaN (padding)
                 continue
+            # A look at the first rows settles almost every feature without a fit over all
+            # rows (2% of a one-epoch fit on 200k windows): most are no copy of the
+            # target, and the target itself needs no units.
+            head = slice(0, 64)
+            if len(np.unique(later[head])) > 1:
+                slope, intercept = np.polyfit(later[head], target[head], 1)
+                off = np.abs(slope * later[head] + intercept - target[head]).max()
+                if off > 1e-5 * spread or _same_units(slope, intercept, target):
+                    continue
             slope, intercept = np.polyfit(later, target, 1)
             exact = np.abs(slope * later + intercept - target).max() <= 1e-5 * spread
-            same_units = abs(slope - 1) <= 1e-5 and abs(intercept) <= 1e-5 * (
-                spread + np.abs(target).mean()
-            )
+            same_units = _same_units(slope, intercept, target)
             if exact and slope > 0 and not same_units:
                 units[j] = slope, intercept
         return units
@@ -983,6 +990,12 @@ _LOSSES = {
     "mae": torch.nn.functional.l1_loss,
     "huber": torch.nn.functional.huber_loss,
 }
+
+
+def _same_units(slope, intercept, target):
+    """Whether ``slope * x + intercept`` is x itself, on the target's scale."""
+    spread = np.ptp(target)
+    return abs(slope - 1) <= 1e-5 and abs(intercept) <= 1e-5 * (spread + np.abs(target).mean())
 
 
 def _consecutive(windows, block=4096):
