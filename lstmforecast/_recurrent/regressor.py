@@ -644,7 +644,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             and self.window_scale is None  # one scale per window: rows are not shared
             and sequences.future is None  # the block belongs to each window's own steps
         )
-        return "sequence" if sequence_ready and _consecutive(sequences.values) else "window"
+        return "sequence" if sequence_ready and sequences.consecutive else "window"
 
     def _transformed(self, sequences, y):
         """With a target_transform: y and the inputs (in place, once) on its scale."""
@@ -759,7 +759,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             self.target_lambda_ is not None
             or self.window_scale is not None
             or len(sequences) < 4
-            or not _consecutive(sequences.values)
+            or not sequences.consecutive
         ):
             return units
         target = y[:-1, 0]
@@ -794,7 +794,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         season = getattr(self, "_frequency_season", None)
         if season is not None and season >= 2:
             return (season,)
-        if self.training_ == "window" and not _consecutive(sequences.values):
+        if self.training_ == "window" and not sequences.consecutive:
             return ()  # independent sequences: no series to read a season from
         return season_lengths(sequences.values[:, -1, feature])
 
@@ -848,7 +848,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         n_valid = validation_size(len(y), self.validation_fraction)
         if self.embedding_dim is not None or n_valid >= MIN_VALIDATION_ROWS:
             return None
-        if not _consecutive(sequences.values):
+        if not sequences.consecutive:
             return None  # independent sequences, not the windows of one series
         feature, seasons = self.target_anchor_, self.season_lengths_
         if feature is None:  # no lag anchor beat y's mean, which a short trend favours
@@ -902,7 +902,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         if self.training_ == "window":
             return super()._training_data(sequences, targets, weights, device, validate)
         n_steps = sequences.n_steps
-        if not _consecutive(sequences.values):
+        if not sequences.consecutive:
             raise ValueError(
                 'training="sequence" needs the windows of consecutive rows that a Windower '
                 "makes (window t+1 = window t shifted by one row); these sequences are not. "
@@ -996,15 +996,3 @@ def _same_units(slope, intercept, target):
     """Whether ``slope * x + intercept`` is x itself, on the target's scale."""
     spread = np.ptp(target)
     return abs(slope - 1) <= 1e-5 and abs(intercept) <= 1e-5 * (spread + np.abs(target).mean())
-
-
-def _consecutive(windows, block=4096):
-    """True when window t+1 is window t shifted by one row, as a Windower makes them."""
-    if windows.strides[0] == windows.strides[1]:
-        return True  # a sliding view over one array of rows: consecutive by construction
-    for start in range(0, len(windows) - 1, block):
-        stop = min(start + block, len(windows) - 1)
-        later, earlier = windows[start + 1 : stop + 1, :-1], windows[start:stop, 1:]
-        if not np.array_equal(later, earlier, equal_nan=True):
-            return False
-    return True
