@@ -1,5 +1,6 @@
 """Anomaly detection: LSTMAutoencoder against IsolationForest, LocalOutlierFactor and a
-forecast-residual detector, ROC AUC on labelled real data that ships inside sktime.
+forecast-residual detector, ROC AUC and PR AUC (average precision, anomalies as the
+positive class) on labelled real data that ships inside sktime and on synthetic faults.
 
 - ArrowHead and Chinatown (UCR, in sktime as "UnitTest"): each class in turn is the
   normal class. The detectors fit on 60 % of its sequences (train and test files
@@ -9,6 +10,12 @@ forecast-residual detector, ROC AUC on labelled real data that ships inside skti
   first 5,000 rows (normal) and score every later row by the look-back window ending
   there (Windower, 32 rows); the label of a row is the recording's own. The autoencoder
   runs with its defaults but batch_size=64 and max_epochs=30 there.
+
+- Synthetic faults of three known kinds: normal sequences are noisy sine waves (128
+  steps, period 18-22, random phase, amplitude 0.8-1.2, noise sd 0.15). The detectors
+  fit on 200 of them and score 100 new normal ones against 20 faulty ones: a *spike*
+  (one step moved by 2.5-4), a *level shift* (0.8-1.5 added from a random step in the
+  middle half on) or a *frequency change* (period 9-11 from that step on).
 
 The autoencoder runs with its default parameters (random_state=0).
 
@@ -24,7 +31,7 @@ import time
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import IsolationForest
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.neighbors import LocalOutlierFactor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -82,6 +89,13 @@ def _sequence_detectors(train, test):
     }
 
 
+def _aucs(normal, scores):
+    """(ROC AUC, PR AUC) of normality scores; ``normal`` is 1 for normal samples. PR AUC
+    treats the anomalies as the positive class (low normality = high anomaly score)."""
+    normal = np.asarray(normal)
+    return roc_auc_score(normal, scores), average_precision_score(1 - normal, -np.asarray(scores))
+
+
 def ucr_auc(name):
     X, y = _ucr(name)
     aucs = {}
@@ -92,8 +106,44 @@ def ucr_auc(name):
         test_rows = np.r_[normal[cut:], np.flatnonzero(y != label)]
         truth = (y[test_rows] == label).astype(int)
         for detector, scores in _sequence_detectors(train, X[test_rows]).items():
-            aucs.setdefault(detector, []).append(roc_auc_score(truth, scores))
-    return {detector: float(np.mean(values)) for detector, values in aucs.items()}
+            aucs.setdefault(detector, []).append(_aucs(truth, scores))
+    return {detector: tuple(np.mean(values, axis=0)) for detector, values in aucs.items()}
+
+
+def normal_waves(rng, n, n_steps=128):
+    """Noisy sine waves with a random period (18-22), phase and amplitude (0.8-1.2)."""
+    steps = np.arange(n_steps)
+    period = rng.uniform(18, 22, (n, 1))
+    phase = rng.uniform(0, 2 * np.pi, (n, 1))
+    amplitude = rng.uniform(0.8, 1.2, (n, 1))
+    waves = amplitude * np.sin(2 * np.pi * steps / period + phase)
+    return waves + rng.normal(0, 0.15, (n, n_steps))
+
+
+def faulty_waves(rng, kind, n, n_steps=128):
+    """Normal waves with one fault of ``kind`` starting at a step in the middle half."""
+    waves = normal_waves(rng, n, n_steps)
+    steps = np.arange(n_steps)
+    start = rng.integers(n_steps // 4, 3 * n_steps // 4, n)
+    after = steps[None, :] >= start[:, None]
+    sign = rng.choice([-1.0, 1.0], (n, 1))
+    if kind == "spike":
+        waves[np.arange(n), start] += sign[:, 0] * rng.uniform(2.5, 4, n)
+    elif kind == "level shift":
+        waves += after * sign * rng.uniform(0.8, 1.5, (n, 1))
+    else:  # frequency change
+        period = rng.uniform(9, 11, (n, 1))
+        fast = np.sin(2 * np.pi * steps / period + rng.uniform(0, 2 * np.pi, (n, 1)))
+        waves = np.where(after, fast + rng.normal(0, 0.15, (n, n_steps)), waves)
+    return waves
+
+
+def synthetic_auc(kind, seed=0):
+    rng = np.random.default_rng(seed)
+    train = normal_waves(rng, 200)
+    test = np.r_[normal_waves(rng, 100), faulty_waves(rng, kind, 20)]
+    truth = np.r_[np.ones(100), np.zeros(20)].astype(int)
+    return {name: _aucs(truth, s) for name, s in _sequence_detectors(train, test).items()}
 
 
 def ecg_auc(look_back=32, n_train=5000):
@@ -120,20 +170,42 @@ def ecg_auc(look_back=32, n_train=5000):
     forecaster.fit(history.iloc[: n_train - 1], series.iloc[1:n_train])
     predicted = forecaster.predict(history.iloc[n_train - 1 :])
     scores["forecast residual (LSTMRegressor)"] = -np.abs(predicted - series.iloc[n_train:])
-    return {detector: roc_auc_score(truth, s) for detector, s in scores.items()}
+    return {detector: _aucs(truth, s) for detector, s in scores.items()}
 
 
 SETS = {"ArrowHead": lambda: ucr_auc("ArrowHead"), "Chinatown": lambda: ucr_auc("UnitTest")}
+for _kind in ("spike", "level shift", "frequency change"):
+    SETS[f"synthetic {_kind}"] = lambda kind=_kind: synthetic_auc(kind)
 SETS["MIT-BIH ECG (per row)"] = ecg_auc
 
 
 def table():
-    """DataFrame of ROC AUC: one row per data set, one column per detector, plus seconds."""
+    """DataFrame with one row per data set and, per detector, its ROC AUC and PR AUC
+    columns (``"<detector>"`` and ``"<detector> PR"``), plus CPU seconds."""
     results = {}
     for name, evaluate in SETS.items():
-        start = time.perf_counter()
-        results[name] = {**evaluate(), "seconds": time.perf_counter() - start}
+        start = time.process_time()
+        row = {}
+        for detector, (roc, pr) in evaluate().items():
+            row[detector], row[f"{detector} PR"] = roc, pr
+        results[name] = {**row, "cpu seconds": time.process_time() - start}
     return pd.DataFrame(results).T
+
+
+def markdown(frame):
+    """The table as markdown: ROC AUC / PR AUC per detector, the best ROC AUC in bold."""
+    detectors = [c for c in frame.columns if not c.endswith(" PR") and c != "cpu seconds"]
+    lines = ["| data | " + " | ".join(detectors) + " | CPU s |"]
+    lines.append("|---" * (len(detectors) + 2) + "|")
+    for name, row in frame.iterrows():
+        best = max(row[d] for d in detectors)
+        cells = [
+            f"{'**' if row[d] == best else ''}{row[d]:.3f}{'**' if row[d] == best else ''}"
+            f" / {row[d + ' PR']:.3f}"
+            for d in detectors
+        ]
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {row['cpu seconds']:.0f} |")
+    return "\n".join(lines)
 
 
 def run(quick=False):
@@ -146,19 +218,29 @@ def run(quick=False):
     frame = table()
     rows = []
     for name, result in frame.iterrows():
-        others = result.drop(["LSTMAutoencoder", "seconds"])
+        others = result.drop(["LSTMAutoencoder", "cpu seconds"])
+        others = others[[not k.endswith(" PR") for k in others.index]]
         detail = ", ".join(f"{k} {v:.3f}" for k, v in others.items())
         rows.append(
             Row(
                 f"anomaly ROC AUC, {name}",
                 f"{result['LSTMAutoencoder']:.3f}",
-                "> IsolationForest",
-                bool(result["LSTMAutoencoder"] > result["IsolationForest"]),
-                f"{detail} ({result['seconds']:.0f} s)",
+                ">= IsolationForest and LOF",
+                bool(
+                    result["LSTMAutoencoder"]
+                    >= max(result["IsolationForest"], result["LocalOutlierFactor"])
+                ),
+                f"PR AUC {result['LSTMAutoencoder PR']:.3f}; {detail} "
+                f"({result['cpu seconds']:.0f} CPU s)",
             )
         )
     return rows
 
 
 if __name__ == "__main__":
-    print(table().round(3).to_string())
+    import torch
+
+    torch.set_num_threads(1)
+    result = table()
+    print(result.round(3).to_string())
+    print(markdown(result))

@@ -59,6 +59,6 @@ for name, where in faults.items():
 top.set(ylabel="vibration", ylim=(-2.5, 3.2), title="Test signal, faults shaded")
 bottom.plot(test.index, -scores, color="#1f77b4")
 bottom.axhline(-detector[-1].offset_, color="black", linestyle=":", label="threshold")
-bottom.set(xlabel="time step", ylabel="reconstruction error", yscale="log")
+bottom.set(xlabel="time step", ylabel="relative reconstruction error", yscale="log")
 bottom.legend(loc="upper left")
 fig.tight_layout()

@@ -32,7 +32,7 @@ calendar = CalendarFeatures(features=["hour", "day_of_week", "workday"])
 frame = calendar.fit_transform(data)
 observed, tomorrow = frame.iloc[:-24], frame.iloc[-24:]
 covariates = [c for c in frame.columns if c != "load"]
-covariates
+print(covariates)
 
 # %%
 # Rows that know the next 24 hours' covariates

@@ -12,6 +12,9 @@ from lstmforecast.callbacks import Callback, Checkpoint, EpochLogger
 
 from .conftest import TINY
 
+# Short series forecast with the smoothing anchor alone; these tests train the network.
+TINY_NET = dict(TINY, smoothing_anchor=False)
+
 
 def sine_windows(n=80, look_back=6):
     series = np.sin(np.arange(n + look_back) / 4.0)
@@ -44,7 +47,7 @@ def test_hooks_run_in_order_with_the_logs_history_keeps():
     X, y = sine_windows()
     recorder = Recorder()
     model = LSTMRegressor(
-        **dict(TINY, max_epochs=3), early_stopping=False, callbacks=[recorder]
+        **dict(TINY_NET, max_epochs=3), early_stopping=False, callbacks=[recorder]
     ).fit(X, y)
     kinds = [call[0] for call in recorder.calls]
     # 80 samples in batches of 32: 3 batches per epoch.
@@ -61,7 +64,7 @@ def test_hooks_run_in_order_with_the_logs_history_keeps():
 def test_a_callback_stops_training_and_warm_starts_keep_counting():
     X, y = sine_windows()
     recorder = Recorder(stop_at=2)
-    model = LSTMRegressor(**dict(TINY, max_epochs=10), callbacks=[recorder], warm_start=True)
+    model = LSTMRegressor(**dict(TINY_NET, max_epochs=10), callbacks=[recorder], warm_start=True)
     model.fit(X, y)
     assert model.n_iter_ == 2
     recorder.stop_at = None
@@ -71,8 +74,8 @@ def test_a_callback_stops_training_and_warm_starts_keep_counting():
 
 def test_history_is_a_table_with_and_without_early_stopping():
     X, y = sine_windows()
-    plain = LSTMRegressor(**TINY, early_stopping=False).fit(X, y)
-    early = LSTMRegressor(**TINY, early_stopping=True).fit(X, y)
+    plain = LSTMRegressor(**TINY_NET, early_stopping=False).fit(X, y)
+    early = LSTMRegressor(**TINY_NET, early_stopping=True).fit(X, y)
     for model in (plain, early):
         table = pd.DataFrame(model.history_)
         assert len(table) == model.n_iter_
@@ -85,7 +88,7 @@ def test_lr_schedule_is_recorded_in_history():
     X, y = sine_windows()
     # A large lr makes the loss stall now and then: the plateau schedule halves it.
     model = LSTMRegressor(
-        **dict(TINY, max_epochs=12),
+        **dict(TINY_NET, max_epochs=12),
         lr=1.0,
         lr_schedule="plateau",
         n_iter_no_change=4,
@@ -100,7 +103,7 @@ def test_lr_schedule_is_recorded_in_history():
 def test_verbose_2_logs_each_epoch_through_the_package_logger(caplog):
     X, y = sine_windows()
     with caplog.at_level(logging.INFO, logger="lstmforecast"):
-        LSTMRegressor(**TINY, verbose=2).fit(X, y)
+        LSTMRegressor(**TINY_NET, verbose=2).fit(X, y)
     lines = [r.getMessage() for r in caplog.records if r.name == "lstmforecast"]
     assert len(lines) == TINY["max_epochs"]
     assert lines[-1].startswith("LSTMRegressor: epoch 5 ") and "train_loss=" in lines[-1]
@@ -109,7 +112,7 @@ def test_verbose_2_logs_each_epoch_through_the_package_logger(caplog):
 def test_epoch_logger_writes_to_stderr_when_logging_is_not_configured(capsys, monkeypatch):
     X, y = sine_windows()
     monkeypatch.setattr(logging.Logger, "hasHandlers", lambda self: False)
-    LSTMRegressor(**dict(TINY, max_epochs=2), callbacks=[EpochLogger()]).fit(X, y)
+    LSTMRegressor(**dict(TINY_NET, max_epochs=2), callbacks=[EpochLogger()]).fit(X, y)
     err = capsys.readouterr().err
     assert "epoch 1 train_loss=" in err and "epoch 2 train_loss=" in err
 
@@ -118,7 +121,7 @@ def test_checkpoint_saves_the_best_weights(tmp_path):
     X, y = sine_windows()
     best = Checkpoint(tmp_path / "best.pt")
     every = Checkpoint(tmp_path / "epoch{epoch}.pt", monitor=None)
-    model = LSTMRegressor(**TINY, early_stopping=True, callbacks=[best, every]).fit(X, y)
+    model = LSTMRegressor(**TINY_NET, early_stopping=True, callbacks=[best, every]).fit(X, y)
     valid = model.history_["valid_loss"]
     improving = [i + 1 for i, v in enumerate(valid) if v < min(valid[:i], default=np.inf)]
     assert best.saved_epochs_ == improving
@@ -145,9 +148,9 @@ class InterruptAt(Callback):
 
 def test_interrupted_fit_keeps_the_best_weights_and_predicts():
     X, y = sine_windows(n=120)
-    full = LSTMRegressor(**dict(TINY, max_epochs=4), early_stopping=True).fit(X, y)
+    full = LSTMRegressor(**dict(TINY_NET, max_epochs=4), early_stopping=True).fit(X, y)
     model = LSTMRegressor(
-        **dict(TINY, max_epochs=10), early_stopping=True, callbacks=[InterruptAt(4, 1)]
+        **dict(TINY_NET, max_epochs=10), early_stopping=True, callbacks=[InterruptAt(4, 1)]
     )
     with pytest.warns(UserWarning, match="interrupted after 4 complete epoch"):
         model.fit(X, y)

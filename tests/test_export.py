@@ -85,8 +85,9 @@ def test_onnx_graph_keeps_seasonal_anchors_and_target_transforms(transform, tmp_
     from lstmforecast import make_supervised
 
     X, y = make_supervised(series, horizon=6)
+    lag = dict(TINY, smoothing_anchor=False)  # the last-value and seasonal anchors
     pipe = make_pipeline(
-        Windower(look_back=12), LSTMRegressor(**TINY, target_transform=transform)
+        Windower(look_back=12), LSTMRegressor(**lag, target_transform=transform)
     ).fit(X, y)
     assert pipe[-1].anchor_lags_.any()  # seasonal anchors must be in the graph
     path = export_onnx(pipe, tmp_path / "model.onnx")
@@ -123,3 +124,15 @@ def test_a_fitted_auto_look_back_pipeline_exports_with_its_chosen_window(tmp_pat
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5 * np.abs(expected).max())
     with pytest.raises(ValueError, match="differs"):
         export_onnx(pipe, tmp_path / "other.onnx", look_back=look_back + 1)
+
+
+def test_smoothing_anchor_models_are_refused_clearly(tmp_path):
+    from lstmforecast import make_supervised
+
+    t = np.arange(60, dtype=float)
+    X, y = make_supervised(10 + 0.5 * t + np.sin(t), horizon=3)
+    with pytest.warns(UserWarning, match="anchor's alone"):
+        pipe = make_pipeline(Windower(look_back=8), LSTMRegressor(**TINY)).fit(X, y)
+    assert pipe[-1].smoothing_params_ is not None
+    with pytest.raises(ValueError, match="smoothing_anchor=False"):
+        export_onnx(pipe, tmp_path / "model.onnx")

@@ -167,28 +167,3 @@ def test_a_model_fitted_on_cuda_loads_on_a_cpu_only_machine(monthly, tmp_path, m
     assert loaded.device_ == torch.device("cpu")
     np.testing.assert_array_equal(loaded.predict(windows), expected)
 
-
-def test_every_network_of_the_package_can_be_saved():
-    """A new network class must join the table of networks a file may name."""
-    import importlib
-    import pkgutil
-
-    import lstmforecast
-    from lstmforecast._deployment.persistence import _NETWORKS
-
-    for info in pkgutil.walk_packages(lstmforecast.__path__, "lstmforecast."):
-        if info.name.endswith(("__main__", "cli")):
-            continue
-        importlib.import_module(info.name)
-    networks = {
-        cls.__qualname__
-        for cls in _subclasses(torch.nn.Module)
-        if cls.__module__.startswith("lstmforecast.") and "export" not in cls.__module__
-    }
-    assert networks <= set(_NETWORKS), sorted(networks - set(_NETWORKS))
-
-
-def _subclasses(cls):
-    for sub in cls.__subclasses__():
-        yield sub
-        yield from _subclasses(sub)

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from lstmforecast import LSTMRegressor, Windower, make_supervised
-from lstmforecast._utils.seasonality import auto_look_back, season_lengths
+from lstmforecast._utils.seasonality import auto_look_back, season_lengths, series_look_back
 from lstmforecast.datasets import load_co2, load_sunspots
 
 from .conftest import TINY
@@ -33,9 +33,14 @@ def test_weekly_season_on_top_of_a_daily_one():
     assert season_lengths(daily_only) == (48,)
 
 
-def test_auto_look_back_covers_the_season_and_is_capped():
-    assert auto_look_back(_seasonal(300, 12, trend=0.05)) == 12
-    assert 8 <= auto_look_back(np.random.default_rng(0).normal(size=300)) <= 24
+def test_auto_look_back_covers_a_short_series_and_the_season_of_a_long_one():
+    # fewer than 150 rows: the whole history, at least 24 rows
+    assert series_look_back(_seasonal(100, 12)) == 100
+    assert series_look_back(np.arange(14.0)) == 24
+    # longer: the season (at least 8 rows, capped), else the autocorrelated lags, 8 to 24
+    assert series_look_back(_seasonal(300, 12, trend=0.05)) == 12
+    assert series_look_back(_seasonal(300, 4)) == 8
+    assert 8 <= series_look_back(np.random.default_rng(0).normal(size=300)) <= 24
     assert auto_look_back(_seasonal(6000, 2000)) <= 1008
 
 
@@ -44,6 +49,8 @@ def test_windower_auto_reads_the_look_back_from_the_training_rows_only():
     windower = Windower(look_back="auto").fit(series[:200, None])
     assert windower.look_back_ == 12
     assert windower.transform(series[200:, None]).shape == (40, 12, 1)
+    short = Windower(look_back="auto").fit(series[:100, None])
+    assert short.look_back_ == 100  # the whole history of a short series
     assert windower.get_params()["look_back"] == "auto"  # the parameter is left alone
     with pytest.raises(ValueError, match="look_back must be an integer"):
         Windower(look_back="long").fit(series[:, None])
@@ -53,16 +60,17 @@ def test_multi_horizon_columns_anchor_on_the_value_one_season_before():
     series = pd.Series(_seasonal(150, 12, trend=0.02, noise=0.02), name="y")
     X, y = make_supervised(series, horizon=12)
     windows = Windower(look_back=12).fit_transform(X)
-    model = LSTMRegressor(**TINY).fit(windows, y)
+    lag = dict(TINY, smoothing_anchor=False)  # the last-value and seasonal anchors
+    model = LSTMRegressor(**lag).fit(windows, y)
     assert model.season_lengths_ == (12,)
     # step k's seasonal naive is the value 12 - k rows before the origin
     np.testing.assert_array_equal(model.anchor_lags_, 12 - np.arange(1, 13))
     # with no season allowed every step anchors on the last value
-    plain = LSTMRegressor(**TINY, seasonality=None).fit(windows, y)
+    plain = LSTMRegressor(**lag, seasonality=None).fit(windows, y)
     assert plain.season_lengths_ == () and not plain.anchor_lags_.any()
     # the seasonal anchor alone already is the seasonal naive forecast: an untrained
     # network (zero head) predicts exactly it
-    untrained = _zero_network(LSTMRegressor(**TINY).fit(windows, y))
+    untrained = _zero_network(LSTMRegressor(**lag).fit(windows, y))
     seasonal_naive = np.stack([X["y"].shift(12 - k).to_numpy() for k in range(1, 13)], axis=1)
     np.testing.assert_allclose(untrained.predict(windows)[12:], seasonal_naive[12:], rtol=1e-5)
 
@@ -96,7 +104,8 @@ def test_log_target_predicts_on_the_original_scale():
     series = pd.Series(np.exp(0.01 * t) * (10 + 3 * np.sin(2 * np.pi * t / 12)), name="y")
     X, y = make_supervised(series, horizon=12)
     windows = Windower(look_back=12).fit_transform(X)
-    model = _zero_network(LSTMRegressor(**TINY, target_transform="log").fit(windows, y))
+    lag = dict(TINY, smoothing_anchor=False)  # the last-value and seasonal anchors
+    model = _zero_network(LSTMRegressor(**lag, target_transform="log").fit(windows, y))
     # steps 2..12 anchor on the value one season before (step 1 may prefer the last value)
     np.testing.assert_array_equal(model.anchor_lags_[1:], 12 - np.arange(2, 13))
     # the anchor on the log scale, exponentiated back: exactly the anchor values
@@ -131,7 +140,7 @@ def test_cyclic_series_keeps_the_anchor_that_validates_better():
     X, y = make_supervised(pd.Series(_seasonal(240, 10, noise=0.3), name="y"), horizon=5)
     windows = Windower(look_back=10).fit_transform(X)
     y = y.to_numpy()
-    params = dict(TINY, max_epochs=15)
+    params = dict(TINY, max_epochs=15, smoothing_anchor=False)
     default = LSTMRegressor(**params).fit(windows, y)
     anchored = LSTMRegressor(**params, target_anchor=0).fit(windows, y)
     free = LSTMRegressor(**params, target_anchor=None).fit(windows, y)
@@ -181,7 +190,8 @@ def test_boxcox_target_predicts_on_the_original_scale():
     series = pd.Series(np.exp(0.01 * t) * (10 + 3 * np.sin(2 * np.pi * t / 12)), name="y")
     X, y = make_supervised(series, horizon=12)
     windows = Windower(look_back=12).fit_transform(X)
-    model = LSTMRegressor(**TINY, target_transform="boxcox").fit(windows, y)
+    model = LSTMRegressor(**TINY, target_transform="boxcox", smoothing_anchor=False)
+    model = model.fit(windows, y)
     assert model.target_lambda_ is not None and abs(model.target_lambda_) < 0.2
     model = _zero_network(model)
     anchors = np.stack([X["y"].shift(lag).to_numpy() for lag in model.anchor_lags_], axis=1)

@@ -264,7 +264,11 @@ def test_the_anchor_units_are_exported(tmp_path):
 
     X, y = make_supervised(_co2_like(80))
     pipe = Pipeline(
-        [("scale", MinMaxScaler()), ("win", Windower(look_back=6)), ("lstm", LSTMRegressor(**TINY))]
+        [
+            ("scale", MinMaxScaler()),
+            ("win", Windower(look_back=6)),
+            ("lstm", LSTMRegressor(**TINY, smoothing_anchor=False)),
+        ]
     ).set_output(transform="pandas")
     pipe.fit(X, y)
     assert pipe[-1].anchor_units_ is not None

@@ -67,6 +67,27 @@ def test_text_pipeline_learns_word_order_and_tunes_the_vocabulary(rng):
     assert model.score(texts[300:], labels[300:]) >= 0.9
 
 
+PHRASES = {
+    "good": "pos", "great": "pos", "fine": "pos", "bad": "neg", "awful": "neg", "poor": "neg",
+    "not good": "neg", "not great": "neg", "not bad": "pos", "not awful": "pos",
+}  # fmt: skip
+
+
+def test_default_text_pipeline_fits_ten_phrases_and_negates_a_word_never_seen_negated():
+    # The blog posts' workflow on a toy: ten phrases, each repeated 20 times, where "not"
+    # flips the sentiment. "fine" and "poor" are never seen negated: the network has to
+    # carry "not" over to them. With torch's N(0, 1) embedding start this was a coin
+    # toss across seeds (0.44-0.75 of the two held-out phrases right over 8 seeds); with
+    # the small uniform start every one of 20 seeds got both right with P >= 0.97.
+    texts, labels = list(PHRASES) * 20, list(PHRASES.values()) * 20
+    model = make_pipeline(TextSequencer(), LSTMClassifier(embedding_dim=8, random_state=0))
+    model.fit(texts, labels)
+    assert model.score(texts, labels) == 1.0
+    proba = model.predict_proba(["not fine", "not poor"])
+    np.testing.assert_array_equal(model.classes_[proba.argmax(axis=1)], ["neg", "pos"])
+    assert proba.max(axis=1).min() > 0.8
+
+
 def test_grid_search_tunes_the_vocabulary_size(rng):
     # Two filler words outnumber the one word that decides the label: a vocabulary of 2
     # tokens cannot see it.

@@ -467,7 +467,9 @@ class ARIMARegressor(RowForecaster):
         (p, q <= 5, P, Q <= 2; P = Q = 0 for seasons longer than 24 rows, where each
         seasonal term would add a season of states). The candidates are scored as
         ``search_method`` says; the chosen one is then fitted by exact maximum
-        likelihood (the next best if that fit fails).
+        likelihood (the next best if that fit fails). A series too short for the largest
+        starting model is searched among the orders it can support, with a warning;
+        only a series of fewer than 4 values is refused.
     seasonal_order : tuple of 4 int or None, default=None
         (P, D, Q, s): seasonal orders and the season length s in rows. None means no
         seasonal part. With ``order="auto"``, only s is used: D, P and Q are chosen.

@@ -232,6 +232,13 @@ def exportable(model):
             "export_onnx does not export models that read known-future covariates yet (the "
             "block travels beside the windows); use save/load to deploy them."
         )
+    if getattr(estimator, "smoothing_params_", None) is not None:
+        raise ValueError(
+            "export_onnx does not export models whose target anchor is the smoothing "
+            "forecast (smoothing_params_ is set: the default on trending or short "
+            "series); refit with smoothing_anchor=False to deploy as ONNX, or deploy with "
+            "save/load."
+        )
     if estimator.embedding_dim is not None:
         raise ValueError("export_onnx does not export token (embedding_dim) models.")
     if network.rnn.bidirectional:

@@ -9,6 +9,7 @@ same strided view, never copied here.
 import warnings
 import weakref
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from sklearn.utils.validation import check_array, validate_data
@@ -30,6 +31,20 @@ class Sequences:
 
     def __len__(self):
         return len(self.values)
+
+    @cached_property
+    def consecutive(self):
+        """True when window t+1 is window t shifted by one row, as a Windower makes them
+        (several of fit's choices ask; the check reads every window once)."""
+        windows, block = self.values, 4096
+        if windows.ndim < 2 or windows.strides[0] == windows.strides[1]:
+            return windows.ndim >= 2  # a sliding view over one array of rows
+        for start in range(0, len(windows) - 1, block):
+            stop = min(start + block, len(windows) - 1)
+            later, earlier = windows[start + 1 : stop + 1, :-1], windows[start:stop, 1:]
+            if not np.array_equal(later, earlier, equal_nan=True):
+                return False
+        return True
 
 
 def preview(rows, limit=10):

@@ -10,7 +10,7 @@ from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._utils.params import check_int
-from .._utils.seasonality import auto_look_back
+from .._utils.seasonality import auto_look_back, frequency_season, series_look_back
 from .._utils.time_index import check_time_rows, index_signature, rows_skipped
 from .._utils.transaction import transactional
 from .future import FutureWindows, future_layout
@@ -62,11 +62,15 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     Parameters
     ----------
     look_back : int or "auto", default=24
-        Number of rows in each window (the sequence length). "auto" reads it from the
-        autocorrelation of the rows seen in ``fit`` (each column; the longest wins): the
-        longest season found (so that the value one season before each forecast step is
-        in the window), else the last clearly autocorrelated lag up to 24, at least 8;
-        capped at 1008 rows. See :ref:`seasonal-defaults`.
+        Number of rows in each window (the sequence length). "auto": on a series of
+        fewer than 150 rows, its whole history (at least 24 rows), which the smoothing
+        anchor of :class:`LSTMRegressor` reads; on a longer one, its season, at least 8
+        rows, capped at 1008, else the last clearly autocorrelated lag of its changes, 8
+        to 24. The season is the one the frequency of X's time index implies (12 for
+        monthly, 4 quarterly, 7 daily, 24 hourly rows); without a frequency, or for
+        yearly rows, it is read from the autocorrelation of the rows seen in ``fit``
+        (each column; the longest wins). With ``groups`` (a panel), the rule of a long
+        series is read from the longest series. See :ref:`seasonal-defaults`.
     flatten : bool, default=False
         If True, return 2-D windows of shape (n, look_back * n_features), steps oldest
         first and features fastest, so that tabular regressors (Ridge, gradient boosting)
@@ -271,12 +275,15 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         check_groups(self.groups)
         if self.groups is not None:
             return self._fit_panel(X, auto)
+        season = frequency_season(getattr(X, "index", None))
         rows = self._validate_rows(X, reset=True)
         self._find_block()
         window_rows, _ = self._split_block(rows)
-        if auto:
+        if auto and season is not None and season >= 2:
+            self.look_back_ = series_look_back(window_rows[:, 0], seasons=(season,))
+        elif auto:
             self.look_back_ = max(
-                auto_look_back(window_rows[:, j]) for j in range(window_rows.shape[1])
+                series_look_back(window_rows[:, j]) for j in range(window_rows.shape[1])
             )
         else:
             self.look_back_ = int(self.look_back)
@@ -428,7 +435,10 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         unplaced = not isinstance(getattr(X, "index", None), pd.Index) or (
             self._index_signature is None
         )
-        lone = len(rows) < self.look_back_
+        # Fewer rows than look_back, when fit had no more either (a short series), is
+        # padding that no rows could fill.
+        fitted_history = int((~np.isnan(self.history_).any(axis=1)).sum())
+        lone = len(rows) < min(self.look_back_, fitted_history + 1)
         if not (unplaced or lone):
             return  # the index says X does not follow the fitted rows: padding is right
         reasons = []

@@ -28,6 +28,13 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
     without y, ``score_samples``, ``decision_function`` and ``predict`` (+1 normal, -1
     anomaly), with the threshold set by ``contamination``.
 
+    The score is local and relative: each step's reconstruction error is divided by the
+    mean error of the training sequences at that step (some parts of a normal shape are
+    always reconstructed worse than others), and a sequence scores by its worst stretch
+    of ``error_window`` steps. A spike or a short fault is not averaged away over a long
+    sequence, and a step that is hard to reconstruct in every normal sequence does not
+    dominate.
+
     After a :class:`Windower`, ``Pipeline([("win", Windower(look_back=48)), ("ae",
     LSTMAutoencoder())])`` scores every time step of a series by the window that ends
     there. Sequences may have different lengths (ragged lists, or leading all-NaN steps
@@ -69,6 +76,11 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
     contamination : float, default=0.1
         Expected share of anomalies in the training data, in (0, 0.5]: the threshold of
         ``predict`` is this quantile of the training sequences' scores.
+    error_window : int or None, default=8
+        Steps over which the relative reconstruction error is averaged before a
+        sequence's worst stretch is taken (the whole sequence when it is shorter).
+        None averages over the whole sequence: a sequence then scores by its mean
+        relative error, which suits faults that span it.
     warm_start : bool, default=False
         Continue training the fitted network on the next ``fit``.
     random_state : int, RandomState instance or None, default=None
@@ -90,6 +102,10 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         The trained encoder-decoder.
     offset_ : float
         Threshold on ``score_samples``: ``decision_function = score_samples - offset_``.
+    step_error_scale_ : ndarray of shape (n_steps,)
+        Mean squared reconstruction error of the training sequences at each step
+        (counted from each sequence's first observed step), which ``score_samples``
+        divides the errors by; steps beyond the longest training sequence use the mean.
     history_ : dict
         ``"train_loss"`` and ``"valid_loss"`` (mean squared reconstruction error of the
         standardised inputs) per epoch.
@@ -137,6 +153,7 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         clip_grad_norm=1.0,
         lr_schedule=None,
         contamination=0.1,
+        error_window=8,
         warm_start=False,
         random_state=None,
         device="auto",
@@ -151,6 +168,7 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         **RecurrentEstimator._parameter_constraints,
         "latent_size": [Interval(Integral, 1, None, closed="left")],
         "contamination": [Interval(Real, 0, 0.5, closed="right")],
+        "error_window": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     @transactional
@@ -171,14 +189,34 @@ or list of arrays of shape (n_steps_i, n_features)
         """
         keep = self.warm_start and hasattr(self, "network_")
         self._fit(X, None, None, max_epochs=self.max_epochs, keep_network=keep)
+        errors, observed = self._step_errors(X)
+        counts = observed.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.where(observed, errors, 0.0).sum(axis=0) / counts
+        overall = errors[observed].mean()
+        # A floor keeps a step that the network reconstructs almost exactly in training
+        # from turning a tiny error into a huge relative one.
+        floor = max(1e-3 * overall, np.finfo(np.float32).tiny)
+        self.step_error_scale_ = np.maximum(np.where(counts > 0, scale, overall), floor)
         self.offset_ = float(np.percentile(self.score_samples(X), 100 * self.contamination))
         return self
 
-    def score_samples(self, X):
-        """Normality of each sequence: minus its mean squared reconstruction error.
+    def _step_errors(self, X):
+        """Squared reconstruction error of each step (mean over features), left-aligned,
+        and the mask of the observed steps; both of shape (n_samples, n_steps)."""
+        check_is_fitted(self, "network_")
+        errors, sequences = self._forward(X, _PerStepErrors(self.network_))
+        observed = np.arange(sequences.n_steps)[None, :] < sequences.lengths[:, None]
+        return errors.astype(np.float64), observed
 
-        The error is averaged over the sequence's observed steps and features, in units of
-        the training data's standard deviation per feature. Lower is more abnormal.
+    def score_samples(self, X):
+        """Normality of each sequence: minus its worst relative reconstruction error.
+
+        Each observed step's squared error (mean over features, in units of the training
+        data's standard deviation per feature) is divided by ``step_error_scale_``,
+        averaged over every stretch of ``error_window`` steps, and the largest of those
+        means is the sequence's error (with ``error_window=None``: the mean over all its
+        steps). Lower is more abnormal.
 
         Parameters
         ----------
@@ -189,8 +227,15 @@ or list of arrays of shape (n_steps_i, n_features)
         -------
         scores : ndarray of shape (n_samples,)
         """
-        errors, _ = self._forward(X)
-        return -errors.astype(np.float64).ravel()
+        check_is_fitted(self, "step_error_scale_")
+        errors, observed = self._step_errors(X)
+        reference = self.step_error_scale_
+        if errors.shape[1] > len(reference):
+            extra = np.full(errors.shape[1] - len(reference), reference.mean())
+            reference = np.r_[reference, extra]
+        relative = np.where(observed, errors / reference[: errors.shape[1]], 0.0)
+        lengths = observed.sum(axis=1)
+        return -worst_window_mean(relative, lengths, self.error_window)
 
     def decision_function(self, X):
         """``score_samples(X) - offset_``: negative for anomalies, positive for inliers.
@@ -246,10 +291,37 @@ or list of arrays of shape (n_steps_i, n_features)
         network.encoder.input_scale.copy_(torch.from_numpy(scale))
         return network
 
+    def __setstate__(self, state):
+        if "offset_" in state and "step_error_scale_" not in state:
+            # Pickled before the relative, windowed score: keep the score its offset_
+            # was set on, the mean squared error over the whole sequence.
+            state.setdefault("error_window", None)
+            state["step_error_scale_"] = np.ones(1)
+        state.setdefault("error_window", 8)
+        super().__setstate__(state)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = False
         return tags
+
+
+def worst_window_mean(values, lengths, window):
+    """Largest mean of ``window`` consecutive values of each left-aligned row, over its
+    first ``lengths[i]`` values (their mean when the row is shorter than the window or
+    ``window`` is None). Padding in ``values`` must be 0."""
+    totals = values.sum(axis=1)
+    whole = totals / lengths
+    if window is None:
+        return whole
+    cumulative = np.concatenate([np.zeros((len(values), 1)), np.cumsum(values, axis=1)], axis=1)
+    if window >= values.shape[1]:
+        return whole
+    stretch = (cumulative[:, window:] - cumulative[:, :-window]) / window
+    # Stretch j covers steps j..j+window-1: it counts only if it ends inside the row.
+    inside = np.arange(stretch.shape[1])[None, :] + window <= lengths[:, None]
+    worst = np.where(inside, stretch, -np.inf).max(axis=1)
+    return np.where(lengths < window, whole, worst)
 
 
 def _mean_error(errors, targets, reduction="mean"):
@@ -285,6 +357,12 @@ class _AutoencoderNetwork(nn.Module):
         self.reconstruction = nn.Linear(hidden_size, n_inputs)
 
     def forward(self, x, lengths=None):
+        squared, lengths = self.step_errors(x, lengths)
+        return squared.sum(dim=1) / lengths
+
+    def step_errors(self, x, lengths=None):
+        """Squared reconstruction error of each left-aligned step, averaged over the
+        features (0 past each sequence's end), and the lengths, on x's device."""
         n_steps = x.shape[1]
         if lengths is None:  # the training loop's "no sequence is padded"
             lengths = torch.full((x.shape[0],), n_steps, dtype=torch.int64)
@@ -303,4 +381,15 @@ class _AutoencoderNetwork(nn.Module):
         # Steps past a sequence's end are decoded too (a fixed-size batch) but not scored:
         # the decoder is unidirectional, so they never influence the observed steps.
         squared = (self.reconstruction(unrolled) - target) ** 2 * observed[:, :, None]
-        return squared.sum(dim=(1, 2)) / (lengths * x.shape[2])
+        return squared.mean(dim=2), lengths
+
+
+class _PerStepErrors(nn.Module):
+    """The autoencoder's per-step errors as a network output, for batched scoring."""
+
+    def __init__(self, network):
+        super().__init__()
+        self.network = network
+
+    def forward(self, x, lengths=None):
+        return self.network.step_errors(x, lengths)[0]

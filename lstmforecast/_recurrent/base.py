@@ -393,8 +393,9 @@ or list of arrays of shape (n_steps_i, n_features)
         return to_tensor(values, device)
 
     # -- prediction -----------------------------------------------------------------
-    def _forward(self, X):
-        """Raw network outputs for X, and the validated sequences."""
+    def _forward(self, X, network=None):
+        """Raw network outputs for X, and the validated sequences. ``network``: a module
+        wrapping ``network_`` that gives other outputs (e.g. per-step errors)."""
         check_is_fitted(self, "network_")
         sequences = check_sequences(self, X, reset=False, tokens=self.embedding_dim is not None)
         device = self.device_
@@ -408,7 +409,8 @@ or list of arrays of shape (n_steps_i, n_features)
         ):
             precision = "fp32"  # e.g. fitted in half precision on a GPU, loaded elsewhere
         with torch_threads(self._threads(device, min(len(inputs), PREDICT_BATCH))):
-            outputs = forward_all(self.network_, inputs, lengths, precision, PREDICT_BATCH)
+            network = self.network_ if network is None else network
+            outputs = forward_all(network, inputs, lengths, precision, PREDICT_BATCH)
         return outputs, sequences
 
     def summary(self, print_fn=print):

@@ -156,9 +156,11 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
     Notes
     -----
     Initialisation: orthogonal hidden-to-hidden weights, Xavier-uniform input weights,
-    zero biases and, for the LSTM, a forget-gate bias of 1 so that the cell keeps its
-    memory early in training. Sequences with leading all-NaN steps (or token 0) are
-    packed, so padding never enters the recurrence and never counts in pooling.
+    zero biases, token embeddings uniform in +-0.05 (as in Keras; torch's N(0, 1) start
+    keeps a few phrases from generalising) and, for the LSTM, a forget-gate bias of 1
+    so that the cell keeps its memory early in training. Sequences with leading all-NaN
+    steps (or token 0) are packed, so padding never enters the recurrence and never
+    counts in pooling.
 
     Examples
     --------

@@ -1,5 +1,6 @@
 """LSTMRegressor: scikit-learn regressor over a recurrent network."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -26,12 +27,13 @@ from .._utils.quantiles import (
     spread_factors,
     widen,
 )
-from .._utils.seasonality import season_lengths
+from .._utils.seasonality import frequency_season, season_lengths
 from .._utils.target_transform import TRANSFORMS, check_positive, fit_lambda
 from .._utils.target_transform import forward as transform_forward
 from .._utils.target_transform import inverse as transform_inverse
 from .._utils.transaction import transactional
 from .base import STATS_MAX_STEPS, RecurrentEstimator, check_targets_finite, feature_stats
+from .smoothing_anchor import MIN_VALIDATION_ROWS, fit_smoothing, smoothing_forecast
 
 # Sequence mode: each chunk carries a loss on this many look_backs of rows after its
 # burn-in, so an epoch costs about (1 + 1 / _CHUNK_FACTOR) cell steps per row.
@@ -166,7 +168,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         ``fit`` trains with and without it and keeps the better on the validation rows
         (see :ref:`seasonal-defaults`). None learns absolute targets.
     seasonality : "auto", int, list of int or None, default="auto"
-        Season lengths (in rows) the anchor may use. "auto" reads them from the
+        Season lengths (in rows) the anchor may use. "auto": the season the frequency of
+        y's time index implies (12 for monthly, 4 quarterly, 7 daily, 24 hourly rows;
+        ``make_supervised`` keeps the index), else the seasons read from the
         autocorrelation of the anchor feature over the training rows (consecutive
         windows of a :class:`Windower` only; see :ref:`seasonal-defaults`); None uses the
         last value only. Column k of a 2-D y is taken to be step t+k+1, as
@@ -227,6 +231,18 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         window with no spread or level falls back to its mean absolute value, then to
         1. Not with ``training="sequence"`` (``"auto"`` then trains on windows) or
         token inputs, and not exported by :func:`export_onnx`.
+    smoothing_anchor : bool, default=True
+        With ``target_anchor="auto"``, a point forecast (no ``quantiles``),
+        ``early_stopping`` and the consecutive windows of one series (a
+        :class:`Windower`'s) without known-future covariates: when fewer than 15
+        validation rows would be held out (fewer than 141 training rows at the default
+        ``validation_fraction``), forecast with a statistical anchor alone and train no
+        network (a warning says so): a damped-trend Holt and a Theta forecast of the
+        anchor feature from each window, averaged, after a seasonal adjustment read from
+        the window itself (``smoothing_params_``). On short series a network cannot be
+        validated, and on M1/M3 one trained there lost to seasonal naive. See
+        :ref:`seasonal-defaults`. False trains the network
+        regardless.
 
     Attributes
     ----------
@@ -258,6 +274,11 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     anchor_lags_ : ndarray of int of shape (n_outputs_,)
         Per output column, how many rows before the window's last step its anchor value
         lies: 0 is the last value, ``m - k`` the seasonal naive forecast of step k.
+    smoothing_params_ : dict or None
+        When the smoothing anchor forecasts alone (see ``smoothing_anchor``): its
+        parameters, ``season`` (0: no seasonal adjustment), ``damped`` (alpha, beta,
+        phi) and ``theta_alpha``; ``predict`` then returns the anchor and the network is
+        untrained (``n_iter_`` is 0). None otherwise.
     device_ : torch.device
         Where the network was trained and predicts.
     training_ : {"window", "sequence"}
@@ -332,6 +353,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         quantiles=None,
         calibrate_quantiles=True,
         window_scale=None,
+        smoothing_anchor=True,
         **module_params,
     ):
         self._store_params(locals())
@@ -345,6 +367,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         "quantiles": ["array-like", None],
         "calibrate_quantiles": ["boolean"],
         "window_scale": [StrOptions(set(_WINDOW_SCALES)), None],
+        "smoothing_anchor": ["boolean"],
     }
 
     _reads_future = True  # windows may carry known-future covariates (_future.py)
@@ -506,6 +529,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         """Point forecasts (n, n_outputs) on the model's target scale (before the
         inverse ``target_transform``)."""
         y_pred = outputs.astype(np.float64) * self._y_scale + self._y_shift
+        if getattr(self, "smoothing_params_", None) is not None:
+            y_pred = np.zeros_like(y_pred)  # the smoothing anchor alone: no network trained
         if self.target_anchor_ is not None:
             y_pred += self._anchor_values(sequences)
         if self.window_scale is not None:
@@ -570,6 +595,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return y
 
     def _fit_targets(self, sequences, y, anchored=True):
+        # A time-indexed y (make_supervised's) says which season is plausible.
+        self._frequency_season = frequency_season(getattr(y, "index", None))
         y = self._validate_y(sequences, y)
         check_future_model(self, sequences, y)
         self.training_ = self._training_mode(sequences)
@@ -586,6 +613,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         self.target_anchor_, self.season_lengths_, self.anchor_lags_ = self._choose_anchor(
             sequences, y, anchored
         )
+        self.smoothing_params_ = self._choose_smoothing(sequences, y, anchored)
         # Divided first: the anchor is then read on the scaled windows, as predict reads it
         # (with window_scale="level" the divisor differs per step ahead).
         if self.window_scale is not None:
@@ -630,7 +658,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             and self.window_scale is None  # one scale per window: rows are not shared
             and sequences.future is None  # the block belongs to each window's own steps
         )
-        return "sequence" if sequence_ready and _consecutive(sequences.values) else "window"
+        return "sequence" if sequence_ready and sequences.consecutive else "window"
 
     def _transformed(self, sequences, y):
         """With a target_transform: y and the inputs (in place, once) on its scale."""
@@ -697,6 +725,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return int(seasons[0]) if len(seasons) else 1
 
     def _fit(self, X, y, sample_weight, **kwargs):
+        # partial_fit holds nothing out, so the smoothing anchor never stands in for it.
+        self._validating = self.early_stopping and not kwargs.get("incremental", False)
         super()._fit(X, y, sample_weight, **kwargs)
         if self.window_scale is not None:
             # Levels may differ by orders of magnitude on purpose (that is what
@@ -765,7 +795,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             self.target_lambda_ is not None
             or self.window_scale is not None
             or len(sequences) < 4
-            or not _consecutive(sequences.values)
+            or not sequences.consecutive
         ):
             return units
         target = y[:-1, 0]
@@ -775,11 +805,18 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         for j, later in enumerate(sequences.values[1:, -1, :].astype(np.float64).T):
             if not (np.ptp(later) > 0):  # constant, or NaN (padding)
                 continue
+            # A look at the first rows settles almost every feature without a fit over all
+            # rows (2% of a one-epoch fit on 200k windows): most are no copy of the
+            # target, and the target itself needs no units.
+            head = slice(0, 64)
+            if len(np.unique(later[head])) > 1:
+                slope, intercept = np.polyfit(later[head], target[head], 1)
+                off = np.abs(slope * later[head] + intercept - target[head]).max()
+                if off > 1e-5 * spread or _same_units(slope, intercept, target):
+                    continue
             slope, intercept = np.polyfit(later, target, 1)
             exact = np.abs(slope * later + intercept - target).max() <= 1e-5 * spread
-            same_units = abs(slope - 1) <= 1e-5 and abs(intercept) <= 1e-5 * (
-                spread + np.abs(target).mean()
-            )
+            same_units = _same_units(slope, intercept, target)
             if exact and slope > 0 and not same_units:
                 units[j] = slope, intercept
         return units
@@ -790,7 +827,10 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             return ()
         if not (isinstance(self.seasonality, str) and self.seasonality == "auto"):
             return tuple(int(m) for m in np.atleast_1d(self.seasonality))
-        if self.training_ == "window" and not _consecutive(sequences.values):
+        season = getattr(self, "_frequency_season", None)
+        if season is not None and season >= 2:
+            return (season,)
+        if self.training_ == "window" and not sequences.consecutive:
             return ()  # independent sequences: no series to read a season from
         return season_lengths(sequences.values[:, -1, feature])
 
@@ -827,7 +867,51 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return values
 
     def _anchor_values(self, sequences):
+        params = getattr(self, "smoothing_params_", None)
+        if params is not None:
+            windows = sequences.values[:, :, self.target_anchor_]
+            return smoothing_forecast(windows, params, self.n_outputs_)
         return self._anchor_at(sequences, self.anchor_lags_, self.target_anchor_)
+
+    def _choose_smoothing(self, sequences, y, anchored):
+        """The smoothing anchor's parameters where it forecasts alone (too few rows to
+        validate a network, see ``smoothing_anchor``), else None."""
+        usable = self.smoothing_anchor and self.target_anchor == "auto" and anchored
+        if not (usable and self.quantiles is None and self._validating):
+            return None
+        if getattr(sequences, "future", None) is not None:
+            return None  # known-future covariates carry what the anchor cannot see
+        n_valid = validation_size(len(y), self.validation_fraction)
+        if self.embedding_dim is not None or n_valid >= MIN_VALIDATION_ROWS:
+            return None
+        if not sequences.consecutive:
+            return None  # independent sequences, not the windows of one series
+        feature, seasons = self.target_anchor_, self.season_lengths_
+        if feature is None:  # no lag anchor beat y's mean, which a short trend favours
+            last = sequences.values[:, -1, :]
+            errors = [np.abs(y - last[:, [j]]).mean() for j in range(self.n_step_features_)]
+            feature = int(np.argmin(errors))
+            seasons = self._find_seasons(sequences, feature)
+        windows = sequences.values[:, :, feature]
+        params = fit_smoothing(windows, y[:, 0], max(seasons, default=1))
+        self.target_anchor_, self.season_lengths_ = feature, seasons
+        self.anchor_lags_ = np.zeros(y.shape[1], dtype=np.int64)
+        self.__dict__.pop("_seasonal_anchor_only", None)
+        warnings.warn(
+            f"LSTMRegressor: {len(y)} training rows hold {n_valid} validation row(s) "
+            f"(validation_fraction={self.validation_fraction}), fewer than the "
+            f"{MIN_VALIDATION_ROWS} needed to tell whether a network forecasts well: the "
+            "forecasts are the smoothing anchor's alone and the network is not trained. "
+            "Pass a longer series for the network to learn, or smoothing_anchor=False to "
+            "train it regardless.",
+            UserWarning,
+            stacklevel=5,
+        )
+        return params
+
+    def _epoch_budget(self, max_epochs, n_train):
+        # The smoothing anchor alone (too few rows to validate a network): no training.
+        return max_epochs if self.smoothing_params_ is None else 0
 
     def _build_network(self, sequences, n_outputs):
         network = super()._build_network(sequences, n_outputs)
@@ -854,7 +938,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         if self.training_ == "window":
             return super()._training_data(sequences, targets, weights, device, validate)
         n_steps = sequences.n_steps
-        if not _consecutive(sequences.values):
+        if not sequences.consecutive:
             raise ValueError(
                 'training="sequence" needs the windows of consecutive rows that a Windower '
                 "makes (window t+1 = window t shifted by one row); these sequences are not. "
@@ -944,13 +1028,7 @@ _LOSSES = {
 }
 
 
-def _consecutive(windows, block=4096):
-    """True when window t+1 is window t shifted by one row, as a Windower makes them."""
-    if windows.strides[0] == windows.strides[1]:
-        return True  # a sliding view over one array of rows: consecutive by construction
-    for start in range(0, len(windows) - 1, block):
-        stop = min(start + block, len(windows) - 1)
-        later, earlier = windows[start + 1 : stop + 1, :-1], windows[start:stop, 1:]
-        if not np.array_equal(later, earlier, equal_nan=True):
-            return False
-    return True
+def _same_units(slope, intercept, target):
+    """Whether ``slope * x + intercept`` is x itself, on the target's scale."""
+    spread = np.ptp(target)
+    return abs(slope - 1) <= 1e-5 and abs(intercept) <= 1e-5 * (spread + np.abs(target).mean())

@@ -22,6 +22,12 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 POOLINGS = ("last", "mean", "max", "attention")
 
+# Token embeddings start uniform in +-this (Keras' default). torch's N(0, 1) start gives
+# every word a large random vector that training barely moves: on a few phrases the
+# network then memorises each word's noise instead of one shared sentiment direction,
+# and "not <word>" for a word never seen negated is a coin toss (see tests/test_text.py).
+EMBEDDING_INIT = 0.05
+
 
 class RecurrentNetwork(nn.Module):
     """Recurrent encoder with a linear head, built from plain hyper-parameters.
@@ -96,8 +102,13 @@ class RecurrentNetwork(nn.Module):
         self._initialise(cell)
 
     def _initialise(self, cell):
-        """Orthogonal recurrent weights, Xavier input weights, zero biases and, for the
-        LSTM, a forget-gate bias of 1 so that memory is kept at the start of training."""
+        """Orthogonal recurrent weights, Xavier input weights, zero biases, small
+        uniform token embeddings (the padding row stays 0) and, for the LSTM, a
+        forget-gate bias of 1 so that memory is kept at the start of training."""
+        if self.embedding is not None:
+            nn.init.uniform_(self.embedding.weight, -EMBEDDING_INIT, EMBEDDING_INIT)
+            with torch.no_grad():
+                self.embedding.weight[0].zero_()
         hidden = self.rnn.hidden_size
         for name, param in self.rnn.named_parameters():
             if name.startswith("weight_hh"):
