@@ -99,9 +99,17 @@ def main(argv=None):
         default=competition.N_JOBS,
         help="competition: joblib processes for the per-series fits",
     )
+    parser.add_argument(
+        "--skip",
+        nargs="+",
+        default=(),
+        help="competition: rows to leave out, e.g. 'ARIMARegressor auto' 'sf AutoARIMA'",
+    )
     args = parser.parse_args(argv)
     options = {
-        "competition": dict(sample=args.sample, subsets=args.subsets, n_jobs=args.jobs),
+        "competition": dict(
+            sample=args.sample, subsets=args.subsets, n_jobs=args.jobs, skip=args.skip
+        ),
     }
     torch.set_num_threads(args.threads)
     command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)

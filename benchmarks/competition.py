@@ -452,10 +452,19 @@ def _scored(positions, chosen, predictions, cpu, failures, m):
 
 
 # -- run and tables ---------------------------------------------------------------------
-def run(quick=False, sample=None, subsets=None, n_jobs=N_JOBS, models=None):
-    """Evaluate every contender (``models``, default :func:`contenders`) on every subset;
-    ``subsets`` like ["M3/yearly", ...] (default: all)."""
+def run(quick=False, sample=None, subsets=None, n_jobs=N_JOBS, models=None, skip=()):
+    """Evaluate every contender (``models``, default :func:`contenders`, less the names in
+    ``skip`` and the combinations of them) on every subset; ``subsets`` like
+    ["M3/yearly", ...] (default: all)."""
     models = contenders() if models is None else models
+    unknown = set(skip) - set(models)
+    if unknown:
+        raise ValueError(f"--skip names no row: {sorted(unknown)}; rows: {sorted(models)}")
+    models = {
+        name: contender
+        for name, contender in models.items()
+        if name not in skip and not set(contender.members) & set(skip)
+    }
     if quick:
         sample = sample or 5
         subsets = subsets or ["M3/yearly", "M3/monthly"]
