@@ -3,8 +3,8 @@
 Data: ``lstmforecast.datasets.simulate_load`` (documented there): hourly load driven by
 workday and day-off profiles, fixed-date holidays, and heating and cooling demand of a
 temperature with weather-like persistence, plus persistent noise. No open hourly load
-series with its temperature ships inside the installed packages (R's elecdemand,
-elecdaily and taylor are held out), hence the simulation. 238 days from 2022-06-01;
+series with its temperature ships inside the installed packages (the R load series that
+do are held out for independent evaluation), hence the simulation. 238 days from 2022-06-01;
 the last 28 days are the test period, from late December (cold weather, holidays).
 
 Protocol (the same for every contender):
