@@ -97,6 +97,17 @@ def test_every_private_module_sits_in_a_sub_package():
     assert flat == ["lstmforecast.__main__"]
 
 
+def test_the_contributing_guide_shows_every_module():
+    guide = (PACKAGE.parent / "docs" / "contributing.rst").read_text()
+    tree = guide[guide.index("lstmforecast/\n") : guide.index("**The layering rule**")]
+    missing = [
+        name
+        for name, path in MODULES.items()
+        if path.stem != "__init__" and name.count(".") == 2 and path.stem not in tree
+    ]
+    assert not missing, f"docs/contributing.rst's tree leaves out {missing}"
+
+
 def test_no_import_cycle():
     state = {}
 
