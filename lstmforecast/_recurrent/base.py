@@ -381,6 +381,11 @@ or list of arrays of shape (n_steps_i, n_features)
     def _scales_inputs(self):
         return True
 
+    def _encode_inputs(self, sequences):
+        """The validated sequences on the scale the network was trained on, for
+        prediction (a subclass's target encoding may transform them); as they are."""
+        return sequences
+
     def _network_inputs(self, sequences, device):
         values = sequences.values
         if self.embedding_dim is not None:
@@ -398,9 +403,10 @@ or list of arrays of shape (n_steps_i, n_features)
         wrapping ``network_`` that gives other outputs (e.g. per-step errors)."""
         check_is_fitted(self, "network_")
         sequences = check_sequences(self, X, reset=False, tokens=self.embedding_dim is not None)
+        sequences = self._encode_inputs(sequences)
         device = self.device_
         inputs = self._network_inputs(sequences, device)
-        # After _network_inputs: a target transform puts the values on the fit's scale.
+        # After _encode_inputs: a target transform puts the values on the fit's scale.
         warn_out_of_range(self, sequences.values, getattr(self, "_input_stats", None))
         lengths = torch.from_numpy(sequences.lengths)
         precision = self.precision
