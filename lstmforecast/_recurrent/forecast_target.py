@@ -25,9 +25,11 @@ before this object existed load unchanged; the estimator rebuilds the object fro
 from dataclasses import dataclass, replace
 
 import numpy as np
+import torch
+from scipy.stats import f as f_distribution
 
 from .._preprocessing.sequences import Sequences
-from .._preprocessing.window_level import level_divisors
+from .._preprocessing.window_level import SIGNIFICANCE, level_divisors
 from .._utils.seasonality import season_lengths
 from .._utils.target_transform import check_positive, fit_lambda
 from .._utils.target_transform import forward as transform_forward
@@ -35,6 +37,7 @@ from .._utils.target_transform import inverse as transform_inverse
 from .smoothing_anchor import fit_smoothing, smoothing_forecast
 
 WINDOW_SCALES = ("std", "mean_abs", "level")
+_TINY = float(np.finfo(np.float32).tiny)
 
 
 @dataclass
@@ -409,3 +412,166 @@ def window_scales(values, kind):
     tiny = np.finfo(np.float32).tiny
     scales = np.where(scales > tiny, scales, mean_abs)
     return np.where(scales > tiny, scales, 1.0)
+
+
+class TorchForecastTarget(torch.nn.Module):
+    """A fitted :class:`ForecastTarget`'s ``encode_inputs`` and ``decode``, then its
+    ``inverse``, in torch: the ONNX graph's (see ``export_onnx``). Float64 throughout, as
+    the numpy side computes; the smoothing anchor is not ported."""
+
+    def __init__(self, target, n_steps):
+        super().__init__()
+        if target.smoothing is not None:
+            raise ValueError("the smoothing anchor has no torch port")
+        self.lam, self.window_scale, self.anchor = target.lam, target.window_scale, target.anchor
+        self.units = target.units
+        self.feature = 0 if target.anchor is None else target.anchor
+        self.register_buffer("shift", torch.as_tensor(target.shift, dtype=torch.float64))
+        self.register_buffer("scale", torch.as_tensor(target.scale, dtype=torch.float64))
+        lags = np.zeros(target.n_outputs, dtype=np.int64) if target.lags is None else target.lags
+        # Per output, the step of the window its anchor value is read at.
+        self.register_buffer("anchor_steps", torch.as_tensor(n_steps - 1 - lags))
+        season = target.level_season
+        self.season = season if season > 1 and n_steps >= 2 * season else 1
+        pad = -n_steps % self.season
+        self.register_buffer(
+            "step_phase", torch.as_tensor((np.arange(n_steps) + pad) % self.season)
+        )
+        self.register_buffer(
+            "ahead_phase", torch.as_tensor(np.arange(target.n_outputs) % self.season)
+        )
+        # The F-test's critical values, by degrees of freedom: a window's depend on how
+        # much of it is padding, which only the data says.
+        between, within = np.meshgrid(
+            np.arange(max(self.season, 2)), np.arange(n_steps + 1), indexing="ij"
+        )
+        critical = f_distribution.ppf(SIGNIFICANCE, np.maximum(between, 1), np.maximum(within, 1))
+        self.register_buffer("critical", torch.as_tensor(critical, dtype=torch.float64).flatten())
+        self.n_columns = n_steps + 1
+
+    def encode_inputs(self, windows):
+        """Windows (n, T, f) float32 -> (the network's inputs, the target divisors)."""
+        if self.lam is not None:
+            # float64: ONNX has no expm1 / log1p, and exp(x) - 1 loses float32 digits.
+            windows = transform_forward(windows.to(torch.float64), self.lam).to(torch.float32)
+        if self.window_scale is None:
+            return windows, None
+        values = windows.to(torch.float64)
+        if self.window_scale == "level":
+            steps, targets = self._level_divisors(values)
+        else:
+            scales = _torch_window_scales(values, self.window_scale)
+            steps, targets = scales[:, None, :], scales[:, self.feature, None]
+        return (values / steps).to(torch.float32), targets
+
+    def decode(self, outputs, windows, divisors):
+        """The network's outputs (n, n_outputs) and its inputs -> forecasts on y's scale."""
+        y = outputs.to(torch.float64) * self.scale + self.shift
+        if self.anchor is not None:
+            series = windows[:, :, self.anchor].to(torch.float64)
+            lagged = series[:, self.anchor_steps]
+            values = torch.where(torch.isnan(lagged), series[:, -1:], lagged)  # padding
+            if self.units is not None:
+                values = values * self.units[0] + self.units[1]
+            y = y + values
+        if divisors is not None:
+            y = y * divisors
+        return transform_inverse(y, self.lam)
+
+    def _level_divisors(self, values):
+        """window_level.level_divisors in torch."""
+        level = _torch_level(values, self.season)
+        if self.season > 1:
+            profile = self._seasonal_profile(values)
+        else:
+            profile = torch.ones_like(level)[:, None, :]
+        steps = level[:, None, :] * profile[:, self.step_phase, :]
+        targets = level[:, None, self.feature] * profile[:, self.ahead_phase, self.feature]
+        return steps, targets
+
+    def _seasonal_profile(self, values):
+        season = self.season
+        ratios = values / _torch_centred_mean(values, season)
+        n_steps, n_features = values.shape[1], values.shape[2]
+        pad = -n_steps % season
+        if pad:
+            padding = torch.full_like(ratios[:, :pad], float("nan"))
+            ratios = torch.cat([padding, ratios], dim=1)
+        by_phase = ratios.reshape(-1, (n_steps + pad) // season, season, n_features)
+        known = ~torch.isnan(by_phase)
+        count = known.sum(dim=1)
+        zero = torch.zeros((), dtype=values.dtype)
+        profile = torch.where(known, by_phase, zero).sum(dim=1) / count
+        significant = self._significant(by_phase, known, profile, count)
+        seen = count > 0
+        mean = torch.where(seen, profile, zero).sum(dim=1, keepdim=True) / seen.sum(
+            dim=1, keepdim=True
+        )
+        profile = profile / mean
+        positive = ~(values <= 0).any(dim=1)
+        seasonal = (positive & significant)[:, None, :]
+        ok = torch.isfinite(profile) & (profile > _TINY) & seasonal
+        return torch.where(ok, profile, torch.ones((), dtype=values.dtype))
+
+    def _significant(self, by_phase, known, means, count):
+        zero = torch.zeros((), dtype=means.dtype)
+        phases = count > 0
+        n_phases = phases.sum(dim=1)
+        n_ratios = count.sum(dim=1)
+        grand = torch.where(phases, means * count, zero).sum(dim=1) / n_ratios.clamp_min(1)
+        between = torch.where(phases, count * (means - grand[:, None, :]) ** 2, zero).sum(dim=1)
+        within = torch.where(known, (by_phase - means[:, None]) ** 2, zero).sum(dim=(1, 2))
+        df_between, df_within = n_phases - 1, n_ratios - n_phases
+        usable = (df_between > 0) & (df_within > 0)
+        df_between, df_within = df_between.clamp_min(1), df_within.clamp_min(1)
+        statistic = (between / df_between) / (within / df_within)
+        critical = self.critical[df_between * self.n_columns + df_within]
+        return usable & (statistic > critical)
+
+
+def _torch_window_scales(values, kind):
+    """:func:`window_scales` in torch (float64 windows)."""
+    observed = ~torch.isnan(values)
+    count = observed.sum(dim=1).clamp_min(1)
+    zero = torch.zeros((), dtype=values.dtype)
+    filled = torch.where(observed, values, zero)
+    mean_abs = filled.abs().sum(dim=1) / count
+    if kind == "std":
+        mean = filled.sum(dim=1) / count
+        spread = torch.where(observed, values - mean[:, None, :], zero)
+        scales = torch.sqrt((spread**2).sum(dim=1) / count)
+    else:
+        scales = mean_abs
+    scales = torch.where(scales > _TINY, scales, mean_abs)
+    return torch.where(scales > _TINY, scales, torch.ones((), dtype=values.dtype))
+
+
+def _torch_level(values, season):
+    """window_level's level (the mean of the last season's observed steps) in torch."""
+    zero = torch.zeros((), dtype=values.dtype)
+    tail = values[:, -season:, :]
+    observed = ~torch.isnan(tail)
+    count = observed.sum(dim=1)
+    level = torch.where(observed, tail, zero).sum(dim=1) / count.clamp_min(1)
+    level = torch.where(count > 0, level, torch.full((), float("nan"), dtype=values.dtype))
+    whole = ~torch.isnan(values)
+    mean_abs = torch.where(whole, values.abs(), zero).sum(dim=1) / whole.sum(dim=1).clamp_min(1)
+    level = torch.where(level.abs() > _TINY, level, mean_abs)
+    return torch.where(level.abs() > _TINY, level, torch.ones((), dtype=values.dtype))
+
+
+def _torch_centred_mean(values, season):
+    """window_level's centred moving average of one season, in torch: a sum of shifted
+    slices (the graph's time axis is fixed)."""
+    width = season + 1 if season % 2 == 0 else season
+    weights = np.full(width, 1.0 / season)
+    if season % 2 == 0:
+        weights[[0, -1]] = 0.5 / season
+    n_steps = values.shape[1]
+    trend = torch.full_like(values, float("nan"))
+    if n_steps < width:
+        return trend
+    span = n_steps - width + 1
+    middle = sum(float(w) * values[:, k : k + span] for k, w in enumerate(weights))
+    half = width // 2
+    return torch.cat([trend[:, :half], middle, trend[:, n_steps - half :]], dim=1)

@@ -239,7 +239,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         series id, and a series multiplied by c gets forecasts multiplied by c. A
         window with no spread or level falls back to its mean absolute value, then to
         1. Not with ``training="sequence"`` (``"auto"`` then trains on windows) or
-        token inputs, and not exported by :func:`export_onnx`.
+        token inputs; :func:`export_onnx` puts the scaling in the graph.
     smoothing_anchor : bool, default=True
         With ``target_anchor="auto"``, a point forecast (no ``quantiles``),
         ``early_stopping`` and the consecutive windows of one series (a
@@ -642,7 +642,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                 "Pass a longer series for the network to learn, or smoothing_anchor=False to "
                 "train it regardless.",
                 UserWarning,
-                stacklevel=5,
+                stacklevel=6,  # the caller of fit
             )
         # A quantile head has one output per (target, level).
         width = 1 if self.quantiles is None else len(self.quantiles)
