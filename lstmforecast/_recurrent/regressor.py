@@ -750,9 +750,11 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             sample = sequences.values[:: max(1, -(-n * n_steps // STATS_MAX_STEPS))]
             network.input_shift.zero_()
             network.input_scale.fill_(1.0)
+            if not sample.flags.writeable:  # torch warns on read-only memory (a Windower's)
+                sample = sample.copy()
             with torch.no_grad():
-                level_free = network._standardise(torch.from_numpy(np.ascontiguousarray(sample)))
-            shift, scale = feature_stats(level_free.numpy())
+                level_free = network._standardise(torch.from_numpy(sample))
+            shift, scale = feature_stats(level_free.contiguous().numpy())
             network.input_shift.copy_(torch.from_numpy(shift))
             network.input_scale.copy_(torch.from_numpy(scale))
         return network
