@@ -129,3 +129,12 @@ def test_fit_leaves_no_private_flags_behind():
     private = {name for name in vars(model) if name.startswith("_")}
     expected = {"_seed", "_optimizer_state", "_input_stats", "_steps_are_columns"}
     assert private == expected | {"_y_shift", "_y_scale", "_y_1d"}
+
+
+def test_without_an_anchor_the_lags_are_zeros_as_files_have_always_held_them():
+    sequences, following = windows_of(seasonal_series(), 10)
+    y, keep = targets_of(following, 2)
+    sequences = Sequences(sequences.values[keep], sequences.lengths[keep])
+    target, _, _, _ = ForecastTarget.fit(sequences, y[keep], anchor=None)
+    assert target.anchor is None and target.seasons == ()
+    np.testing.assert_array_equal(target.lags, [0, 0])

@@ -119,7 +119,13 @@ class ForecastTarget:
         if transform is not None:
             check_positive(y, transform, "y")
             lam = fit_lambda(transform, y[:, 0])
-        target = cls(n_outputs, transform=transform, lam=lam, window_scale=window_scale)
+        target = cls(
+            n_outputs,
+            transform=transform,
+            lam=lam,
+            window_scale=window_scale,
+            lags=np.zeros(n_outputs, dtype=np.int64),
+        )
         transformed = target._transformed_inputs(sequences)
         y = transform_forward(y, lam)
         contested = False
