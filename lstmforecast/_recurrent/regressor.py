@@ -750,7 +750,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             sample = sequences.values[:: max(1, -(-n * n_steps // STATS_MAX_STEPS))]
             network.input_shift.zero_()
             network.input_scale.fill_(1.0)
-            if not sample.flags.writeable:  # torch warns on read-only memory (a Windower's)
+            # torch reads a strided view as it is, but warns on read-only memory (a
+            # Windower's) and refuses negative strides: those are copied.
+            if not sample.flags.writeable or min(sample.strides) < 0:
                 sample = sample.copy()
             with torch.no_grad():
                 level_free = network._standardise(torch.from_numpy(sample))
