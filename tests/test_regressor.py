@@ -345,3 +345,25 @@ def test_awkward_but_valid_inputs_are_handled():
         LSTMRegressor(**TINY).fit(np.zeros((5, 0, 1)), np.zeros(5))
     with pytest.raises(ValueError, match="at least 1 time step and 1 feature"):
         LSTMRegressor(**TINY).fit(np.zeros((5, 3, 0)), np.zeros(5))
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "strided", "fortran", "windower"])
+def test_feature_stats_are_numpys_nanmean_and_nanstd(layout):
+    """The one-pass statistics give the very bits of np.nanmean / np.nanstd, which the
+    network's standardisation was always fitted with (a refit must not move)."""
+    from lstmforecast._recurrent.base import feature_stats
+
+    rng = np.random.default_rng(0)
+    values = (rng.normal(size=(400, 9, 3)) * 300 + 1e4).astype(np.float32)
+    values[:50, :4] = np.nan  # front padding
+    values = {
+        "contiguous": values,
+        "strided": values[::3, 1:],
+        "fortran": np.asfortranarray(values),
+        "windower": Windower(look_back=9).fit_transform(values[:, -1, :]),  # padded view
+    }[layout]
+    shift, scale = feature_stats(values)
+    expected_shift = np.nanmean(values, axis=(0, 1), dtype=np.float64).astype(np.float32)
+    expected_scale = np.nanstd(values, axis=(0, 1), dtype=np.float64).astype(np.float32)
+    np.testing.assert_array_equal(shift, expected_shift)
+    np.testing.assert_array_equal(scale, expected_scale)
