@@ -6,6 +6,9 @@ Each function draws on ``ax`` when given, else on a new figure, and returns the 
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import StrOptions
+
+from ._utils.params import positive_int, validate_arguments
 
 __all__ = ["plot_forecast", "plot_history"]
 
@@ -44,6 +47,13 @@ def _interval_label(forecasts):
     return f"{100 * coverage:g}% prediction interval"
 
 
+@validate_arguments(
+    {
+        "forecasts": [pd.DataFrame],
+        "n_history": [*positive_int(), None],
+        "title": [str, None],
+    }
+)
 def plot_forecast(forecasts, history=None, *, actual=None, n_history=None, ax=None, title=None):
     """Plot a forecast after the tail of its history, with its interval and actual values.
 
@@ -137,6 +147,7 @@ def plot_forecast(forecasts, history=None, *, actual=None, n_history=None, ax=No
     return figure
 
 
+@validate_arguments({"log_scale": ["boolean", StrOptions({"auto"})]})
 def plot_history(estimator, *, ax=None, log_scale="auto"):
     """Plot the training (and validation) loss of a fitted recurrent estimator per epoch.
 

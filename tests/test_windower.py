@@ -70,7 +70,7 @@ def test_series_and_1d_input_are_one_feature():
 
 
 @pytest.mark.parametrize(
-    "look_back, match", [(0, "look_back must be an integer >= 1"), (2.5, "look_back")]
+    "look_back, match", [(0, r"'look_back' parameter of Windower must be an int in the range \[1, inf\)"), (2.5, "look_back")]
 )
 def test_bad_look_back(look_back, match):
     with pytest.raises(ValueError, match=match):
@@ -105,7 +105,7 @@ def test_make_supervised_aligns_and_drops_only_the_last_rows():
     "kwargs, match",
     [
         (dict(target="nope"), "not a column"),
-        (dict(horizon=0), "horizon must be a positive integer"),
+        (dict(horizon=0), "'horizon' parameter of make_supervised must be an int"),
         (dict(target="a", horizon=20), "too few for horizon=20"),
         (dict(), "pass target="),
     ],

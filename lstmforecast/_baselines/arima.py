@@ -11,10 +11,12 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils._param_validation import StrOptions
 
-from .._utils.params import check_choice, check_int
+from .._utils.params import positive_int
 from .css import fit_css, is_admissible
 from .row_forecaster import (
+    ROW_FORECASTER_CONSTRAINTS,
     RowForecaster,
     normal_quantiles,
     resolve_target_column,
@@ -586,6 +588,24 @@ class ARIMARegressor(RowForecaster):
         self.information_criterion = information_criterion
         self.maxiter = maxiter
 
+    _parameter_constraints = {
+        **ROW_FORECASTER_CONSTRAINTS,
+        "order": [StrOptions({"auto"}), tuple, list],  # (p, d, q): checked in _check_params
+        "seasonal_order": [tuple, list, None],  # (P, D, Q, s): idem
+        "trend": [StrOptions(set(_TREND_STRINGS)), list, tuple, None],
+        "exog_columns": [StrOptions({"others"}), list, tuple, None],
+        "information_criterion": [StrOptions(set(_CRITERIA))],
+        "maxiter": positive_int(),
+        "verbose": ["verbose"],
+        "search_method": [StrOptions(set(_SEARCH_METHODS))],
+    }
+    _parameter_hints = {
+        **RowForecaster._parameter_hints,
+        "order": "Give (p, d, q), e.g. (1, 0, 0), or 'auto' for an automatic search.",
+        "trend": "None: no trend, 'c': a constant, 't': linear in time, 'ct': both.",
+        "exog_columns": "Use None, 'others' or a list of column positions or names.",
+    }
+
     _min_fit_rows = 2
     _uses_statsmodels = True
 
@@ -713,19 +733,6 @@ class ARIMARegressor(RowForecaster):
                 "seasonal_order must be None or a tuple (P, D, Q, s) of non-negative integers "
                 f"with a season length s >= 2 (e.g. (0, 1, 1, 12)); got {self.seasonal_order!r}."
             )
-        if isinstance(self.trend, str) and self.trend not in _TREND_STRINGS:
-            raise ValueError(
-                f"trend must be None, one of {_TREND_STRINGS} or a list of 0/1 polynomial "
-                f"flags; got {self.trend!r}."
-            )
-        if self.information_criterion not in _CRITERIA:
-            raise ValueError(
-                f"information_criterion must be one of {_CRITERIA}; "
-                f"got {self.information_criterion!r}."
-            )
-        check_int(self.maxiter, "maxiter", 1)
-        check_choice(self.search_method, "search_method", _SEARCH_METHODS)
-        check_int(self.verbose, "verbose", 0)
         self._seasonal_order = tuple(int(v) for v in seasonal_order)
 
     def _resolve_exog_columns(self):

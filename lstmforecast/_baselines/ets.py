@@ -4,9 +4,10 @@ import itertools
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import StrOptions
 
-from .._utils.params import check_int
-from .row_forecaster import RowForecaster, normal_quantiles
+from .._utils.params import SEASON_LENGTH_HINT, positive_int
+from .row_forecaster import ROW_FORECASTER_CONSTRAINTS, RowForecaster, normal_quantiles
 
 __all__ = ["ETSRegressor"]
 
@@ -147,18 +148,17 @@ class ETSRegressor(RowForecaster):
         self.target_column = target_column
         self.target_transform = target_transform
 
+    _parameter_constraints = {
+        **ROW_FORECASTER_CONSTRAINTS,
+        "error": [StrOptions({"auto", *_ERRORS})],
+        "trend": [StrOptions({"auto", "add"}), None],
+        "damped_trend": [StrOptions({"auto"}), "boolean"],
+        "seasonal": [StrOptions({"auto", "add", "mul"}), None],
+        "season_length": positive_int(),
+    }
+    _parameter_hints = {**RowForecaster._parameter_hints, "season_length": SEASON_LENGTH_HINT}
+
     def _check_params(self):
-        for name, choices in (
-            ("error", ("auto", *_ERRORS)),
-            ("trend", ("auto", *_TRENDS)),
-            ("damped_trend", ("auto", True, False)),
-            ("seasonal", ("auto", *_SEASONALS)),
-        ):
-            value = getattr(self, name)
-            if isinstance(value, np.bool_ | bool | str | type(None)) and value in choices:
-                continue
-            raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}.")
-        check_int(self.season_length, "season_length", 1)
         if self.seasonal not in ("auto", None) and self.season_length < 2:
             raise ValueError(
                 f"seasonal={self.seasonal!r} needs season_length >= 2 (rows per season, "

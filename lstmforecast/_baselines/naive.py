@@ -5,11 +5,10 @@ target's own value; ``y`` holds what to predict from row t (t+1, or t+1..t+h as 
 The baselines read the target column of ``X`` and never look at a later row.
 """
 
-import numbers
-
 import numpy as np
 
-from .row_forecaster import RowForecaster
+from .._utils.params import SEASON_LENGTH_HINT, positive_int
+from .row_forecaster import ROW_FORECASTER_CONSTRAINTS, RowForecaster
 
 __all__ = ["NaiveRegressor", "SeasonalNaiveRegressor"]
 
@@ -67,9 +66,6 @@ class NaiveRegressor(RowForecaster):
     def __init__(self, target_column=0, target_transform=None):
         self.target_column = target_column
         self.target_transform = target_transform
-
-    def _check_params(self):
-        pass
 
     def _fit_series(self, series, X):
         self.residuals_ = self._in_sample_residuals(series)
@@ -150,16 +146,8 @@ class SeasonalNaiveRegressor(RowForecaster):
         self.target_column = target_column
         self.target_transform = target_transform
 
-    def _check_params(self):
-        if (
-            not isinstance(self.season_length, numbers.Integral)
-            or isinstance(self.season_length, bool)
-            or self.season_length < 1
-        ):
-            raise ValueError(
-                f"season_length must be a positive integer (rows per season, e.g. 12 for "
-                f"monthly data), got {self.season_length!r}."
-            )
+    _parameter_constraints = {**ROW_FORECASTER_CONSTRAINTS, "season_length": positive_int()}
+    _parameter_hints = {**RowForecaster._parameter_hints, "season_length": SEASON_LENGTH_HINT}
 
     def _fit_series(self, series, X):
         self.history_ = self._from_model_scale(series[-self.season_length :])

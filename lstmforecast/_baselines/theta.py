@@ -1,9 +1,12 @@
 """Theta method baseline as an sklearn regressor, on statsmodels' ThetaModel."""
 
-import numpy as np
+from numbers import Real
 
-from .._utils.params import check_int, check_real
-from .row_forecaster import RowForecaster, normal_quantiles
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from .._utils.params import SEASON_LENGTH_HINT, positive_int
+from .row_forecaster import ROW_FORECASTER_CONSTRAINTS, RowForecaster, normal_quantiles
 
 __all__ = ["ThetaRegressor"]
 
@@ -110,17 +113,19 @@ class ThetaRegressor(RowForecaster):
         self.target_column = target_column
         self.target_transform = target_transform
 
-    def _check_params(self):
-        check_int(self.season_length, "season_length", 1)
-        check_real(self.theta, "theta", 1, np.inf, closed_high=False)
-        for name in ("deseasonalize", "use_test"):
-            if not isinstance(getattr(self, name), bool | np.bool_):
-                raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}.")
-        if self.method not in ("auto", "additive", "multiplicative"):
-            raise ValueError(
-                "method must be one of ['auto', 'additive', 'multiplicative'], "
-                f"got {self.method!r}."
-            )
+    _parameter_constraints = {
+        **ROW_FORECASTER_CONSTRAINTS,
+        "season_length": positive_int(),
+        "theta": [Interval(Real, 1, None, closed="left")],
+        "deseasonalize": ["boolean"],
+        "use_test": ["boolean"],
+        "method": [StrOptions({"auto", "additive", "multiplicative"})],
+    }
+    _parameter_hints = {
+        **RowForecaster._parameter_hints,
+        "season_length": SEASON_LENGTH_HINT,
+        "theta": "2 is the classical Theta method; 1 is simple exponential smoothing.",
+    }
 
     def _fit_series(self, series, X):
         from statsmodels.tsa.forecasting.theta import ThetaModel

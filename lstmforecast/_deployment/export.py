@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._utils.params import check_int
+from .._utils.params import positive_int, validate_arguments
 from .._utils.target_transform import forward as transform_forward
 from .._utils.target_transform import inverse as transform_inverse
 from .persistence import _SKLEARN_CLASSES
@@ -84,6 +84,13 @@ class ExportedModel(nn.Module):
         return y[:, 0] if self.y_1d else y
 
 
+@validate_arguments(
+    {
+        "path": [str, os.PathLike],
+        "look_back": [*positive_int(), None],
+        "opset_version": [*positive_int(), None],
+    }
+)
 def export_onnx(model, path, *, look_back=None, opset_version=None):
     """Write a fitted recurrent model as an ONNX graph whose output equals ``predict``.
 
@@ -164,7 +171,6 @@ def export_onnx(model, path, *, look_back=None, opset_version=None):
             "export_onnx needs the number of steps per window: pass look_back=... (the "
             "graph's time axis is fixed), or export the Pipeline with its Windower."
         )
-    check_int(look_back, "look_back", minimum=1)
     example = torch.zeros(2, look_back, n_features)
     path = os.fspath(path)
     # The exporter reports its steps and torch's internals through warnings and logging:

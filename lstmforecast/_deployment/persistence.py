@@ -21,6 +21,8 @@ import warnings
 
 import numpy as np
 
+from .._utils.params import validate_arguments
+
 FORMAT = "lstmforecast.model"
 # Version 2 names lstmforecast's classes by stable names ("lstmforecast.LSTMRegressor"),
 # so that moving a module inside the package never breaks a saved model. Version 1 named
@@ -75,6 +77,7 @@ class ModelFileError(ValueError):
     The message names the file and what is wrong with it."""
 
 
+@validate_arguments({"path": [str, os.PathLike]})
 def save(model, path):
     """Save a fitted model to ``path`` without pickle.
 
@@ -170,6 +173,7 @@ def _umask():
     return mask
 
 
+@validate_arguments({"path": [str, os.PathLike]})
 def load(path):
     """Load a model written by :func:`save`.
 

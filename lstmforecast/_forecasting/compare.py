@@ -4,7 +4,9 @@ import os
 import sys
 import time
 import warnings
+from collections.abc import Iterable
 from functools import partial
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -13,9 +15,17 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.metrics import get_scorer as get_sklearn_scorer
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import HasMethods
 
-from .._preprocessing.panel import check_groups, panel_step, split_panel
+from .._preprocessing.panel import GROUPS_CONSTRAINT, GROUPS_HINT, panel_step, split_panel
 from .._preprocessing.panel_split import PanelSplit
+from .._utils.params import (
+    COVERAGE_HINT,
+    SEASON_LENGTH_HINT,
+    coverage_constraint,
+    positive_int,
+    validate_arguments,
+)
 from .._utils.threads import torch_threads
 from ..metrics import (
     INTERVAL_METRICS,
@@ -32,6 +42,22 @@ DEFAULT_METRICS = ("mae", "rmse", "smape", "mase")
 DEFAULT_N_SPLITS = 5
 
 
+@validate_arguments(
+    {
+        "models": [dict, list, tuple],
+        "X": ["array-like"],
+        "y": ["array-like"],
+        "cv": [*positive_int(), HasMethods(["split"]), Iterable, None],
+        "n_jobs": [Integral, None],
+        "plot": ["boolean", str, os.PathLike],
+        "season_length": positive_int(),
+        "coverage": coverage_constraint(),
+        "return_predictions": ["boolean"],
+        "verbose": ["verbose"],
+        "groups": GROUPS_CONSTRAINT,
+    },
+    {"season_length": SEASON_LENGTH_HINT, "coverage": COVERAGE_HINT, "groups": GROUPS_HINT},
+)
 def compare(
     models,
     X,
@@ -155,7 +181,6 @@ def compare(
     horizon = 1 if np.ndim(y) == 1 else np.shape(y)[1]
     panel = None
     if groups is not None:
-        check_groups(groups)
         panel = split_panel(X, groups)
         _check_series_ids(panel.ids)
         if plot:

@@ -1,20 +1,37 @@
 """Forecast the future: the next values after the observed data, with their timestamps."""
 
-import numbers
+from numbers import Real
 
 import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier, is_outlier_detector
+from sklearn.utils._param_validation import HasMethods
 
 from .._preprocessing.future import model_layout, with_future_covariates
-from .._preprocessing.panel import check_groups, model_groups, split_panel
+from .._preprocessing.panel import GROUPS_CONSTRAINT, GROUPS_HINT, model_groups, split_panel
 from .._preprocessing.supervised import _as_frame, _target_column
+from .._utils.params import COVERAGE_HINT, coverage_constraint, positive_int, validate_arguments
 from .._utils.quantiles import check_quantiles, coverage_quantiles
 from .._utils.time_index import inferred_freq
 
 __all__ = ["forecast", "future_index"]
 
 
+@validate_arguments(
+    {
+        "model": [HasMethods(["predict"])],
+        "data": ["array-like"],
+        "horizon": [*positive_int(), None],
+        "coverage": coverage_constraint(),
+        "quantiles": ["array-like", Real, None],
+        "groups": GROUPS_CONSTRAINT,
+    },
+    {
+        "model": "Pass a fitted forecaster, e.g. NaiveRegressor().fit(*make_supervised(data)).",
+        "coverage": COVERAGE_HINT,
+        "groups": GROUPS_HINT,
+    },
+)
 def forecast(
     model,
     data,
@@ -126,7 +143,6 @@ def forecast(
         raise ValueError("data is empty: forecasts need at least one observed row.")
     levels = _levels(coverage, quantiles)
 
-    _check_horizon(horizon)
     if _has_index(data):  # an index forecast() cannot continue fails before predicting
         future_index(frame.index, len(frame), 1)
 
@@ -187,17 +203,8 @@ def _covariate_labels(model, data, frame):
     return future_index(frame.index if _has_index(data) else None, len(frame), max(horizon, 1))
 
 
-def _check_horizon(horizon):
-    if horizon is not None and (
-        not isinstance(horizon, numbers.Integral) or isinstance(horizon, bool) or horizon < 1
-    ):
-        raise ValueError(f"horizon must be a positive integer, got {horizon!r}.")
-
-
 def _panel_forecast(model, data, horizon, target, coverage, quantiles, groups):
     """forecast() for a long frame: every series from its own last row, at once."""
-    check_groups(groups)
-    _check_horizon(horizon)
     levels = _levels(coverage, quantiles)
     panel = split_panel(data, groups, "data")
     frame = data.to_frame() if isinstance(data, pd.Series) else data

@@ -1,21 +1,24 @@
 """One model per series of a panel, behind one estimator (local models, fitted in parallel)."""
 
 from contextlib import contextmanager
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted
 
-from .._preprocessing.panel import check_groups, split_panel
+from .._preprocessing.panel import GROUPS_CONSTRAINT, GROUPS_HINT, split_panel
+from .._utils.params import HintedParams
 from .._utils.time_index import inferred_freq
 from .._utils.transaction import transactional
 
 __all__ = ["PerSeriesForecaster"]
 
 
-class PerSeriesForecaster(RegressorMixin, BaseEstimator):
+class PerSeriesForecaster(RegressorMixin, HintedParams, BaseEstimator):
     """Fit a clone of a forecaster on each series of a panel; predict each series with its own.
 
     The local counterpart of a global model: ``PerSeriesForecaster(ARIMARegressor(),
@@ -59,6 +62,13 @@ class PerSeriesForecaster(RegressorMixin, BaseEstimator):
         self.groups = groups
         self.n_jobs = n_jobs
 
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "groups": GROUPS_CONSTRAINT,
+        "n_jobs": [Integral, None],
+    }
+    _parameter_hints = {"groups": GROUPS_HINT}
+
     @transactional
     def fit(self, X, y):
         """Fit one clone of ``estimator`` on each series' rows.
@@ -74,7 +84,7 @@ class PerSeriesForecaster(RegressorMixin, BaseEstimator):
         -------
         self : PerSeriesForecaster
         """
-        check_groups(self.groups)
+        self._validate_params()
         if self.groups is None:
             self.estimators_ = [clone(self.estimator).fit(X, y)]
             self.series_ = np.array([None], dtype=object)

@@ -7,11 +7,19 @@ RangeIndex there carries no time, and each row's time is its position in its ser
 """
 
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 
 from .._utils.time_index import inferred_freq
+
+# The ``groups`` parameter (of estimators and functions alike) and what to pass.
+GROUPS_CONSTRAINT = [str, Integral, None]
+GROUPS_HINT = (
+    "groups names the series-id column (or MultiIndex level) of a long pandas frame; "
+    "None for one series."
+)
 
 
 @dataclass
@@ -40,15 +48,6 @@ class Panel:
         order = self.order()
         ends = np.cumsum(self.sizes) - 1
         return order[ends]
-
-
-def check_groups(groups):
-    """``groups`` must name a column or index level: a string or an integer label."""
-    if groups is not None and not isinstance(groups, str | int | np.integer):
-        raise ValueError(
-            "groups must be None, or the name of the series-id column (or MultiIndex level) "
-            f"of a long pandas frame, got {groups!r}."
-        )
 
 
 def split_panel(X, groups, name="X"):

@@ -1,10 +1,13 @@
 """Rolling-origin cross-validation that cuts every series of a panel at the same times."""
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import Interval
 
-from .._utils.params import check_int
-from .panel import check_groups, split_panel
+from .._utils.params import check_parameters, positive_int
+from .panel import GROUPS_CONSTRAINT, GROUPS_HINT, split_panel
 
 __all__ = ["PanelSplit"]
 
@@ -108,13 +111,19 @@ class PanelSplit:
             test = np.flatnonzero((position >= origin) & (position < origin + test_size))
             yield train, test
 
+    # sklearn's splitters are no estimators (no get_params): the same constraints,
+    # checked on the constructor's arguments when split() runs.
+    _parameter_constraints = {
+        "n_splits": positive_int(),
+        "test_size": [*positive_int(), None],
+        "gap": [Interval(Integral, 0, None, closed="left")],
+        "max_train_size": [*positive_int(), None],
+        "groups": GROUPS_CONSTRAINT,
+    }
+
     def _check_params(self):
-        check_groups(self.groups)
-        for name, minimum in (("n_splits", 1), ("gap", 0)):
-            check_int(getattr(self, name), f"PanelSplit's {name}", minimum)
-        for name in ("test_size", "max_train_size"):
-            if getattr(self, name) is not None:
-                check_int(getattr(self, name), f"PanelSplit's {name}", 1)
+        params = {name: getattr(self, name) for name in self._parameter_constraints}
+        check_parameters(self._parameter_constraints, params, "PanelSplit", {"groups": GROUPS_HINT})
 
     def _times(self, X):
         if self.groups is not None:

@@ -5,14 +5,24 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from .._utils.params import positive_int, validate_arguments
 from .._utils.time_index import check_time_order
 from .future import check_covariates, future_block, future_names
-from .panel import check_groups, split_panel
+from .panel import GROUPS_CONSTRAINT, GROUPS_HINT, split_panel
 from .sequences import reject_non_numeric_columns
 
 __all__ = ["make_supervised"]
 
 
+@validate_arguments(
+    {
+        "data": ["array-like"],
+        "horizon": positive_int(),
+        "groups": GROUPS_CONSTRAINT,
+        "future_covariates": [str, list, tuple, None],
+    },
+    {"groups": GROUPS_HINT},
+)
 def make_supervised(data, target=None, horizon=1, groups=None, future_covariates=None):
     """Turn a time-ordered series or frame into aligned forecasting rows ``X, y``.
 
@@ -73,7 +83,6 @@ def make_supervised(data, target=None, horizon=1, groups=None, future_covariates
         return _panel_supervised(data, target, horizon, groups, future_covariates)
     frame = _as_frame(data)
     check_time_order(frame, "data")
-    _check_horizon(horizon)
     column = _target_column(frame, target)
     if len(frame) <= horizon:
         raise ValueError(
@@ -94,11 +103,6 @@ def make_supervised(data, target=None, horizon=1, groups=None, future_covariates
     return X, pd.DataFrame(steps.copy(), index=X.index, columns=columns)
 
 
-def _check_horizon(horizon):
-    if not isinstance(horizon, numbers.Integral) or isinstance(horizon, bool) or horizon < 1:
-        raise ValueError(f"horizon must be a positive integer, got {horizon!r}.")
-
-
 def _with_block(X, block, covariates):
     """X with the covariate block appended as named columns."""
     horizon = block.shape[1] // len(covariates)
@@ -111,8 +115,6 @@ def _with_block(X, block, covariates):
 
 def _panel_supervised(data, target, horizon, groups, future_covariates=None):
     """make_supervised within each series of a long frame."""
-    check_groups(groups)
-    _check_horizon(horizon)
     panel = split_panel(data, groups, "data")
     frame = data.to_frame() if isinstance(data, pd.Series) else data
     column = _target_column(panel.values, target)

@@ -6,15 +6,16 @@ import weakref
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._utils.params import check_int
+from .._utils.params import HintedParams, positive_int
 from .._utils.seasonality import auto_look_back, frequency_season, series_look_back
 from .._utils.time_index import check_time_rows, index_signature, rows_skipped
 from .._utils.transaction import transactional
 from .future import FutureWindows, future_layout
-from .panel import check_groups, panel_step, split_panel, steps_after
+from .panel import GROUPS_CONSTRAINT, GROUPS_HINT, panel_step, split_panel, steps_after
 from .sequences import reject_nonfinite
 
 __all__ = ["Windower"]
@@ -24,7 +25,7 @@ __all__ = ["Windower"]
 _WARNED = weakref.WeakSet()
 
 
-class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class Windower(TransformerMixin, HintedParams, BaseEstimator, auto_wrap_output_keys=None):
     """Turn time-ordered rows into look-back windows, one window per row.
 
     Window t holds rows t-look_back+1 .. t, so it ends at row t and ``y[t]`` stays
@@ -134,6 +135,16 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self.look_back = look_back
         self.flatten = flatten
         self.groups = groups
+
+    _parameter_constraints = {
+        "look_back": [*positive_int(), StrOptions({"auto"})],
+        "flatten": ["boolean"],
+        "groups": GROUPS_CONSTRAINT,
+    }
+    _parameter_hints = {
+        "look_back": 'It is the number of rows per window, or "auto" to read it from the data.',
+        "groups": GROUPS_HINT,
+    }
 
     @transactional
     def fit(self, X, y=None):
@@ -269,10 +280,8 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     def _fit(self, X):
         """Fit and return the validated rows (with groups: the panel and its rows)."""
-        auto = isinstance(self.look_back, str) and self.look_back == "auto"
-        if not auto:
-            check_int(self.look_back, "look_back", minimum=1)
-        check_groups(self.groups)
+        self._validate_params()
+        auto = isinstance(self.look_back, str)
         if self.groups is not None:
             return self._fit_panel(X, auto)
         season = frequency_season(getattr(X, "index", None))

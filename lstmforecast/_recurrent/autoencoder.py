@@ -165,7 +165,11 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         self._store_params(locals())
 
     _parameter_constraints = {
-        **RecurrentEstimator._parameter_constraints,
+        **RecurrentEstimator._constraints_of(
+            set(RecurrentEstimator._parameter_constraints)
+            - {"bidirectional", "pooling", "recurrent_dropout", "conv_channels"}
+            - {"conv_kernel_size", "embedding_dim", "module"}
+        ),
         "latent_size": [Interval(Integral, 1, None, closed="left")],
         "contamination": [Interval(Real, 0, 0.5, closed="right")],
         "error_window": [Interval(Integral, 1, None, closed="left"), None],

@@ -32,6 +32,7 @@ from .._torch.training import (
     to_tensor,
     train,
 )
+from .._utils.params import HintedParams, positive_int
 from .._utils.threads import torch_threads, training_threads
 from .._utils.transaction import transactional
 from ..callbacks import EpochLogger, ProgressBar
@@ -42,11 +43,7 @@ _GLOBAL_RNG_LOCK = threading.Lock()
 STATS_MAX_STEPS = 2_000_000
 
 
-def _positive_int():
-    return [Interval(Integral, 1, None, closed="left")]
-
-
-class RecurrentEstimator(BaseEstimator):
+class RecurrentEstimator(HintedParams, BaseEstimator):
     """Base class; use :class:`LSTMRegressor` or :class:`LSTMClassifier`."""
 
     _network_class = RecurrentNetwork  # a subclass may change the head (e.g. per step)
@@ -55,22 +52,22 @@ class RecurrentEstimator(BaseEstimator):
     # data or the machine (device, target_anchor's range, bf16) is checked where known.
     _parameter_constraints = {
         "cell": [StrOptions(set(CELLS))],
-        "hidden_size": _positive_int(),
-        "num_layers": _positive_int(),
+        "hidden_size": positive_int(),
+        "num_layers": positive_int(),
         "bidirectional": ["boolean"],
         "pooling": [StrOptions(set(POOLINGS))],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
-        "conv_channels": [*_positive_int(), None],
-        "conv_kernel_size": _positive_int(),
-        "embedding_dim": [*_positive_int(), None],
+        "conv_channels": [*positive_int(), None],
+        "conv_kernel_size": positive_int(),
+        "embedding_dim": [*positive_int(), None],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "batch_size": _positive_int(),
-        "max_epochs": _positive_int(),
+        "batch_size": positive_int(),
+        "max_epochs": positive_int(),
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": _positive_int(),
+        "n_iter_no_change": positive_int(),
         "tol": [Interval(Real, 0, None, closed="left")],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "lr_schedule": [StrOptions({"plateau"}), None],
@@ -83,6 +80,12 @@ class RecurrentEstimator(BaseEstimator):
         "callbacks": [list, tuple, None],
         "module": "no_validation",  # _module.build_custom says what a module must be
     }
+
+    @classmethod
+    def _constraints_of(cls, names):
+        """The shared constraints of the parameters ``names`` (a subclass without, e.g.,
+        ``pooling`` declares exactly its own, as sklearn's check_param_validation wants)."""
+        return {name: cls._parameter_constraints[name] for name in names}
 
     def _store_params(self, arguments):
         """Keep the ``__init__`` arguments as attributes, nothing else (sklearn's rule);
@@ -446,18 +449,6 @@ or list of arrays of shape (n_steps_i, n_features)
                 "module=YourModule, or drop them."
             )
         check_callbacks(self.callbacks)
-        for name, constraints in self._parameter_constraints.items():
-            if name not in params:  # a subclass without this parameter (e.g. no pooling)
-                continue
-            # sklearn's Interval takes True for 1; a flag is never meant as a count.
-            numeric = isinstance(constraints, list) and any(
-                isinstance(c, Interval) for c in constraints
-            )
-            if numeric and isinstance(getattr(self, name), bool):
-                raise ValueError(
-                    f"The {name!r} parameter of {type(self).__name__} must be a number, not "
-                    f"a bool. Got {getattr(self, name)!r} instead."
-                )
 
     # -- pickling -------------------------------------------------------------------
     def __getstate__(self):

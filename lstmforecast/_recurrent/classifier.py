@@ -13,8 +13,9 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from .._torch.training import check_validation_weights
+from .._utils.params import positive_int
 from .._utils.transaction import transactional
-from .base import RecurrentEstimator, _positive_int
+from .base import RecurrentEstimator
 
 __all__ = ["LSTMClassifier"]
 
@@ -215,7 +216,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
     _parameter_constraints = {
         **RecurrentEstimator._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
-        "max_epochs": [*_positive_int(), StrOptions({"auto"})],
+        "max_epochs": [*positive_int(), StrOptions({"auto"})],
     }
 
     @transactional
@@ -242,6 +243,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         self : LSTMClassifier
         """
         first = not hasattr(self, "network_")
+        self._check_params()  # before the checks of the arguments below, which read them
         if self.class_weight == "balanced":
             raise ValueError(
                 'class_weight="balanced" needs the class counts of all the data, which '

@@ -16,7 +16,7 @@ from .._preprocessing.window_level import level_divisors
 from .._torch.covariate_network import pack_inputs, with_future_head
 from .._torch.training import Chunks as TrainingChunks
 from .._torch.training import check_validation_weights, to_tensor, validation_size
-from .._utils.params import check_choice, check_int
+from .._utils.params import positive_int
 from .._utils.quantiles import (
     check_quantiles,
     held_out_intervals,
@@ -46,6 +46,7 @@ SEQUENCE_FROM_LOOK_BACK = 256
 __all__ = ["LSTMRegressor"]
 
 _WINDOW_SCALES = ("std", "mean_abs", "level")
+_LOSS_NAMES = ("mae", "mse", "huber")  # the keys of _LOSSES
 
 
 class LSTMRegressor(RegressorMixin, RecurrentEstimator):
@@ -361,23 +362,27 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     _parameter_constraints = {
         **RecurrentEstimator._parameter_constraints,
         "scale": ["boolean"],
-        "target_anchor": [StrOptions({"auto"}), Integral, None],
+        "target_anchor": [StrOptions({"auto"}), Integral, None],  # range: known in fit
+        # A list's entries are checked in _check_params.
+        "seasonality": [StrOptions({"auto"}), Interval(Integral, 2, None, closed="left")]
+        + ["array-like", None],
+        "loss": [StrOptions(set(_LOSS_NAMES))],
+        "target_transform": [StrOptions({t for t in TRANSFORMS if t is not None}), None],
         "training": [StrOptions({"auto", "window", "sequence"})],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "quantiles": ["array-like", None],
+        "batch_size": [StrOptions({"auto"}), *positive_int()],
+        "quantiles": ["array-like", None],  # levels: check_quantiles in _check_params
         "calibrate_quantiles": ["boolean"],
         "window_scale": [StrOptions(set(_WINDOW_SCALES)), None],
         "smoothing_anchor": ["boolean"],
+    }
+    _parameter_hints = {
+        "seasonality": 'Give season lengths in rows (e.g. 12 for monthly data), "auto" or None.',
     }
 
     _reads_future = True  # windows may carry known-future covariates (_future.py)
 
     def _check_params(self):
         super()._check_params()
-        check_choice(self.training, "training", ("auto", "window", "sequence"))
-        check_choice(self.loss, "loss", tuple(_LOSSES))
-        check_choice(self.target_transform, "target_transform", TRANSFORMS)
-        check_choice(self.window_scale, "window_scale", (None, *_WINDOW_SCALES))
         if self.window_scale is not None and (
             self.training == "sequence" or self.embedding_dim is not None
         ):
@@ -386,10 +391,16 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                 'training="window" or "auto" (sequence mode shares rows between windows) and '
                 "numeric inputs (no embedding_dim); use window_scale=None there."
             )
-        seasonality = self.seasonality
-        if seasonality is not None and not (isinstance(seasonality, str) and seasonality == "auto"):
-            for season in np.atleast_1d(np.asarray(seasonality, dtype=object)):
-                check_int(season, "seasonality (each season length)", minimum=2)
+        if self.seasonality is not None and not isinstance(self.seasonality, str | Integral):
+            seasons = np.asarray(self.seasonality, dtype=object).ravel()
+            valid = [
+                isinstance(m, Integral) and not isinstance(m, bool) and m >= 2 for m in seasons
+            ]
+            if not seasons.size or not all(valid):
+                raise ValueError(
+                    f"seasonality={self.seasonality!r}: each season length must be an integer "
+                    ">= 2 (rows per season, e.g. [24, 168] for hourly data)."
+                )
         if self.training == "sequence" and (
             self.bidirectional or self.pooling != "last" or self.embedding_dim is not None
         ):

@@ -183,6 +183,11 @@ class LSTMTagger(RecurrentEstimator):
     ):
         self._store_params(locals())
 
+    # pooling and module are fixed (class attributes above), not parameters.
+    _parameter_constraints = RecurrentEstimator._constraints_of(
+        set(RecurrentEstimator._parameter_constraints) - {"pooling", "module"}
+    )
+
     @transactional
     def fit(self, X, y):
         """Train on sequences X and their per-step labels y.
