@@ -121,13 +121,17 @@ def test_log_target_rejects_non_positive_values():
     X = np.array([[1.0], [0.0], [2.0], [3.0]])
     with pytest.raises(ValueError, match="needs the training target > 0"):
         NaiveRegressor(target_transform="log").fit(X, np.ones(4))
-    with pytest.raises(ValueError, match="'target_transform' parameter of NaiveRegressor must be a str among"):
+    with pytest.raises(
+        ValueError, match="'target_transform' parameter of NaiveRegressor must be a str among"
+    ):
         NaiveRegressor(target_transform="sqrt").fit(X + 1, np.ones(4))
 
 
 def test_maxiter_must_be_an_integer(monthly):
     X, y = make_supervised(monthly)
-    with pytest.raises(ValueError, match="'maxiter' parameter of ARIMARegressor must be a number, not a bool"):
+    with pytest.raises(
+        ValueError, match="'maxiter' parameter of ARIMARegressor must be a number, not a bool"
+    ):
         ARIMARegressor(maxiter=True).fit(X, y)
 
 

@@ -70,7 +70,11 @@ def test_series_and_1d_input_are_one_feature():
 
 
 @pytest.mark.parametrize(
-    "look_back, match", [(0, r"'look_back' parameter of Windower must be an int in the range \[1, inf\)"), (2.5, "look_back")]
+    "look_back, match",
+    [
+        (0, r"'look_back' parameter of Windower must be an int in the range \[1, inf\)"),
+        (2.5, "look_back"),
+    ],
 )
 def test_bad_look_back(look_back, match):
     with pytest.raises(ValueError, match=match):
