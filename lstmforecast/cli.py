@@ -540,14 +540,12 @@ def _with_intervals(model, args):
     a model whose predict takes quantiles= as is, any other through conformal intervals."""
     if args.coverage is None:
         return model
-    import inspect
-
-    from ._utils.quantiles import coverage_quantiles
+    from ._utils.quantiles import coverage_quantiles, predicts_quantiles
 
     if args.model == "lstm":
         lower, upper = coverage_quantiles(args.coverage)
         return model.set_params(lstm__quantiles=(lower, 0.5, upper))
-    if "quantiles" in inspect.signature(model.predict).parameters:
+    if predicts_quantiles(model):
         return model
     from ._forecasting.conformal import ConformalForecaster
 

@@ -3,7 +3,12 @@ import pandas as pd
 import pytest
 
 from lstmforecast import LSTMRegressor, Windower, make_supervised
-from lstmforecast._utils.seasonality import auto_look_back, season_lengths, series_look_back
+from lstmforecast._utils.seasonality import (
+    auto_look_back,
+    detect_seasons,
+    season_lengths,
+    series_look_back,
+)
 from lstmforecast.datasets import load_co2, load_sunspots
 
 from .conftest import TINY
@@ -210,3 +215,28 @@ def test_auto_training_uses_sequence_mode_for_week_long_windows_only():
     model = LSTMRegressor(**params).fit(long_windows[shuffled], y.to_numpy()[shuffled])
     assert model.training_ == "window"
     assert LSTMRegressor(**params, pooling="mean").fit(long_windows, y).training_ == "window"
+
+
+def test_one_season_detector_gives_every_caller_the_same_season():
+    """A monthly index implies 12 even where the autocorrelation would say 6: the
+    Windower's look-back, the regressor's seasonal anchor and the Box-Cox blocks (of the
+    regressor and of the baselines) all use detect_seasons, so they agree."""
+    from lstmforecast import NaiveRegressor
+    from lstmforecast._utils.target_transform import guerrero_lambda
+
+    index = pd.date_range("2000-01", periods=300, freq="MS")
+    series = pd.Series(_seasonal(300, 6, trend=0.01) + 10, index=index, name="y")
+    assert season_lengths(series.to_numpy()) == (6,)
+    assert detect_seasons(series.to_numpy(), frequency=12) == (12,)
+    assert detect_seasons(series.to_numpy(), frequency=1) == (6,)  # yearly: read the ACF
+    assert detect_seasons(None) == ()
+    X, y = make_supervised(series)
+    assert Windower(look_back="auto").fit(X).look_back_ == 12
+    windows = Windower(look_back=24).fit_transform(X)
+    boxcox = dict(target_transform="boxcox", smoothing_anchor=False)
+    model = LSTMRegressor(**dict(TINY, max_epochs=1), **boxcox).fit(windows, y)
+    assert model.season_lengths_ == (12,)
+    naive = NaiveRegressor(target_transform="boxcox").fit(X, y)
+    expected = guerrero_lambda(naive.series_, 12)
+    assert naive.target_lambda_ == pytest.approx(expected)
+    assert model.target_lambda_ == pytest.approx(guerrero_lambda(y.to_numpy(), 12))

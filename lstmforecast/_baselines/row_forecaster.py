@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._utils.params import HintedParams
 from .._utils.quantiles import check_quantiles
+from .._utils.seasonality import frequency_season
 from .._utils.target_transform import TRANSFORMS, check_positive, fit_lambda
 from .._utils.target_transform import forward as transform_forward
 from .._utils.target_transform import inverse as transform_inverse
@@ -176,6 +177,7 @@ class RowForecaster(RegressorMixin, HintedParams, BaseEstimator):
         """
         self._validate_params()
         self._check_params()
+        frequency = frequency_season(getattr(as_frame_if_series(X), "index", None))
         X, y = self._validate_fit_data(X, y, min_samples=self._min_fit_rows)
         target = X[:, self.target_index_].astype(np.float64)
         self._n_fit_rows = len(X)
@@ -183,7 +185,7 @@ class RowForecaster(RegressorMixin, HintedParams, BaseEstimator):
         self.target_lambda_ = None
         if self.target_transform is not None:
             check_positive(self.series_, self.target_transform, "the training target")
-            self.target_lambda_ = fit_lambda(self.target_transform, self.series_)
+            self.target_lambda_ = fit_lambda(self.target_transform, self.series_, frequency)
         series = self._to_model_scale(self.series_, "the training target")
         self._deferred_warnings = []
         try:

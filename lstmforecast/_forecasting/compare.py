@@ -218,8 +218,8 @@ def compare(
     for name, folds in results.items():
         if coverage is not None and all(fold["bounds"] is None for fold in folds):
             warnings.warn(
-                f"{name} gives no quantiles (its predict takes no quantiles=, or refused "
-                "them): its interval metrics are NaN. Wrap it in ConformalForecaster to "
+                f"{name} gives no quantiles (its predict takes no quantiles=, or not these "
+                "levels): its interval metrics are NaN. Wrap it in ConformalForecaster to "
                 "get intervals.",
                 UserWarning,
                 stacklevel=2,
@@ -508,18 +508,12 @@ def _panel_table(results, metrics, n_folds, series):
 def _interval_bounds(estimator, X, coverage):
     """``predict(X, quantiles=[lower, upper])`` reshaped to (..., 2) in y's shape, or None
     when the estimator gives no quantiles."""
-    from .._utils.quantiles import coverage_quantiles
+    from .._utils.quantiles import coverage_quantiles, predicts_quantiles
 
-    try:
-        bounds = estimator.predict(X, quantiles=list(coverage_quantiles(coverage)))
-    except TypeError as error:
-        if "quantiles" in str(error):
-            return None
-        raise
-    except ValueError as error:
-        if "quantiles" in str(error):
-            return None
-        raise
+    levels = list(coverage_quantiles(coverage))
+    if not predicts_quantiles(estimator, levels):
+        return None
+    bounds = estimator.predict(X, quantiles=levels)
     return np.asarray(bounds, dtype=np.float64)
 
 

@@ -11,7 +11,7 @@ from .._preprocessing.future import model_layout, with_future_covariates
 from .._preprocessing.panel import GROUPS_CONSTRAINT, GROUPS_HINT, model_groups, split_panel
 from .._preprocessing.supervised import _as_frame, _target_column
 from .._utils.params import COVERAGE_HINT, coverage_constraint, positive_int, validate_arguments
-from .._utils.quantiles import check_quantiles, coverage_quantiles
+from .._utils.quantiles import check_quantiles, coverage_quantiles, predicts_quantiles
 from .._utils.time_index import inferred_freq
 
 __all__ = ["forecast", "future_index"]
@@ -347,16 +347,13 @@ def _quantile_rows(model, frame, levels):
     on its own call, since the contract wants one ascending list."""
     order = np.argsort(levels, kind="stable")
     unique, inverse = np.unique(np.asarray(levels)[order], return_inverse=True)
-    try:
-        values = model.predict(frame, quantiles=unique.tolist())
-    except TypeError as error:
-        if "quantiles" not in str(error):
-            raise
+    if not predicts_quantiles(model):  # levels out of its range: predict says so
         raise ValueError(
             f"{type(model).__name__}.predict does not give quantiles. Use a model that "
-            "does: LSTMRegressor(quantiles=...) or any forecaster wrapped in "
-            "ConformalForecaster."
-        ) from None
+            "does: LSTMRegressor(quantiles=...) (or one trained with early_stopping=True), "
+            "a statistical baseline, or any forecaster wrapped in ConformalForecaster."
+        )
+    values = model.predict(frame, quantiles=unique.tolist())
     values = np.asarray(values, dtype=np.float64)
     values = values.reshape(len(frame), -1, len(unique))  # (n, steps, levels)
     picked = np.empty((len(frame), values.shape[1], len(levels)))

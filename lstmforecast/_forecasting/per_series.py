@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._preprocessing.panel import GROUPS_CONSTRAINT, GROUPS_HINT, split_panel
 from .._utils.params import HintedParams
+from .._utils.quantiles import predicts_quantiles
 from .._utils.time_index import inferred_freq
 from .._utils.transaction import transactional
 
@@ -101,6 +102,9 @@ class PerSeriesForecaster(RegressorMixin, HintedParams, BaseEstimator):
             self.series_ = np.asarray(list(parts), dtype=object)
         self.n_features_in_ = self.estimators_[0].n_features_in_
         return self
+
+    def _predicts_quantiles(self, levels):  # see _utils.quantiles.predicts_quantiles
+        return predicts_quantiles(self.estimator, levels)
 
     def predict(self, X, **predict_params):
         """Predict each series' rows with its own model.

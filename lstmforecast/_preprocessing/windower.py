@@ -284,15 +284,14 @@ class Windower(TransformerMixin, HintedParams, BaseEstimator, auto_wrap_output_k
         auto = isinstance(self.look_back, str)
         if self.groups is not None:
             return self._fit_panel(X, auto)
-        season = frequency_season(getattr(X, "index", None))
+        frequency = frequency_season(getattr(X, "index", None))
         rows = self._validate_rows(X, reset=True)
         self._find_block()
         window_rows, _ = self._split_block(rows)
-        if auto and season is not None and season >= 2:
-            self.look_back_ = series_look_back(window_rows[:, 0], seasons=(season,))
-        elif auto:
+        if auto:
             self.look_back_ = max(
-                series_look_back(window_rows[:, j]) for j in range(window_rows.shape[1])
+                series_look_back(window_rows[:, j], frequency)
+                for j in range(window_rows.shape[1])
             )
         else:
             self.look_back_ = int(self.look_back)

@@ -27,7 +27,7 @@ from .._utils.quantiles import (
     spread_factors,
     widen,
 )
-from .._utils.seasonality import frequency_season, season_lengths
+from .._utils.seasonality import detect_seasons, frequency_season
 from .._utils.target_transform import TRANSFORMS, check_positive, fit_lambda
 from .._utils.target_transform import forward as transform_forward
 from .._utils.target_transform import inverse as transform_inverse
@@ -423,6 +423,17 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                 'every step); use training="window" with a custom module.'
             )
 
+    def _predicts_quantiles(self, levels):  # see _utils.quantiles.predicts_quantiles
+        """A quantile head trained for ``levels``' range (predict interpolates between
+        its levels, never beyond), or the residuals of the rows early stopping held out."""
+        if self.quantiles is not None:
+            trained = check_quantiles(self.quantiles)
+            wanted = trained if levels is None else check_quantiles(levels)
+            return bool(trained[0] - 1e-12 <= wanted[0] and wanted[-1] <= trained[-1] + 1e-12)
+        if hasattr(self, "network_"):
+            return getattr(self, "interval_residuals_", None) is not None
+        return bool(self.early_stopping)
+
     # fit's docstring is RecurrentEstimator.fit's (inherited by help() and the API docs);
     # the anchor contest below is documented under ``target_anchor``.
     @transactional
@@ -614,7 +625,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         self.target_lambda_ = None
         if self.target_transform is not None:
             check_positive(y, self.target_transform, "y")
-            self.target_lambda_ = fit_lambda(self.target_transform, y.reshape(len(y), -1)[:, 0])
+            self.target_lambda_ = fit_lambda(
+                self.target_transform, y.reshape(len(y), -1)[:, 0], self._frequency_season
+            )
         y = self._transformed(sequences, y)
         self._y_1d = y.ndim == 1
         y = y.reshape(len(y), -1)
@@ -838,12 +851,10 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             return ()
         if not (isinstance(self.seasonality, str) and self.seasonality == "auto"):
             return tuple(int(m) for m in np.atleast_1d(self.seasonality))
-        season = getattr(self, "_frequency_season", None)
-        if season is not None and season >= 2:
-            return (season,)
-        if self.training_ == "window" and not sequences.consecutive:
-            return ()  # independent sequences: no series to read a season from
-        return season_lengths(sequences.values[:, -1, feature])
+        # Independent sequences have no series to read a season from.
+        readable = self.training_ != "window" or sequences.consecutive
+        series = sequences.values[:, -1, feature] if readable else None
+        return detect_seasons(series, getattr(self, "_frequency_season", None))
 
     def _choose_anchor_lags(self, sequences, y, feature, seasons):
         """Per output column, how many rows before the window's end its anchor value lies,
