@@ -290,8 +290,7 @@ class Windower(TransformerMixin, HintedParams, BaseEstimator, auto_wrap_output_k
         window_rows, _ = self._split_block(rows)
         if auto:
             self.look_back_ = max(
-                series_look_back(window_rows[:, j], frequency)
-                for j in range(window_rows.shape[1])
+                series_look_back(window_rows[:, j], frequency) for j in range(window_rows.shape[1])
             )
         else:
             self.look_back_ = int(self.look_back)
