@@ -180,7 +180,7 @@ def plot_history(estimator, *, ax=None, log_scale="auto"):
     model = getattr(estimator, "best_estimator_", estimator)
     if hasattr(model, "steps"):
         model = model.steps[-1][1]
-    history = getattr(model, "history_", None)
+    history = getattr(model, "loss_curve_", None)
     losses = {}
     if isinstance(history, pd.DataFrame):
         history = {column: history[column].dropna().tolist() for column in history.columns}

@@ -128,7 +128,7 @@ def test_robust_losses_train(loss):
     windows = Windower(look_back=12).fit_transform(X)
     model = LSTMRegressor(**dict(TINY, max_epochs=20), loss=loss, early_stopping=False)
     model.fit(windows, y)
-    assert model.history_["train_loss"][-1] < model.history_["train_loss"][0]
+    assert model.loss_curve_["train_loss"][-1] < model.loss_curve_["train_loss"][0]
     with pytest.raises(ValueError, match="'loss' parameter of LSTMRegressor must be a str among"):
         LSTMRegressor(**TINY, loss="l2").fit(windows, y)
 

@@ -7,6 +7,7 @@ The baselines read the target column of ``X`` and never look at a later row.
 
 import numpy as np
 
+from .._utils.deprecation import renamed_attribute
 from .._utils.params import SEASON_LENGTH_HINT, positive_int
 from .row_forecaster import ROW_FORECASTER_CONSTRAINTS, RowForecaster
 
@@ -116,7 +117,7 @@ class SeasonalNaiveRegressor(RowForecaster):
         quantiles to the forecasts.
     horizon_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
-    history_ : ndarray of shape (min(season_length, n_observations),)
+    last_season_ : ndarray of shape (min(season_length, n_observations),)
         The last season of ``series_``.
     index_signature_ : tuple or None
         Last index label and step of a pandas ``X`` seen in ``fit`` (None otherwise).
@@ -147,10 +148,13 @@ class SeasonalNaiveRegressor(RowForecaster):
         self.target_transform = target_transform
 
     _parameter_constraints = {**ROW_FORECASTER_CONSTRAINTS, "season_length": positive_int()}
+    # Its last season was ``history_`` before 0.2, a word that also meant training losses.
+    _renamed_attributes = {"history_": "last_season_"}
+    history_ = renamed_attribute("history_", "last_season_")
     _parameter_hints = {**RowForecaster._parameter_hints, "season_length": SEASON_LENGTH_HINT}
 
     def _fit_series(self, series, X):
-        self.history_ = self._from_model_scale(series[-self.season_length :])
+        self.last_season_ = self._from_model_scale(series[-self.season_length :])
         # Origins without a full season behind them fall back to the naive forecast:
         # their errors would blur the seasonal forecast's own.
         self.residuals_ = self._in_sample_residuals(series, first_origin=self.season_length - 1)

@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._utils.deprecation import RenamedState
 from .._utils.params import HintedParams
 from .._utils.quantiles import check_quantiles
 from .._utils.seasonality import frequency_season
@@ -89,7 +90,7 @@ ROW_FORECASTER_CONSTRAINTS = {
 }
 
 
-class RowForecaster(RegressorMixin, HintedParams, BaseEstimator):
+class RowForecaster(RegressorMixin, HintedParams, RenamedState, BaseEstimator):
     """Shared fit/predict plumbing: validation, target column, horizon and output shape."""
 
     _parameter_constraints = ROW_FORECASTER_CONSTRAINTS

@@ -10,6 +10,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._utils.deprecation import RenamedState, renamed_attribute
 from .._utils.params import HintedParams, positive_int
 from .._utils.seasonality import auto_look_back, frequency_season, series_look_back
 from .._utils.time_index import check_time_rows, index_signature, rows_skipped
@@ -25,7 +26,9 @@ __all__ = ["Windower"]
 _WARNED = weakref.WeakSet()
 
 
-class Windower(TransformerMixin, HintedParams, BaseEstimator, auto_wrap_output_keys=None):
+class Windower(
+    TransformerMixin, HintedParams, RenamedState, BaseEstimator, auto_wrap_output_keys=None
+):
     """Turn time-ordered rows into look-back windows, one window per row.
 
     Window t holds rows t-look_back+1 .. t, so it ends at row t and ``y[t]`` stays
@@ -92,7 +95,7 @@ class Windower(TransformerMixin, HintedParams, BaseEstimator, auto_wrap_output_k
         Column names of X seen in ``fit``, when they are all strings.
     look_back_ : int
         The window length in use (``look_back``, or the one chosen by "auto").
-    history_ : ndarray of shape (look_back_ - 1, n_features_in_), or \
+    last_rows_ : ndarray of shape (look_back_ - 1, n_features_in_), or \
 (n_series, look_back_ - 1, n_features_in_) with ``groups``
         The last rows seen in ``fit`` (NaN-padded when fewer), float32; with ``groups``,
         those of each series in ``series_``.
@@ -135,6 +138,10 @@ class Windower(TransformerMixin, HintedParams, BaseEstimator, auto_wrap_output_k
         self.look_back = look_back
         self.flatten = flatten
         self.groups = groups
+
+    # Its last rows were ``history_`` before 0.2, a word that also meant training losses.
+    _renamed_attributes = {"history_": "last_rows_"}
+    history_ = renamed_attribute("history_", "last_rows_")
 
     _parameter_constraints = {
         "look_back": [*positive_int(), StrOptions({"auto"})],
@@ -182,19 +189,19 @@ class Windower(TransformerMixin, HintedParams, BaseEstimator, auto_wrap_output_k
             output configured (:meth:`set_output`), a data frame with X's index and
             ``"<feature>_lag<k>"`` columns.
         """
-        check_is_fitted(self, "history_")
+        check_is_fitted(self, "last_rows_")
         if self.groups is not None:
             return self._wrap(self._panel_transform(X), X)
         rows, block = self._split_block(self._validate_rows(X, reset=False))
-        pad = len(self.history_)
+        pad = len(self.last_rows_)
         skipped = rows_skipped(self._index_signature, X, max(pad - 1, 0))
         if skipped is None or not pad:
-            history = np.full_like(self.history_, np.nan)
+            history = np.full_like(self.last_rows_, np.nan)
             self._warn_short_history(X, rows)
         elif skipped == 0:
-            history = self.history_
+            history = self.last_rows_
         else:
-            history = _bridge(self.history_, rows[0], skipped)
+            history = _bridge(self.last_rows_, rows[0], skipped)
         return self._wrap(self._with_block(self._windows(rows, history), block), X)
 
     @transactional
@@ -216,11 +223,11 @@ class Windower(TransformerMixin, HintedParams, BaseEstimator, auto_wrap_output_k
         if self.groups is not None:
             panel, rows = rows
             rows, block = self._split_block(rows)
-            history = np.full_like(self.history_, np.nan)
+            history = np.full_like(self.last_rows_, np.nan)
             windows = self._panel_windows(rows, panel, history)
             return self._wrap(self._with_block(windows, block), X)
         rows, block = self._split_block(rows)
-        windows = self._windows(rows, np.full_like(self.history_, np.nan))
+        windows = self._windows(rows, np.full_like(self.last_rows_, np.nan))
         return self._wrap(self._with_block(windows, block), X)
 
     def set_output(self, *, transform=None):
@@ -262,7 +269,7 @@ class Windower(TransformerMixin, HintedParams, BaseEstimator, auto_wrap_output_k
         -------
         names : ndarray of str of shape (look_back * n_features_in_,)
         """
-        check_is_fitted(self, "history_")
+        check_is_fitted(self, "last_rows_")
         if not self.flatten:
             raise ValueError(
                 "3-D windows have no column names; use Windower(flatten=True) to get "
@@ -299,7 +306,7 @@ class Windower(TransformerMixin, HintedParams, BaseEstimator, auto_wrap_output_k
         if pad:
             tail = window_rows[-pad:]
             history[pad - len(tail) :] = tail  # a fit set shorter than pad stays NaN-padded
-        self.history_ = history
+        self.last_rows_ = history
         self._index_signature = index_signature(X)
         _WARNED.discard(self)
         return rows
@@ -322,7 +329,7 @@ class Windower(TransformerMixin, HintedParams, BaseEstimator, auto_wrap_output_k
         inside = positions >= (ends - panel.sizes)[:, None]
         history = np.full((panel.n_series, pad, rows.shape[1]), np.nan, dtype=np.float32)
         history[inside] = by_series[positions[inside]]
-        self.history_ = history
+        self.last_rows_ = history
         self.series_ = np.asarray(panel.ids, dtype=object)
         self._panel_last_times = panel.times[panel.last_rows()] if panel.timed else None
         self._panel_step = panel_step(panel)
@@ -334,7 +341,7 @@ class Windower(TransformerMixin, HintedParams, BaseEstimator, auto_wrap_output_k
         panel = split_panel(X, self.groups)
         rows = self._validate_rows(panel.values.reset_index(drop=True), reset=False)
         rows, block = self._split_block(rows)
-        pad = self.history_.shape[1]
+        pad = self.last_rows_.shape[1]
         history = np.full((panel.n_series, pad, rows.shape[1]), np.nan, dtype=np.float32)
         fitted = pd.Index(self.series_).get_indexer(panel.ids)
         known = np.flatnonzero(fitted >= 0)
@@ -348,10 +355,10 @@ class Windower(TransformerMixin, HintedParams, BaseEstimator, auto_wrap_output_k
                 pad - 1,
             )
             continued = known[skipped == 0]
-            history[continued] = self.history_[fitted[continued]]
+            history[continued] = self.last_rows_[fitted[continued]]
             for series, gap in zip(known[skipped > 0], skipped[skipped > 0]):
                 history[series] = _bridge(
-                    self.history_[fitted[series]], rows[firsts[series]], int(gap)
+                    self.last_rows_[fitted[series]], rows[firsts[series]], int(gap)
                 )
         return self._with_block(self._panel_windows(rows, panel, history), block)
 
@@ -444,7 +451,7 @@ class Windower(TransformerMixin, HintedParams, BaseEstimator, auto_wrap_output_k
         )
         # Fewer rows than look_back, when fit had no more either (a short series), is
         # padding that no rows could fill.
-        fitted_history = int((~np.isnan(self.history_).any(axis=1)).sum())
+        fitted_history = int((~np.isnan(self.last_rows_).any(axis=1)).sum())
         lone = len(rows) < min(self.look_back_, fitted_history + 1)
         if not (unplaced or lone):
             return  # the index says X does not follow the fitted rows: padding is right
@@ -460,7 +467,7 @@ class Windower(TransformerMixin, HintedParams, BaseEstimator, auto_wrap_output_k
                 "its last window lacks history"
             )
         warnings.warn(
-            f"Windower: {'; and '.join(reasons)}. The first {min(len(rows), len(self.history_))}"
+            f"Windower: {'; and '.join(reasons)}. The first {min(len(rows), len(self.last_rows_))}"
             " window(s) are front-padded with NaN (shorter sequences, often worse "
             "forecasts). Fix: pass X as a pandas object with its time index (in a Pipeline "
             'behind a scaler, call pipeline.set_output(transform="pandas") so the index '

@@ -106,7 +106,7 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         Mean squared reconstruction error of the training sequences at each step
         (counted from each sequence's first observed step), which ``score_samples``
         divides the errors by; steps beyond the longest training sequence use the mean.
-    history_ : dict
+    loss_curve_ : dict
         ``"train_loss"`` and ``"valid_loss"`` (mean squared reconstruction error of the
         standardised inputs) per epoch.
     n_iter_ : int

@@ -32,6 +32,7 @@ from .._torch.training import (
     to_tensor,
     train,
 )
+from .._utils.deprecation import RenamedState, renamed_attribute
 from .._utils.params import HintedParams, positive_int
 from .._utils.threads import torch_threads, training_threads
 from .._utils.transaction import transactional
@@ -43,8 +44,13 @@ _GLOBAL_RNG_LOCK = threading.Lock()
 STATS_MAX_STEPS = 2_000_000
 
 
-class RecurrentEstimator(HintedParams, BaseEstimator):
+class RecurrentEstimator(HintedParams, RenamedState, BaseEstimator):
     """Base class; use :class:`LSTMRegressor` or :class:`LSTMClassifier`."""
+
+    # ``history_`` meant three things (this, the Windower's last rows, the seasonal
+    # naive's last season); the training losses are ``loss_curve_`` since 0.2.
+    _renamed_attributes = {"history_": "loss_curve_"}
+    history_ = renamed_attribute("history_", "loss_curve_")
 
     _network_class = RecurrentNetwork  # a subclass may change the head (e.g. per step)
 
@@ -224,7 +230,7 @@ or list of arrays of shape (n_steps_i, n_features)
             # initial weights. Dropout draws per batch (see _dropout_scope).
             with _seeded_global_rng(self._seed, rng_devices):
                 self.network_ = self._build_network(sequences, n_outputs)
-            self.history_ = new_history()
+            self.loss_curve_ = new_history()
             self.n_iter_ = 0
             self.__dict__.pop("_optimizer_state", None)
             tokens = self.embedding_dim is not None
@@ -242,7 +248,7 @@ or list of arrays of shape (n_steps_i, n_features)
         )
         if keep_network and hasattr(self, "_optimizer_state"):
             optimizer.load_state_dict(self._optimizer_state)  # Adam's moments go on
-        before = len(self.history_["train_loss"])
+        before = len(self.loss_curve_["train_loss"])
         batch_size = self._batch_size(len(train_set))
         try:
             with torch_threads(self._threads(device, batch_size)):
@@ -260,10 +266,10 @@ or list of arrays of shape (n_steps_i, n_features)
                     clip_grad_norm=self.clip_grad_norm,
                     precision=self.precision,
                     forward_scope=self._dropout_scope(seed, rng_devices),
-                    history=self.history_,
+                    history=self.loss_curve_,
                 )
         finally:
-            self.n_iter_ += len(self.history_["train_loss"]) - before
+            self.n_iter_ += len(self.loss_curve_["train_loss"]) - before
             self._optimizer_state = optimizer.state_dict()
         return self
 

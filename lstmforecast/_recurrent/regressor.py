@@ -249,10 +249,10 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     ----------
     network_ : torch.nn.Module
         The trained network (on ``device_``).
-    history_ : dict of lists
+    loss_curve_ : dict of lists
         One row per epoch: ``"epoch"``, ``"train_loss"``, ``"valid_loss"`` (NaN without
         early stopping), ``"lr"``, and any key a callback adds to the logs. The lists
-        have equal lengths: ``pandas.DataFrame(est.history_)`` is the table.
+        have equal lengths: ``pandas.DataFrame(est.loss_curve_)`` is the table.
     n_iter_ : int
         Epochs run.
     n_features_in_ : int

@@ -123,7 +123,7 @@ class LSTMTagger(RecurrentEstimator):
         The step labels seen in ``fit``.
     network_ : torch.nn.Module
         The trained network.
-    history_ : dict
+    loss_curve_ : dict
         ``"train_loss"`` and ``"valid_loss"`` per epoch.
     n_iter_ : int
         Epochs run.

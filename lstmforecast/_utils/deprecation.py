@@ -1,0 +1,82 @@
+"""Renamed public names keep working for two releases, as in scikit-learn's deprecation
+cycle: the old name warns with a FutureWarning that names the new one.
+
+- A fitted attribute: ``renamed_attribute(old, new)`` is a property under the old name,
+  and ``RenamedState`` maps the old names of a pickled or saved estimator's state
+  (``_renamed_attributes``) onto the new ones, so that models saved before the rename
+  load and predict as before.
+- A parameter: the new name takes its place in the signature, and the old one stays as
+  a keyword whose default is ``DEPRECATED``; ``renamed_parameter`` reads whichever was
+  given (for an estimator, in ``fit``: ``__init__`` only stores).
+"""
+
+import warnings
+
+__all__ = [
+    "DEPRECATED",
+    "RenamedState",
+    "renamed_attribute",
+    "renamed_parameter",
+]
+
+# Renamed in this release; the old names go two releases later.
+RENAMED_IN, REMOVED_IN = "0.2", "0.4"
+
+DEPRECATED = "deprecated"
+
+
+def _warn(what, old, new, stacklevel):
+    warnings.warn(
+        f"{what}{old} was renamed {new} in {RENAMED_IN} and the old name will be removed "
+        f"in {REMOVED_IN}; use {new}.",
+        FutureWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def renamed_attribute(old, new):
+    """A property under the ``old`` name of the fitted attribute ``new``."""
+
+    def get(self):
+        value = getattr(self, new)  # AttributeError when unfitted: hasattr stays False
+        _warn(f"{type(self).__name__}.", old, new, stacklevel=2)
+        return value
+
+    def set_(self, value):
+        _warn(f"{type(self).__name__}.", old, new, stacklevel=2)
+        setattr(self, new, value)
+
+    return property(get, set_, doc=f"Deprecated alias of ``{new}``.")
+
+
+class RenamedState:
+    """Mixin: ``__setstate__`` (pickles, and ``load``, which rebuilds the state of saved
+    files through it) renames the old attribute names of ``_renamed_attributes``."""
+
+    _renamed_attributes: dict = {}
+
+    def __setstate__(self, state):
+        renamed = {self._renamed_attributes.get(key, key): value for key, value in state.items()}
+        super().__setstate__(renamed)
+
+
+def renamed_parameter(owner, old, new, old_value, new_value, new_default):
+    """The value of a renamed parameter: the new one's, or the deprecated old one's (with
+    a FutureWarning) when only that one was given. ``owner`` names whose parameter it is
+    (a class or function name)."""
+    if isinstance(old_value, str) and old_value == DEPRECATED:
+        return new_value
+    if not _same(new_value, new_default):
+        raise TypeError(
+            f"{owner} got both {new}={new_value!r} and its deprecated old name "
+            f"{old}={old_value!r}; pass {new} only."
+        )
+    _warn(f"{owner}'s parameter ", old, new, stacklevel=3)
+    return old_value
+
+
+def _same(value, default):
+    try:
+        return bool(value == default) and type(value) is type(default)
+    except (TypeError, ValueError):  # arrays compare element-wise
+        return False

@@ -1,0 +1,75 @@
+"""Renamed public names (one word per concept) keep working for two releases with a
+FutureWarning that names the new one, and models saved or pickled under the old names
+load with the new ones (tests/data/legacy holds files written before the renames)."""
+
+import warnings
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+
+from lstmforecast import LSTMClassifier, LSTMRegressor, load, make_supervised
+
+from .conftest import TINY
+
+LEGACY = Path(__file__).parent / "data" / "legacy"
+
+
+def _quiet_load(name, how):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. sklearn's version stamp of the pickles
+        if how == "joblib":
+            return joblib.load(LEGACY / f"{name}.joblib")
+        return load(LEGACY / f"{name}.lstmf")
+
+
+@pytest.fixture(scope="module")
+def sine_windows():
+    X = np.sin(np.arange(60.0) / 3)[:, None]
+    windows = np.lib.stride_tricks.sliding_window_view(X[:, 0], 6)[:, :, None]
+    return windows[:-1].astype(np.float32), X[6:, 0]
+
+
+def test_loss_curve_is_the_training_losses_and_history_warns(sine_windows):
+    X, y = sine_windows
+    model = LSTMRegressor(**TINY, smoothing_anchor=False).fit(X, y)
+    assert set(model.loss_curve_) >= {"epoch", "train_loss", "valid_loss", "lr"}
+    assert "history_" not in vars(model)
+    with pytest.warns(FutureWarning, match="history_ was renamed loss_curve_"):
+        old = model.history_
+    assert old is model.loss_curve_
+    assert not hasattr(LSTMRegressor(), "history_")  # unfitted: neither name
+
+
+@pytest.mark.parametrize("how", ["lstmf", "joblib"])
+@pytest.mark.parametrize("name", ["pipeline", "classifier"])
+def test_models_saved_with_history_load_with_loss_curve(name, how):
+    model = _quiet_load(name, how)
+    network = model[-1] if name == "pipeline" else model
+    assert isinstance(network, LSTMRegressor | LSTMClassifier)
+    assert "history_" not in vars(network)
+    assert len(network.loss_curve_["train_loss"]) == network.n_iter_
+
+
+def test_windower_last_rows_and_seasonal_naive_last_season_replace_history():
+    from lstmforecast import SeasonalNaiveRegressor, Windower
+
+    X, y = make_supervised(np.arange(20.0))
+    windower = Windower(look_back=4).fit(X)
+    np.testing.assert_array_equal(windower.last_rows_[:, 0], [16.0, 17.0, 18.0])
+    with pytest.warns(FutureWarning, match="Windower.history_ was renamed last_rows_"):
+        assert windower.history_ is windower.last_rows_
+    naive = SeasonalNaiveRegressor(season_length=3).fit(X, y)
+    np.testing.assert_array_equal(naive.last_season_, [17.0, 18.0, 19.0])
+    with pytest.warns(FutureWarning, match="history_ was renamed last_season_"):
+        assert naive.history_ is naive.last_season_
+
+
+@pytest.mark.parametrize("how", ["lstmf", "joblib"])
+def test_saved_windower_and_seasonal_naive_load_under_the_new_names(how):
+    windower = _quiet_load("pipeline", how)[0]
+    naive = _quiet_load("seasonal_naive", how)
+    assert "history_" not in vars(windower) and "history_" not in vars(naive)
+    assert windower.last_rows_.shape == (windower.look_back_ - 1, windower.n_features_in_)
+    assert len(naive.last_season_) == naive.season_length
