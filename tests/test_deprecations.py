@@ -73,3 +73,25 @@ def test_saved_windower_and_seasonal_naive_load_under_the_new_names(how):
     assert "history_" not in vars(windower) and "history_" not in vars(naive)
     assert windower.last_rows_.shape == (windower.look_back_ - 1, windower.n_features_in_)
     assert len(naive.last_season_) == naive.season_length
+
+
+def test_series_ids_are_series_ids_and_series_warns():
+    import pandas as pd
+
+    from lstmforecast import NaiveRegressor, PerSeriesForecaster, Windower
+
+    data = pd.DataFrame({"id": ["a"] * 6 + ["b"] * 6, "v": np.arange(12.0)})
+    X, y = make_supervised(data, target="v", groups="id")
+    windower = Windower(look_back=2, groups="id").fit(X)
+    local = PerSeriesForecaster(NaiveRegressor(), groups="id").fit(X, y)
+    for model in (windower, local):
+        assert model.series_ids_.tolist() == ["a", "b"]
+        with pytest.warns(FutureWarning, match="series_ was renamed series_ids_"):
+            assert model.series_ is model.series_ids_
+        # a pickle of the old name loads under the new one
+        state = {("series_" if k == "series_ids_" else k): v for k, v in vars(model).items()}
+        restored = type(model).__new__(type(model))
+        restored.__setstate__(state)
+        assert restored.series_ids_.tolist() == ["a", "b"] and "series_" not in vars(restored)
+    history = NaiveRegressor().fit(X[["v"]], y).series_  # the baselines keep their word
+    np.testing.assert_array_equal(history, X["v"].to_numpy())

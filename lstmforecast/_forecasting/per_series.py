@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted
 
 from .._preprocessing.panel import GROUPS_CONSTRAINT, GROUPS_HINT, split_panel
+from .._utils.deprecation import RenamedState, renamed_attribute
 from .._utils.params import HintedParams
 from .._utils.quantiles import predicts_quantiles
 from .._utils.time_index import inferred_freq
@@ -19,7 +20,7 @@ from .._utils.transaction import transactional
 __all__ = ["PerSeriesForecaster"]
 
 
-class PerSeriesForecaster(RegressorMixin, HintedParams, BaseEstimator):
+class PerSeriesForecaster(RegressorMixin, HintedParams, RenamedState, BaseEstimator):
     """Fit a clone of a forecaster on each series of a panel; predict each series with its own.
 
     The local counterpart of a global model: ``PerSeriesForecaster(ARIMARegressor(),
@@ -43,7 +44,7 @@ class PerSeriesForecaster(RegressorMixin, HintedParams, BaseEstimator):
     ----------
     estimators_ : list of estimators
         The fitted clones, one per series.
-    series_ : ndarray of shape (n_series,)
+    series_ids_ : ndarray of shape (n_series,)
         The series ids, in the order of ``estimators_`` (``[None]`` without groups).
     n_features_in_ : int
         Columns of X the clones see (without the id column).
@@ -62,6 +63,10 @@ class PerSeriesForecaster(RegressorMixin, HintedParams, BaseEstimator):
         self.estimator = estimator
         self.groups = groups
         self.n_jobs = n_jobs
+
+    # The ids were ``series_`` before 0.2, the baselines' word for their target history.
+    _renamed_attributes = {"series_": "series_ids_"}
+    series_ = renamed_attribute("series_", "series_ids_")
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict"])],
@@ -88,7 +93,7 @@ class PerSeriesForecaster(RegressorMixin, HintedParams, BaseEstimator):
         self._validate_params()
         if self.groups is None:
             self.estimators_ = [clone(self.estimator).fit(X, y)]
-            self.series_ = np.array([None], dtype=object)
+            self.series_ids_ = np.array([None], dtype=object)
         else:
             parts = _series_rows(X, self.groups)
             if len(y) != len(X):
@@ -99,7 +104,7 @@ class PerSeriesForecaster(RegressorMixin, HintedParams, BaseEstimator):
                 delayed(_fit_one)(clone(self.estimator), part, _take(y, rows), series)
                 for series, (part, rows) in parts.items()
             )
-            self.series_ = np.asarray(list(parts), dtype=object)
+            self.series_ids_ = np.asarray(list(parts), dtype=object)
         self.n_features_in_ = self.estimators_[0].n_features_in_
         return self
 
@@ -125,7 +130,7 @@ class PerSeriesForecaster(RegressorMixin, HintedParams, BaseEstimator):
         if self.groups is None:
             return self.estimators_[0].predict(X, **predict_params)
         parts = _series_rows(X, self.groups)
-        number = pd.Index(self.series_).get_indexer(list(parts))
+        number = pd.Index(self.series_ids_).get_indexer(list(parts))
         if (number < 0).any():
             unknown = [series for series, k in zip(parts, number) if k < 0]
             raise ValueError(

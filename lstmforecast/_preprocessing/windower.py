@@ -98,10 +98,10 @@ class Windower(
     last_rows_ : ndarray of shape (look_back_ - 1, n_features_in_), or \
 (n_series, look_back_ - 1, n_features_in_) with ``groups``
         The last rows seen in ``fit`` (NaN-padded when fewer), float32; with ``groups``,
-        those of each series in ``series_``.
+        those of each series in ``series_ids_``.
     future_covariates_ : list of str
         The known-future covariates found among X's columns (empty without them).
-    series_ : ndarray of shape (n_series,)
+    series_ids_ : ndarray of shape (n_series,)
         With ``groups`` only: the series ids seen in ``fit``, in order of first
         appearance. ``n_features_in_`` and ``feature_names_in_`` then count the
         numeric columns only, without the id column.
@@ -139,9 +139,11 @@ class Windower(
         self.flatten = flatten
         self.groups = groups
 
-    # Its last rows were ``history_`` before 0.2, a word that also meant training losses.
-    _renamed_attributes = {"history_": "last_rows_"}
+    # Its last rows were ``history_`` before 0.2 (a word that also meant training losses),
+    # its series ids ``series_`` (also the baselines' target history).
+    _renamed_attributes = {"history_": "last_rows_", "series_": "series_ids_"}
     history_ = renamed_attribute("history_", "last_rows_")
+    series_ = renamed_attribute("series_", "series_ids_")
 
     _parameter_constraints = {
         "look_back": [*positive_int(), StrOptions({"auto"})],
@@ -330,7 +332,7 @@ class Windower(
         history = np.full((panel.n_series, pad, rows.shape[1]), np.nan, dtype=np.float32)
         history[inside] = by_series[positions[inside]]
         self.last_rows_ = history
-        self.series_ = np.asarray(panel.ids, dtype=object)
+        self.series_ids_ = np.asarray(panel.ids, dtype=object)
         self._panel_last_times = panel.times[panel.last_rows()] if panel.timed else None
         self._panel_step = panel_step(panel)
         self._index_signature = None
@@ -343,7 +345,7 @@ class Windower(
         rows, block = self._split_block(rows)
         pad = self.last_rows_.shape[1]
         history = np.full((panel.n_series, pad, rows.shape[1]), np.nan, dtype=np.float32)
-        fitted = pd.Index(self.series_).get_indexer(panel.ids)
+        fitted = pd.Index(self.series_ids_).get_indexer(panel.ids)
         known = np.flatnonzero(fitted >= 0)
         if pad and len(known) and panel.timed and self._panel_last_times is not None:
             order = panel.order()
