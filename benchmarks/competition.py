@@ -182,7 +182,7 @@ def global_lstm(m, h, n_series):  # noqa: ARG001
     large = dict(max_epochs=15, batch_size=256) if n_series >= 100 else {}
     lstm = LSTMRegressor(
         window_scale="std",
-        seasonality=m if m > 1 else None,
+        season_length=m if m > 1 else None,
         random_state=0,
         device="cpu",
         **large,
@@ -201,7 +201,7 @@ def global_level_lstm(m, h, n_series):  # noqa: ARG001
 
     lstm = LSTMRegressor(
         window_scale="level",
-        seasonality=m if m > 1 else None,
+        season_length=m if m > 1 else None,
         batch_size=256,
         max_epochs=50,
         random_state=0,

@@ -231,7 +231,7 @@ def run(quick=False):
             split,
             [*covariates, "load_week_ago"],
             48,
-            {"seasonality": None, "lr": 3e-3, "random_state": seed, **epochs},
+            {"season_length": None, "lr": 3e-3, "random_state": seed, **epochs},
         )
         for seed in range(3)
     ]

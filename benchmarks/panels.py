@@ -110,7 +110,7 @@ def global_lstm(m, n_series):
     # than the single-series defaults (early stopping as usual); small panels keep them.
     large = dict(max_epochs=GLOBAL_EPOCHS, batch_size=256) if n_series >= 100 else {}
     lstm = LSTMRegressor(
-        window_scale="std", seasonality=m if m > 1 else None, random_state=0, **large
+        window_scale="std", season_length=m if m > 1 else None, random_state=0, **large
     )
     return Pipeline([("win", Windower(look_back=look_back(m), groups="series")), ("lstm", lstm)])
 
@@ -235,7 +235,7 @@ def _scaling(quick):
         prepare = time.perf_counter() - w0
         model = LSTMRegressor(
             window_scale="std",
-            seasonality=12,
+            season_length=12,
             max_epochs=1,
             early_stopping=False,
             batch_size=256,

@@ -53,7 +53,7 @@ X.filter(like="temperature").iloc[:3, :4]
 model = Pipeline(
     [
         ("win", Windower(look_back=48)),
-        ("lstm", LSTMRegressor(seasonality=None, max_epochs=40, random_state=0)),
+        ("lstm", LSTMRegressor(season_length=None, max_epochs=40, random_state=0)),
     ]
 ).fit(X, y)
 

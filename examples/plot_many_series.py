@@ -54,7 +54,7 @@ model = Pipeline(
             "lstm",
             LSTMRegressor(
                 window_scale="level",
-                seasonality=12,
+                season_length=12,
                 batch_size=256,
                 max_epochs=50,
                 random_state=0,

@@ -95,3 +95,22 @@ def test_series_ids_are_series_ids_and_series_warns():
         assert restored.series_ids_.tolist() == ["a", "b"] and "series_" not in vars(restored)
     history = NaiveRegressor().fit(X[["v"]], y).series_  # the baselines keep their word
     np.testing.assert_array_equal(history, X["v"].to_numpy())
+
+
+def test_season_length_replaces_the_regressors_seasonality(sine_windows):
+    X, y = sine_windows
+    params = dict(TINY, smoothing_anchor=False, max_epochs=2)
+    new = LSTMRegressor(**params, season_length=6).fit(X, y)
+    with pytest.warns(FutureWarning, match="seasonality was renamed season_length"):
+        old = LSTMRegressor(**params, seasonality=6).fit(X, y)
+    assert new.season_lengths_ == old.season_lengths_ == (6,)
+    np.testing.assert_array_equal(new.predict(X), old.predict(X))
+    with pytest.raises(TypeError, match="both season_length=6 and .* seasonality=12"):
+        LSTMRegressor(**params, season_length=6, seasonality=12).fit(X, y)
+
+
+@pytest.mark.parametrize("how", ["lstmf", "joblib"])
+def test_a_regressor_saved_with_seasonality_loads_with_season_length(how):
+    lstm = _quiet_load("pipeline", how)[-1]
+    assert lstm.seasonality == "deprecated"
+    assert lstm.get_params()["season_length"] == "auto"

@@ -115,7 +115,7 @@ def _cases():
         {"device": "tpu"},
         {"precision": "fp16"},
         {"quantiles": [0.1, 0.9]},
-        {"seasonality": [1]},
+        {"season_length": [1]},
         {"target_anchor": 5},
         {"callbacks": [print]},
         {"callbacks": "EpochLogger"},

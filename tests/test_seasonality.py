@@ -71,7 +71,7 @@ def test_multi_horizon_columns_anchor_on_the_value_one_season_before():
     # step k's seasonal naive is the value 12 - k rows before the origin
     np.testing.assert_array_equal(model.anchor_lags_, 12 - np.arange(1, 13))
     # with no season allowed every step anchors on the last value
-    plain = LSTMRegressor(**lag, seasonality=None).fit(windows, y)
+    plain = LSTMRegressor(**lag, season_length=None).fit(windows, y)
     assert plain.season_lengths_ == () and not plain.anchor_lags_.any()
     # the seasonal anchor alone already is the seasonal naive forecast: an untrained
     # network (zero head) predicts exactly it
@@ -90,10 +90,10 @@ def test_season_is_estimated_on_training_rows_only():
 
 
 @pytest.mark.parametrize("bad", [1, "weekly", [12, 0]])
-def test_bad_seasonality_is_named(bad):
+def test_bad_season_length_is_named(bad):
     X = np.random.default_rng(0).normal(size=(40, 5, 1))
-    with pytest.raises(ValueError, match="seasonality"):
-        LSTMRegressor(**TINY, seasonality=bad).fit(X, X[:, -1, 0])
+    with pytest.raises(ValueError, match="season_length"):
+        LSTMRegressor(**TINY, season_length=bad).fit(X, X[:, -1, 0])
 
 
 def _zero_network(model):

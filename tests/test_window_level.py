@@ -42,7 +42,7 @@ def _level_model(look_back=36, **params):
             ("win", Windower(look_back=look_back, groups="shop")),
             (
                 "lstm",
-                LSTMRegressor(**{**TINY, **params}, window_scale="level", seasonality=12),
+                LSTMRegressor(**{**TINY, **params}, window_scale="level", season_length=12),
             ),
         ]
     )
@@ -156,7 +156,7 @@ def test_level_model_saved_and_loaded_predicts_the_same(tmp_path):
     data = _panel([3.0, 900.0])
     X, y = make_supervised(data, target="sales", horizon=2, groups="shop")
     windows = Windower(look_back=36, groups="shop").fit_transform(X)
-    model = LSTMRegressor(**{**TINY, "max_epochs": 1}, window_scale="level", seasonality=12)
+    model = LSTMRegressor(**{**TINY, "max_epochs": 1}, window_scale="level", season_length=12)
     model.fit(windows, y)
     save(model, tmp_path / "level")
     np.testing.assert_allclose(load(tmp_path / "level").predict(windows), model.predict(windows))

@@ -21,6 +21,7 @@ import warnings
 
 import numpy as np
 
+from .._utils.deprecation import renamed_params
 from .._utils.params import validate_arguments
 
 FORMAT = "lstmforecast.model"
@@ -747,7 +748,7 @@ class _Decoder:
 
     def decode_estimator(self, node):
         cls = _allowed_estimator(node["class"])
-        params = self.decode(node["params"])
+        params = renamed_params(cls, self.decode(node["params"]))  # files before a rename
         estimator = cls(**params)
         state = {**vars(estimator), **self.decode(node["state"])}
         if cls.__module__.startswith("sklearn.") and self.sklearn_version:

@@ -467,7 +467,6 @@ or list of arrays of shape (n_steps_i, n_features)
         return state
 
     def __setstate__(self, state):
-        state.setdefault("n_threads", "auto")  # pickled before the parameter existed
         super().__setstate__(state)
         device = state.get("device_")
         if device is None or device.type == "cpu":

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from sklearn.base import RegressorMixin
 from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Hidden, Interval, StrOptions
 from sklearn.utils.validation import check_array
 
 from .._preprocessing.future import check_future_model
@@ -16,6 +16,7 @@ from .._preprocessing.window_level import level_divisors
 from .._torch.covariate_network import pack_inputs, with_future_head
 from .._torch.training import Chunks as TrainingChunks
 from .._torch.training import check_validation_weights, to_tensor, validation_size
+from .._utils.deprecation import DEPRECATED, renamed_parameter
 from .._utils.params import positive_int
 from .._utils.quantiles import (
     check_quantiles,
@@ -47,6 +48,9 @@ __all__ = ["LSTMRegressor"]
 
 _WINDOW_SCALES = ("std", "mean_abs", "level")
 _LOSS_NAMES = ("mae", "mse", "huber")  # the keys of _LOSSES
+# season_length: "auto", one season, a list of them (checked in _check_params), or None
+_SEASON_LENGTHS = [StrOptions({"auto"}), Interval(Integral, 2, None, closed="left")]
+_SEASON_LENGTHS += ["array-like", None]
 
 
 class LSTMRegressor(RegressorMixin, RecurrentEstimator):
@@ -162,13 +166,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         Input feature whose last observed value the target is learned relative to.
         "auto" picks, on the training data, the feature whose last value is the best
         last-value forecast of y. Each column of y then anchors on that feature's last
-        value or, when a season is known (``seasonality``), on its value one season
+        value or, when a season is known (``season_length``), on its value one season
         before that column's step (a seasonal naive forecast), whichever has the smaller
         training error (``anchor_lags_``). "auto" uses no anchor when these anchors do
         not beat predicting the mean; when only the seasonal one does (a cyclic series),
         ``fit`` trains with and without it and keeps the better on the validation rows
         (see :ref:`seasonal-defaults`). None learns absolute targets.
-    seasonality : "auto", int, list of int or None, default="auto"
+    season_length : "auto", int, list of int or None, default="auto"
         Season lengths (in rows) the anchor may use. "auto": the season the frequency of
         y's time index implies (12 for monthly, 4 quarterly, 7 daily, 24 hourly rows;
         ``make_supervised`` keeps the index), else the seasons read from the
@@ -226,7 +230,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         moving average, kept where an F-test finds that the season's phases differ;
         needs positive values and, in practice, three seasons of window), and each
         step ahead is multiplied back by the level and the profile at its phase; the
-        anchor is the last value, deseasonalised; the season is ``seasonality``'s (give
+        anchor is the last value, deseasonalised; the season is ``season_length``'s (give
         it on a panel). The scale comes from the window alone, so ``predict`` needs no
         series id, and a series multiplied by c gets forecasts multiplied by c. A
         window with no spread or level falls back to its mean absolute value, then to
@@ -244,6 +248,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         validated, and on M1/M3 one trained there lost to seasonal naive. See
         :ref:`seasonal-defaults`. False trains the network
         regardless.
+    seasonality : "auto", int, list of int or None, default="deprecated"
+        Deprecated alias of ``season_length``, its name before 0.2 (removed in 0.4).
 
     Attributes
     ----------
@@ -347,7 +353,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         module=None,
         scale=True,
         target_anchor="auto",
-        seasonality="auto",
+        season_length="auto",
         loss="mae",
         target_transform=None,
         training="auto",
@@ -355,6 +361,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         calibrate_quantiles=True,
         window_scale=None,
         smoothing_anchor=True,
+        seasonality=DEPRECATED,
         **module_params,
     ):
         self._store_params(locals())
@@ -364,8 +371,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         "scale": ["boolean"],
         "target_anchor": [StrOptions({"auto"}), Integral, None],  # range: known in fit
         # A list's entries are checked in _check_params.
-        "seasonality": [StrOptions({"auto"}), Interval(Integral, 2, None, closed="left")]
-        + ["array-like", None],
+        "season_length": _SEASON_LENGTHS,
+        "seasonality": [*_SEASON_LENGTHS, Hidden(StrOptions({DEPRECATED}))],
         "loss": [StrOptions(set(_LOSS_NAMES))],
         "target_transform": [StrOptions({t for t in TRANSFORMS if t is not None}), None],
         "training": [StrOptions({"auto", "window", "sequence"})],
@@ -376,8 +383,22 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         "smoothing_anchor": ["boolean"],
     }
     _parameter_hints = {
-        "seasonality": 'Give season lengths in rows (e.g. 12 for monthly data), "auto" or None.',
+        "season_length": 'Give season lengths in rows (e.g. 12 for monthly data), "auto" or None.',
     }
+    # season_length was seasonality before 0.2, the word of no other estimator.
+    _renamed_parameters = {"seasonality": "season_length"}
+
+    def _season_length(self, warn=False):
+        """``season_length``, or the deprecated ``seasonality`` when only that was given."""
+        return renamed_parameter(
+            "LSTMRegressor",
+            "seasonality",
+            "season_length",
+            self.seasonality,
+            self.season_length,
+            "auto",
+            warn=warn,
+        )
 
     _reads_future = True  # windows may carry known-future covariates (_future.py)
 
@@ -391,14 +412,15 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                 'training="window" or "auto" (sequence mode shares rows between windows) and '
                 "numeric inputs (no embedding_dim); use window_scale=None there."
             )
-        if self.seasonality is not None and not isinstance(self.seasonality, str | Integral):
-            seasons = np.asarray(self.seasonality, dtype=object).ravel()
+        season_length = self._season_length(warn=True)
+        if season_length is not None and not isinstance(season_length, str | Integral):
+            seasons = np.asarray(season_length, dtype=object).ravel()
             valid = [
                 isinstance(m, Integral) and not isinstance(m, bool) and m >= 2 for m in seasons
             ]
             if not seasons.size or not all(valid):
                 raise ValueError(
-                    f"seasonality={self.seasonality!r}: each season length must be an integer "
+                    f"season_length={season_length!r}: each season length must be an integer "
                     ">= 2 (rows per season, e.g. [24, 168] for hourly data)."
                 )
         if self.training == "sequence" and (
@@ -739,13 +761,10 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
 
     def _level_season(self):
         """Season length of window_scale="level": the anchor's season, else the first
-        one given in ``seasonality``; 1 (none) when neither is known."""
-        seasons = self.season_lengths_
-        if not seasons and not (
-            self.seasonality is None
-            or (isinstance(self.seasonality, str) and self.seasonality == "auto")
-        ):
-            seasons = np.atleast_1d(self.seasonality)
+        one given in ``season_length``; 1 (none) when neither is known."""
+        seasons, given = self.season_lengths_, self._season_length()
+        if not seasons and not (given is None or (isinstance(given, str) and given == "auto")):
+            seasons = np.atleast_1d(given)
         return int(seasons[0]) if len(seasons) else 1
 
     def _fit(self, X, y, sample_weight, **kwargs):
@@ -847,10 +866,11 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
 
     def _find_seasons(self, sequences, feature):
         """Season lengths of the anchor feature, from the training rows only."""
-        if self.seasonality is None:
+        given = self._season_length()
+        if given is None:
             return ()
-        if not (isinstance(self.seasonality, str) and self.seasonality == "auto"):
-            return tuple(int(m) for m in np.atleast_1d(self.seasonality))
+        if not (isinstance(given, str) and given == "auto"):
+            return tuple(int(m) for m in np.atleast_1d(given))
         # Independent sequences have no series to read a season from.
         readable = self.training_ != "window" or sequences.consecutive
         series = sequences.values[:, -1, feature] if readable else None

@@ -10,6 +10,7 @@ cycle: the old name warns with a FutureWarning that names the new one.
   given (for an estimator, in ``fit``: ``__init__`` only stores).
 """
 
+import inspect
 import warnings
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "RenamedState",
     "renamed_attribute",
     "renamed_parameter",
+    "renamed_params",
 ]
 
 # Renamed in this release; the old names go two releases later.
@@ -51,19 +53,40 @@ def renamed_attribute(old, new):
 
 class RenamedState:
     """Mixin: ``__setstate__`` (pickles, and ``load``, which rebuilds the state of saved
-    files through it) renames the old attribute names of ``_renamed_attributes``."""
+    files through it) renames the old attribute names of ``_renamed_attributes``, and
+    moves the value of a renamed parameter (``_renamed_parameters``, old -> new name) to
+    its new name, leaving the old one ``DEPRECATED``. A parameter added after the state
+    was written gets its default, so that ``get_params`` and ``clone`` work."""
 
     _renamed_attributes: dict = {}
+    _renamed_parameters: dict = {}
 
     def __setstate__(self, state):
         renamed = {self._renamed_attributes.get(key, key): value for key, value in state.items()}
+        renamed = renamed_params(type(self), renamed)
+        for name, parameter in inspect.signature(type(self).__init__).parameters.items():
+            if parameter.default is not parameter.empty:
+                renamed.setdefault(name, parameter.default)
         super().__setstate__(renamed)
 
 
-def renamed_parameter(owner, old, new, old_value, new_value, new_default):
+def renamed_params(cls, params):
+    """``params`` (constructor arguments, or a pickled state) of a ``cls`` written before
+    its parameters were renamed: each old name's value under its new name."""
+    renames = getattr(cls, "_renamed_parameters", {})
+    if not any(old in params and new not in params for old, new in renames.items()):
+        return params
+    params = dict(params)
+    for old, new in renames.items():
+        if old in params and new not in params:
+            params[new], params[old] = params[old], DEPRECATED
+    return params
+
+
+def renamed_parameter(owner, old, new, old_value, new_value, new_default, warn=True):
     """The value of a renamed parameter: the new one's, or the deprecated old one's (with
-    a FutureWarning) when only that one was given. ``owner`` names whose parameter it is
-    (a class or function name)."""
+    a FutureWarning, unless ``warn`` is False) when only that one was given. ``owner``
+    names whose parameter it is (a class or function name)."""
     if isinstance(old_value, str) and old_value == DEPRECATED:
         return new_value
     if not _same(new_value, new_default):
@@ -71,7 +94,8 @@ def renamed_parameter(owner, old, new, old_value, new_value, new_default):
             f"{owner} got both {new}={new_value!r} and its deprecated old name "
             f"{old}={old_value!r}; pass {new} only."
         )
-    _warn(f"{owner}'s parameter ", old, new, stacklevel=3)
+    if warn:
+        _warn(f"{owner}'s parameter ", old, new, stacklevel=3)
     return old_value
 
 
