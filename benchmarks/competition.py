@@ -143,7 +143,7 @@ def global_model(factory, kind="lstm", note=""):
         from lstmforecast import forecast, make_supervised
 
         panel = _panel(series_list)
-        X, y = make_supervised(panel, target="value", horizon=h, groups="series")
+        X, y = make_supervised(panel, target_column="value", horizon=h, groups="series")
         model = factory(m, h, len(series_list)).fit(X, y)
         predicted = forecast(model, panel, groups="series")
         by_series = {k: rows["value"].to_numpy() for k, rows in predicted.groupby("series")}

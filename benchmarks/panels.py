@@ -171,7 +171,7 @@ def evaluate(make, panel, m, h, series=None):
     for i in range(ORIGINS, 0, -1):
         origin = times[len(times) - i * h]
         train, test = panel[panel.index < origin], panel[panel.index >= origin]
-        X, y = make_supervised(train, target="value", horizon=h, groups="series")
+        X, y = make_supervised(train, target_column="value", horizon=h, groups="series")
         w0, c0 = time.perf_counter(), _cpu_seconds()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -230,7 +230,7 @@ def _scaling(quick):
     for n_series in sizes:
         panel = synthetic_panel(n_series=n_series, n_steps=500, seed=1)
         w0, c0 = time.perf_counter(), _cpu_seconds()
-        X, y = make_supervised(panel, target="value", groups="series")
+        X, y = make_supervised(panel, target_column="value", groups="series")
         windows = Windower(look_back=12, groups="series").fit_transform(X)
         prepare = time.perf_counter() - w0
         model = LSTMRegressor(

@@ -37,7 +37,7 @@ panel.head()
 # -----------------------------
 # ``make_supervised`` builds the 4-quarter targets within each series; the quantile head
 # gives the intervals.
-X, y = make_supervised(panel, target="value", horizon=4, groups="series")
+X, y = make_supervised(panel, target_column="value", horizon=4, groups="series")
 model = Pipeline(
     [
         ("win", Windower(look_back=8, groups="series")),

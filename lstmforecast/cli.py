@@ -502,14 +502,14 @@ def _forecast(args):
     from ._utils.threads import torch_threads
 
     model = _with_intervals(model, args)
-    X, y = make_supervised(frame, target=args.target, horizon=args.horizon)
+    X, y = make_supervised(frame, target_column=args.target, horizon=args.horizon)
     _progress(f"fitting {args.model} on {len(X)} rows of {os.path.basename(args.csv)}...")
     # One series makes tiny tensors: torch's extra threads would only synchronise (and
     # spin on busy cores), one thread trains faster.
     with torch_threads(1):
         model.fit(X, y)
         # A direct model of --horizon steps, forecasting from the last row of the file.
-        result = forecast(model, frame, target=args.target, coverage=args.coverage)
+        result = forecast(model, frame, target_column=args.target, coverage=args.coverage)
 
     label = args.time_col or "step"
     if times is None:

@@ -81,7 +81,7 @@ def test_series_ids_are_series_ids_and_series_warns():
     from lstmforecast import NaiveRegressor, PerSeriesForecaster, Windower
 
     data = pd.DataFrame({"id": ["a"] * 6 + ["b"] * 6, "v": np.arange(12.0)})
-    X, y = make_supervised(data, target="v", groups="id")
+    X, y = make_supervised(data, target_column="v", groups="id")
     windower = Windower(look_back=2, groups="id").fit(X)
     local = PerSeriesForecaster(NaiveRegressor(), groups="id").fit(X, y)
     for model in (windower, local):
@@ -114,3 +114,23 @@ def test_a_regressor_saved_with_seasonality_loads_with_season_length(how):
     lstm = _quiet_load("pipeline", how)[-1]
     assert lstm.seasonality == "deprecated"
     assert lstm.get_params()["season_length"] == "auto"
+
+
+def test_target_column_is_the_functions_word_as_the_baselines():
+    import pandas as pd
+
+    from lstmforecast import NaiveRegressor, forecast
+
+    data = pd.DataFrame({"a": np.arange(10.0), "b": np.arange(10.0) ** 2})
+    X, y = make_supervised(data, target_column="b")
+    with pytest.warns(FutureWarning, match="make_supervised's parameter target was renamed"):
+        X_old, y_old = make_supervised(data, target="b")
+    pd.testing.assert_series_equal(y, y_old)
+    X_positional, _ = make_supervised(data, "b")  # the second argument, as before
+    pd.testing.assert_frame_equal(X, X_positional)
+    model = NaiveRegressor(target_column="b").fit(X, y)
+    with pytest.warns(FutureWarning, match="forecast's parameter target was renamed"):
+        old = forecast(model, data, horizon=1, target="b")
+    pd.testing.assert_frame_equal(forecast(model, data, horizon=1, target_column="b"), old)
+    with pytest.raises(TypeError, match="both target_column='b' and"):
+        make_supervised(data, target_column="b", target="a")

@@ -177,7 +177,9 @@ def _cases():
     for what, call in {
         "make_supervised(horizon=0)": lambda: lf.make_supervised(frame, horizon=0),
         "make_supervised(horizon=100)": lambda: lf.make_supervised(frame, horizon=100),
-        "make_supervised(target=missing)": lambda: lf.make_supervised(frame, target="w"),
+        "make_supervised(target_column=missing)": lambda: lf.make_supervised(
+            frame, target_column="w"
+        ),
         "make_supervised(shuffled)": lambda: lf.make_supervised(
             frame.sample(frac=1, random_state=0)
         ),

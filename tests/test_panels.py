@@ -51,7 +51,7 @@ def _seasonal_panel(levels, n_steps=48, seed=0):
 @pytest.mark.parametrize("interleave", [False, True])
 def test_windows_never_cross_series(interleave):
     data = _panel(interleave=interleave)
-    X, y = make_supervised(data, target="sales", groups="store")
+    X, y = make_supervised(data, target_column="sales", groups="store")
     windower = Windower(look_back=5, groups="store")
     windows = windower.fit_transform(X)
     assert windows.shape == (len(X), 5, 1)  # the id column is not a feature
@@ -69,7 +69,7 @@ def test_windows_never_cross_series(interleave):
 
 def test_y_aligned_within_each_series():
     data = _panel(interleave=True)
-    X, y = make_supervised(data, target="sales", horizon=3, groups="store")
+    X, y = make_supervised(data, target_column="sales", horizon=3, groups="store")
     # The last 3 rows of each series are dropped, no other; rows keep order and index.
     assert len(X) == len(data) - 3 * 3
     assert X.groupby("store").size().eq(27).all()
@@ -87,7 +87,7 @@ def test_multiindex_panel_and_bad_input():
     windows = Windower(look_back=4, groups="store").fit_transform(X)
     assert windows.shape == (len(X), 4, 1)
     with pytest.raises(ValueError, match="neither a column"):
-        make_supervised(_panel(), target="sales", groups="shop")
+        make_supervised(_panel(), target_column="sales", groups="shop")
     shuffled = _panel().iloc[::-1]
     with pytest.raises(ValueError, match="not in time order"):
         Windower(look_back=3, groups="store").fit(shuffled)
@@ -108,7 +108,9 @@ def test_transform_continues_each_series_from_its_own_tail():
 
 
 def test_panel_split_cuts_every_series_at_the_same_times():
-    X, y = make_supervised(_panel(interleave=True), target="sales", horizon=2, groups="store")
+    X, y = make_supervised(
+        _panel(interleave=True), target_column="sales", horizon=2, groups="store"
+    )
     times = X.index
     splitter = PanelSplit(n_splits=3, test_size=4, gap=1, groups="store")
     folds = list(splitter.split(X))
@@ -128,7 +130,7 @@ def test_window_scale_makes_forecasts_scale_with_their_series():
     for factor in (1.0, 1000.0):
         data = _seasonal_panel([1.0, 5.0])
         data.loc[data["store"] == "s1", "sales"] *= factor
-        X, y = make_supervised(data, target="sales", groups="store")
+        X, y = make_supervised(data, target_column="sales", groups="store")
         model = Pipeline(
             [
                 ("win", Windower(look_back=6, groups="store")),
@@ -143,7 +145,9 @@ def test_window_scale_makes_forecasts_scale_with_their_series():
 
 
 def test_grid_search_over_look_back_on_a_panel():
-    X, y = make_supervised(_seasonal_panel([1.0, 10.0, 100.0]), target="sales", groups="store")
+    X, y = make_supervised(
+        _seasonal_panel([1.0, 10.0, 100.0]), target_column="sales", groups="store"
+    )
     pipe = Pipeline(
         [
             ("win", Windower(groups="store")),
@@ -160,7 +164,7 @@ def test_grid_search_over_look_back_on_a_panel():
 def test_forecast_each_series_at_its_future_dates():
     data = _seasonal_panel([1.0, 100.0], n_steps=36)
     data = data[~((data["store"] == "s1") & (data.index > "2022-10-01"))]  # s1 ends earlier
-    X, y = make_supervised(data, target="sales", horizon=2, groups="store")
+    X, y = make_supervised(data, target_column="sales", horizon=2, groups="store")
     model = PerSeriesForecaster(SeasonalNaiveRegressor(season_length=12), groups="store")
     result = forecast(model.fit(X, y), data, groups="store")
     assert list(result["store"]) == ["s0", "s0", "s1", "s1"]
@@ -176,7 +180,7 @@ def test_forecast_each_series_at_its_future_dates():
 def test_forecast_with_intervals_on_a_multiindex_panel():
     data = _seasonal_panel([1.0, 100.0], n_steps=30).set_index("store", append=True)
     data = data.swaplevel()
-    X, y = make_supervised(data, target="sales", horizon=2, groups="store")
+    X, y = make_supervised(data, target_column="sales", horizon=2, groups="store")
     model = Pipeline(
         [
             ("win", Windower(look_back=6, groups="store")),
@@ -193,7 +197,7 @@ def test_forecast_with_intervals_on_a_multiindex_panel():
 
 def test_compare_reports_per_series_and_pooled_metrics():
     data = _seasonal_panel([1.0, 100.0], n_steps=48)
-    X, y = make_supervised(data, target="sales", groups="store")
+    X, y = make_supervised(data, target_column="sales", groups="store")
     models = {
         "naive": PerSeriesForecaster(NaiveRegressor(), groups="store"),
         "seasonal": PerSeriesForecaster(SeasonalNaiveRegressor(season_length=12), groups="store"),
@@ -211,7 +215,7 @@ def test_compare_reports_per_series_and_pooled_metrics():
 
 def test_per_series_models_refuse_unknown_series_and_window_scale_its_misuse():
     data = _seasonal_panel([1.0, 100.0], n_steps=24)
-    X, y = make_supervised(data, target="sales", groups="store")
+    X, y = make_supervised(data, target_column="sales", groups="store")
     model = PerSeriesForecaster(NaiveRegressor(), groups="store").fit(X, y)
     with pytest.raises(ValueError, match="never seen in fit"):
         model.predict(X[X["store"] == "s1"].assign(store="s9"))
@@ -232,14 +236,14 @@ def test_window_scale_keeps_automatic_training_on_windows(rng):
 
 def test_forecast_reads_the_id_column_from_the_panel_model():
     data = _seasonal_panel([1.0, 100.0], n_steps=30)
-    X, y = make_supervised(data, target="sales", horizon=2, groups="store")
+    X, y = make_supervised(data, target_column="sales", horizon=2, groups="store")
     pipe = Pipeline(
         [
             ("win", Windower(look_back=6, groups="store")),
             ("lstm", LSTMRegressor(**TINY, window_scale="std")),
         ]
     ).fit(X, y)
-    # No groups= and no target=: the Windower names the id, and sales is what is left.
+    # No groups= and no target_column=: the Windower names the id, and sales is what is left.
     result = forecast(pipe, data, coverage=0.8)
     pd.testing.assert_frame_equal(result, forecast(pipe, data, groups="store", coverage=0.8))
     assert list(result["store"]) == ["s0", "s0", "s1", "s1"]

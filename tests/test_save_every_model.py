@@ -44,7 +44,7 @@ DATED_PANEL = pd.DataFrame(
     {"id": np.repeat(["a", "b"], 30), "v": np.r_[SERIES[:30], 2 * SERIES[30:]]},
     index=list(pd.date_range("2000-01", periods=30, freq="MS")) * 2,
 )
-PANEL_X, PANEL_y = make_supervised(DATED_PANEL, target="v", groups="id")
+PANEL_X, PANEL_y = make_supervised(DATED_PANEL, target_column="v", groups="id")
 
 
 def _quantiles(model, X):

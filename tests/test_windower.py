@@ -97,7 +97,7 @@ def test_feature_count_is_checked_and_unfitted_raises():
 
 def test_make_supervised_aligns_and_drops_only_the_last_rows():
     frame = pd.DataFrame({"sales": np.arange(10.0), "price": np.arange(10.0) * 2})
-    X, y = make_supervised(frame, target="sales", horizon=3)
+    X, y = make_supervised(frame, target_column="sales", horizon=3)
     assert len(X) == 7 and X.index.equals(frame.index[:7])
     np.testing.assert_array_equal(y.to_numpy(), np.arange(7)[:, None] + [1, 2, 3])
     assert list(y.columns) == ["sales_t+1", "sales_t+2", "sales_t+3"]
@@ -108,10 +108,10 @@ def test_make_supervised_aligns_and_drops_only_the_last_rows():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(target="nope"), "not a column"),
+        (dict(target_column="nope"), "not a column"),
         (dict(horizon=0), "'horizon' parameter of make_supervised must be an int"),
-        (dict(target="a", horizon=20), "too few for horizon=20"),
-        (dict(), "pass target="),
+        (dict(target_column="a", horizon=20), "too few for horizon=20"),
+        (dict(), "pass target_column="),
     ],
 )
 def test_make_supervised_errors(kwargs, match):

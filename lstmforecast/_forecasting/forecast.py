@@ -10,6 +10,7 @@ from sklearn.utils._param_validation import HasMethods
 from .._preprocessing.future import model_layout, with_future_covariates
 from .._preprocessing.panel import GROUPS_CONSTRAINT, GROUPS_HINT, model_groups, split_panel
 from .._preprocessing.supervised import _as_frame, _target_column
+from .._utils.deprecation import DEPRECATED, renamed_parameter
 from .._utils.params import COVERAGE_HINT, coverage_constraint, positive_int, validate_arguments
 from .._utils.quantiles import check_quantiles, coverage_quantiles, predicts_quantiles
 from .._utils.time_index import inferred_freq
@@ -37,11 +38,12 @@ def forecast(
     data,
     horizon=None,
     *,
-    target=None,
+    target_column=None,
     coverage=None,
     quantiles=None,
     future=None,
     groups=None,
+    target=DEPRECATED,
 ):
     """Forecast the values that follow ``data``, indexed by their future timestamps.
 
@@ -71,7 +73,7 @@ def forecast(
     horizon : int, default=None
         Number of future steps. None: the model's own horizon (the number of columns of
         the y it was fitted on).
-    target : str or int, default=None
+    target_column : str or int, default=None
         Column of ``data`` that is forecast (and, for a one-step model, fed back). May be
         None when ``data`` has one column.
     coverage : float, default=None
@@ -94,8 +96,10 @@ def forecast(
         ``data``, which then holds every series' observed rows. Each series is forecast
         from its own last row, all series in one ``predict`` per step. None: the
         model's own, when it was built for a panel (a ``Windower(groups=...)`` or
-        ``PerSeriesForecaster(groups=...)`` in it); ``target`` may then be left out
+        ``PerSeriesForecaster(groups=...)`` in it); ``target_column`` may then be left out
         when the id is the only other column.
+    target : str or int, default="deprecated"
+        Deprecated alias of ``target_column``, its name before 0.2 (removed in 0.4).
 
     Returns
     -------
@@ -126,6 +130,7 @@ def forecast(
     2024-04-01    5.0
     2024-05-01    5.0
     """
+    target = renamed_parameter("forecast", "target", "target_column", target, target_column, None)
     model = _forecasting_model(model)
     if groups is None and isinstance(data, pd.DataFrame):
         groups = model_groups(model)  # a panel model names its id column itself

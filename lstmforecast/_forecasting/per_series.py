@@ -54,7 +54,7 @@ class PerSeriesForecaster(RegressorMixin, HintedParams, RenamedState, BaseEstima
     >>> import pandas as pd
     >>> from lstmforecast import NaiveRegressor, PerSeriesForecaster, make_supervised
     >>> data = pd.DataFrame({"id": ["a"] * 3 + ["b"] * 3, "v": [1.0, 2, 3, 10, 20, 30]})
-    >>> X, y = make_supervised(data, target="v", groups="id")
+    >>> X, y = make_supervised(data, target_column="v", groups="id")
     >>> PerSeriesForecaster(NaiveRegressor(), groups="id").fit(X, y).predict(X)
     array([ 1.,  2., 10., 20.])
     """

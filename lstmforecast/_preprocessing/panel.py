@@ -62,7 +62,7 @@ def split_panel(X, groups, name="X"):
         raise ValueError(
             f"groups={groups!r} needs {name} as a pandas DataFrame holding a series-id column "
             f"(or a MultiIndex level) named {groups!r}; got {type(X).__name__}. Build it "
-            "with make_supervised(data, target=..., groups=...)."
+            "with make_supervised(data, target_column=..., groups=...)."
         )
     index = X.index
     if groups in X.columns:

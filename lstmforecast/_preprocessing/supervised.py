@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from .._utils.deprecation import DEPRECATED, renamed_parameter
 from .._utils.params import positive_int, validate_arguments
 from .._utils.time_index import check_time_order
 from .future import check_covariates, future_block, future_names
@@ -23,7 +24,15 @@ __all__ = ["make_supervised"]
     },
     {"groups": GROUPS_HINT},
 )
-def make_supervised(data, target=None, horizon=1, groups=None, future_covariates=None):
+def make_supervised(
+    data,
+    target_column=None,
+    horizon=1,
+    groups=None,
+    future_covariates=None,
+    *,
+    target=DEPRECATED,
+):
     """Turn a time-ordered series or frame into aligned forecasting rows ``X, y``.
 
     Row t of ``X`` holds what is known at time t (every column of ``data``); row t of
@@ -48,7 +57,7 @@ def make_supervised(data, target=None, horizon=1, groups=None, future_covariates
     data : pandas.Series, pandas.DataFrame or array-like of shape (n_timesteps,) or \
 (n_timesteps, n_features)
         The series, oldest row first.
-    target : str or int, default=None
+    target_column : str or int, default=None
         Column of ``data`` to forecast: a column name, or a position for arrays. May be
         None when ``data`` has a single column.
     horizon : int, default=1
@@ -60,6 +69,8 @@ def make_supervised(data, target=None, horizon=1, groups=None, future_covariates
     future_covariates : list of str, default=None
         Columns of ``data`` known ahead of time, given to each row for the ``horizon``
         steps after it. Numeric, without NaN; the target is not allowed.
+    target : str or int, default="deprecated"
+        Deprecated alias of ``target_column``, its name before 0.2 (removed in 0.4).
 
     Returns
     -------
@@ -79,6 +90,9 @@ def make_supervised(data, target=None, horizon=1, groups=None, future_covariates
     >>> X["sales"].tolist(), y.values.tolist()
     ([1.0, 2.0], [[2.0, 3.0], [3.0, 4.0]])
     """
+    target = renamed_parameter(
+        "make_supervised", "target", "target_column", target, target_column, None
+    )
     if groups is not None:
         return _panel_supervised(data, target, horizon, groups, future_covariates)
     frame = _as_frame(data)
@@ -162,7 +176,7 @@ def _target_column(frame, target):
     if target is None:
         if frame.shape[1] != 1:
             raise ValueError(
-                f"data has {frame.shape[1]} columns {list(frame.columns)}; pass target= to "
+                f"data has {frame.shape[1]} columns {list(frame.columns)}; pass target_column= to "
                 "say which one to forecast."
             )
         return frame.columns[0]
@@ -170,4 +184,4 @@ def _target_column(frame, target):
         return target
     if isinstance(target, numbers.Integral) and 0 <= target < frame.shape[1]:
         return frame.columns[target]
-    raise ValueError(f"target={target!r} is not a column of data {list(frame.columns)}.")
+    raise ValueError(f"target_column={target!r} is not a column of data {list(frame.columns)}.")
