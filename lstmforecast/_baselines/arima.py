@@ -13,6 +13,7 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import StrOptions
 
+from .._utils.docstrings import shared_docs
 from .._utils.params import positive_int
 from .css import fit_css, is_admissible
 from .row_forecaster import (
@@ -437,6 +438,7 @@ def _forecasts_from_each_origin(results, first_origin, n_origins, horizon):
     return forecasts
 
 
+@shared_docs
 class ARIMARegressor(RowForecaster):
     """Seasonal ARIMA forecaster (statsmodels SARIMAX) with the sklearn regressor API.
 
@@ -479,9 +481,7 @@ class ARIMARegressor(RowForecaster):
         Deterministic trend as in statsmodels: none, constant, linear in time, or both;
         None means no trend, except that ``order="auto"`` then also decides whether to
         include a constant (only when d + D <= 1).
-    target_column : int or str, default=0
-        Column of ``X`` that holds the target series: a position, or a name when ``X`` is
-        a pandas DataFrame.
+    {{target_column}}
     exog_columns : None, "others" or list of int or str, default=None
         Columns of ``X`` used as exogenous regressors: none, every column except the
         target, or the listed positions or names.
@@ -531,14 +531,12 @@ class ARIMARegressor(RowForecaster):
         The target history the model is fitted on: X's target column, plus the last row
         of ``y`` when ``y`` is that column shifted ahead (``make_supervised`` output) and
         there are no exogenous columns.
-    target_index_ : int
-        Position of the target column in ``X``.
+    {{target_index_}}
     exog_indices_ : ndarray of int
         Positions of the exogenous columns in ``X`` (empty without regressors).
     horizon_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
-    index_signature_ : tuple or None
-        Last index label and step of a pandas ``X`` seen in ``fit`` (None otherwise).
+    {{index_signature_}}
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)

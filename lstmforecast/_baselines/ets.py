@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils._param_validation import StrOptions
 
+from .._utils.docstrings import shared_docs
 from .._utils.params import SEASON_LENGTH_HINT, positive_int
 from .row_forecaster import ROW_FORECASTER_CONSTRAINTS, RowForecaster, normal_quantiles
 
@@ -44,6 +45,7 @@ def _candidates(error, trend, damped_trend, seasonal, seasonal_allowed, positive
         yield e, t, d, s
 
 
+@shared_docs
 class ETSRegressor(RowForecaster):
     """Exponential smoothing state-space (ETS) forecaster with the sklearn regressor API.
 
@@ -74,9 +76,7 @@ class ETSRegressor(RowForecaster):
         of initial states.
     season_length : int, default=1
         Rows per season (12 for monthly data with a yearly cycle); 1 means no season.
-    target_column : int or str, default=0
-        Column of ``X`` that holds the target series: a position, or a name when ``X`` is
-        a pandas DataFrame.
+    {{target_column}}
     target_transform : {None, "log", "boxcox"}, default=None
         ``"log"`` models the logarithm of a positive target, ``"boxcox"`` its Box-Cox
         transform with Guerrero's lambda (``target_lambda_``, fitted on the training
@@ -94,12 +94,10 @@ class ETSRegressor(RowForecaster):
     series_ : ndarray of shape (n_observations,)
         The target history seen in ``fit``: X's target column, plus the last row of ``y``
         when ``y`` is that column shifted ahead (``make_supervised`` output).
-    target_index_ : int
-        Position of the target column in ``X``.
+    {{target_index_}}
     horizon_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
-    index_signature_ : tuple or None
-        Last index label and step of a pandas ``X`` seen in ``fit`` (None otherwise).
+    {{index_signature_}}
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)

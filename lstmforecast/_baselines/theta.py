@@ -5,12 +5,14 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._utils.docstrings import shared_docs
 from .._utils.params import SEASON_LENGTH_HINT, positive_int
 from .row_forecaster import ROW_FORECASTER_CONSTRAINTS, RowForecaster, normal_quantiles
 
 __all__ = ["ThetaRegressor"]
 
 
+@shared_docs
 class ThetaRegressor(RowForecaster):
     """Theta method forecaster (statsmodels ThetaModel) with the sklearn regressor API.
 
@@ -40,9 +42,7 @@ class ThetaRegressor(RowForecaster):
         Deseasonalise only when a 90% autocorrelation test finds the season.
     method : {"auto", "additive", "multiplicative"}, default="auto"
         Seasonal decomposition; "auto" is multiplicative for a positive series.
-    target_column : int or str, default=0
-        Column of ``X`` that holds the target series: a position, or a name when ``X`` is
-        a pandas DataFrame.
+    {{target_column}}
     target_transform : {None, "log", "boxcox"}, default=None
         ``"log"`` models the logarithm of a positive target, ``"boxcox"`` its Box-Cox
         transform with Guerrero's lambda (``target_lambda_``, fitted on the training
@@ -61,12 +61,10 @@ class ThetaRegressor(RowForecaster):
     series_ : ndarray of shape (n_observations,)
         The target history seen in ``fit``: X's target column, plus the last row of ``y``
         when ``y`` is that column shifted ahead (``make_supervised`` output).
-    target_index_ : int
-        Position of the target column in ``X``.
+    {{target_index_}}
     horizon_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
-    index_signature_ : tuple or None
-        Last index label and step of a pandas ``X`` seen in ``fit`` (None otherwise).
+    {{index_signature_}}
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)

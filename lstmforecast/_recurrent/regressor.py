@@ -17,6 +17,7 @@ from .._torch.covariate_network import pack_inputs, with_future_head
 from .._torch.training import Chunks as TrainingChunks
 from .._torch.training import check_validation_weights, to_tensor, validation_size
 from .._utils.deprecation import DEPRECATED, renamed_parameter
+from .._utils.docstrings import shared_docs
 from .._utils.params import positive_int
 from .._utils.quantiles import (
     check_quantiles,
@@ -53,6 +54,7 @@ _SEASON_LENGTHS = [StrOptions({"auto"}), Interval(Integral, 2, None, closed="lef
 _SEASON_LENGTHS += ["array-like", None]
 
 
+@shared_docs
 class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     """Recurrent-network regressor (LSTM, GRU or RNN) with the scikit-learn API.
 
@@ -122,35 +124,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         Clip the gradient norm to this value.
     lr_schedule : {None, "plateau"}, default=None
         "plateau" halves the learning rate when the monitored loss stalls.
-    warm_start : bool, default=False
-        Continue training the fitted network on the next ``fit``.
-    random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, dropout and batch order: two fits with the same integer
-        are bit-identical on CPU. torch's global RNG is left untouched.
-    device : {"auto", "cpu", "cuda"}, default="auto"
-        "auto" trains on CUDA when PyTorch sees a GPU.
-    n_threads : "auto", int or None, default="auto"
-        torch's intra-op threads during fit and predict, restored afterwards. "auto" uses
-        one thread on the CPU unless a batch is large enough to gain from more (batch
-        size x hidden size squared of at least 2**24; no default configuration reaches
-        it): a small recurrent model gains nothing from more, and on a busy machine
-        torch's spinning workers make it many times slower. None leaves torch's setting
-        as it is.
-    precision : {"fp32", "bf16", "fp16"}, default="fp32"
-        Mixed precision for training and prediction (torch.autocast); "fp16" needs
-        CUDA and uses loss scaling; "bf16" runs on CPUs with a bf16 kernel for the cell
-        (probed once; x86 needs AVX-512 for the LSTM, else a clear error). The recurrence stays on
-        the fused cuDNN kernel in every precision.
-    verbose : int, default=0
-        1 shows a tqdm progress bar with the latest losses on stderr; 2 also logs one
-        line per epoch through ``logging.getLogger("lstmforecast")`` (to stderr when
-        logging is not configured). See :class:`~lstmforecast.callbacks.ProgressBar` and
-        :class:`~lstmforecast.callbacks.EpochLogger`.
-    callbacks : list of objects, default=None
-        Called during training: any object with some of ``on_train_begin(estimator)``,
-        ``on_batch_end(estimator, batch, logs)``, ``on_epoch_end(estimator, epoch,
-        logs)`` (a truthy return stops training) and ``on_train_end(estimator)``. See
-        :mod:`lstmforecast.callbacks` for the built-in ones (checkpoints, logging).
+    {{warm_start}}
+    {{random_state}}
+    {{device}}
+    {{n_threads}}
+    {{precision}}
+    {{verbose}}
+    {{callbacks}}
     module : torch.nn.Module class, default=None
         Your own network instead of the built-in one, constructed as
         ``module(n_inputs=..., n_outputs=..., **module__params)`` and called as
@@ -255,12 +235,8 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     ----------
     network_ : torch.nn.Module
         The trained network (on ``device_``).
-    loss_curve_ : dict of lists
-        One row per epoch: ``"epoch"``, ``"train_loss"``, ``"valid_loss"`` (NaN without
-        early stopping), ``"lr"``, and any key a callback adds to the logs. The lists
-        have equal lengths: ``pandas.DataFrame(est.loss_curve_)`` is the table.
-    n_iter_ : int
-        Epochs run.
+    {{loss_curve_}}
+    {{n_iter_}}
     n_features_in_ : int
         Columns of a 2-D X (time steps), or features per step of a 3-D X.
     n_step_features_ : int
@@ -286,8 +262,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         parameters, ``season`` (0: no seasonal adjustment), ``damped`` (alpha, beta,
         phi) and ``theta_alpha``; ``predict`` then returns the anchor and the network is
         untrained (``n_iter_`` is 0). None otherwise.
-    device_ : torch.device
-        Where the network was trained and predicts.
+    {{device_}}
     training_ : {"window", "sequence"}
         The training mode in use (``training``, or the one "auto" chose).
     target_lambda_ : float or None
