@@ -81,9 +81,9 @@ def test_series_ids_are_series_ids_and_series_warns():
     from lstmforecast import NaiveRegressor, PerSeriesForecaster, Windower
 
     data = pd.DataFrame({"id": ["a"] * 6 + ["b"] * 6, "v": np.arange(12.0)})
-    X, y = make_supervised(data, target_column="v", groups="id")
-    windower = Windower(look_back=2, groups="id").fit(X)
-    local = PerSeriesForecaster(NaiveRegressor(), groups="id").fit(X, y)
+    X, y = make_supervised(data, target_column="v", id_column="id")
+    windower = Windower(look_back=2, id_column="id").fit(X)
+    local = PerSeriesForecaster(NaiveRegressor(), id_column="id").fit(X, y)
     for model in (windower, local):
         assert model.series_ids_.tolist() == ["a", "b"]
         with pytest.warns(FutureWarning, match="series_ was renamed series_ids_"):
@@ -134,3 +134,43 @@ def test_target_column_is_the_functions_word_as_the_baselines():
     pd.testing.assert_frame_equal(forecast(model, data, horizon=1, target_column="b"), old)
     with pytest.raises(TypeError, match="both target_column='b' and"):
         make_supervised(data, target_column="b", target="a")
+
+
+def test_id_column_replaces_groups_which_sklearn_uses_for_label_arrays():
+    import pandas as pd
+
+    from lstmforecast import NaiveRegressor, PanelSplit, PerSeriesForecaster, Windower, compare
+    from lstmforecast import forecast as forecast_
+
+    times = pd.date_range("2000-01", periods=12, freq="MS")
+    data = pd.DataFrame({"id": ["a"] * 12 + ["b"] * 12, "v": np.arange(24.0)}, index=[*times] * 2)
+    X, y = make_supervised(data, target_column="v", id_column="id")
+    with pytest.warns(FutureWarning, match="make_supervised's parameter groups was renamed"):
+        X_old, y_old = make_supervised(data, target_column="v", groups="id")
+    pd.testing.assert_frame_equal(X, X_old)
+    new = Windower(look_back=2, id_column="id").fit(X)
+    with pytest.warns(FutureWarning, match="Windower's parameter groups was renamed id_column"):
+        old = Windower(look_back=2, groups="id").fit(X)
+    np.testing.assert_array_equal(new.transform(X), old.transform(X))
+    with pytest.warns(FutureWarning, match="PanelSplit's parameter groups"):
+        old_folds = list(PanelSplit(n_splits=2, groups="id").split(X))
+    new_folds = list(PanelSplit(n_splits=2, id_column="id").split(X))
+    assert all(
+        (a == b).all()
+        for fold, old_fold in zip(new_folds, old_folds)
+        for a, b in zip(fold, old_fold)
+    )
+    local = PerSeriesForecaster(NaiveRegressor(), id_column="id").fit(X, y)
+    with pytest.warns(FutureWarning, match="PerSeriesForecaster's parameter groups"):
+        local_old = PerSeriesForecaster(NaiveRegressor(), groups="id").fit(X, y)
+    np.testing.assert_array_equal(local.predict(X), local_old.predict(X))
+    # a model built with the old name still names its panel to forecast()
+    pd.testing.assert_frame_equal(
+        forecast_(local_old, data, horizon=1), forecast_(local, data, horizon=1)
+    )
+    with pytest.warns(FutureWarning, match="compare's parameter groups"):
+        compare({"naive": local}, X, y, cv=2, groups="id")
+    # sklearn's groups argument of split() is still accepted and ignored
+    assert (
+        len(list(PanelSplit(n_splits=2, id_column="id").split(X, y, groups=np.zeros(len(X))))) == 2
+    )

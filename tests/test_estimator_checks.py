@@ -50,7 +50,7 @@ ESTIMATORS = [
     ETSRegressor(error="add", trend=None, seasonal=None),
     ThetaRegressor(),
     ConformalForecaster(Ridge()),
-    # groups=None: one series, one clone (a panel needs a long frame, which the checks'
+    # id_column=None: one series, one clone (a panel needs a long frame, which the checks'
     # arrays are not; tests/test_panels.py covers panels).
     PerSeriesForecaster(ThetaRegressor()),
     # Declares no array input (its dates come from a pandas index), so sklearn skips it;

@@ -171,12 +171,12 @@ def test_panel_block_stays_within_each_series():
     a, b = hourly(12, seed=1), hourly(12, seed=2)
     panel = pd.concat([a.assign(store="a"), b.assign(store="b")])
     X, y = make_supervised(
-        panel, target_column="load", horizon=2, groups="store", future_covariates=["temperature"]
+        panel, target_column="load", horizon=2, id_column="store", future_covariates=["temperature"]
     )
     assert len(X) == 2 * 10
     rows_b = X[X["store"] == "b"]
     np.testing.assert_array_equal(rows_b["temperature_t+2"], b["temperature"].iloc[2:])
-    windows = Windower(look_back=3, groups="store").fit_transform(X)
+    windows = Windower(look_back=3, id_column="store").fit_transform(X)
     np.testing.assert_allclose(windows.future[:, :, 0], X[["temperature_t+1", "temperature_t+2"]])
 
 

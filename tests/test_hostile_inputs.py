@@ -165,9 +165,9 @@ def _cases():
         "only spaces": ["   ", " "],
     }.items():
         cases[f"TextSequencer.fit({what})"] = lambda texts=texts: lf.TextSequencer().fit(texts)
-    for params in ({"look_back": 0}, {"look_back": "long"}, {"groups": 1.5}, {"flatten": "no"}):
+    for params in ({"look_back": 0}, {"look_back": "long"}, {"id_column": 1.5}, {"flatten": "no"}):
         cases[f"Windower({params})"] = lambda p=params: lf.Windower(**p).fit(ROWS)
-    cases["Windower(groups=missing column)"] = lambda: lf.Windower(groups="id").fit(
+    cases["Windower(id_column=missing column)"] = lambda: lf.Windower(id_column="id").fit(
         pd.DataFrame({"v": SERIES})
     )
     windower = lf.Windower(look_back=3).fit(ROWS)
@@ -203,7 +203,9 @@ def _cases():
         "summary(unfitted)": lambda: lf.summary(lf.LSTMRegressor()),
         "summary(a baseline)": lambda: lf.summary(fitted),
         "export_onnx(a baseline)": lambda: lf.export_onnx(fitted, os.devnull),
-        "PanelSplit(n_splits=0)": lambda: list(lf.PanelSplit(n_splits=0, groups="id").split(frame)),
+        "PanelSplit(n_splits=0)": lambda: list(
+            lf.PanelSplit(n_splits=0, id_column="id").split(frame)
+        ),
     }.items():
         cases[what] = call
     return cases

@@ -205,26 +205,26 @@ def _panel(steps):
         )
         for name, (n, freq) in steps.items()
     ]
-    return make_supervised(pd.concat(parts), target_column="v", groups="id")
+    return make_supervised(pd.concat(parts), target_column="v", id_column="id")
 
 
 def test_a_panel_of_different_frequencies_is_refused():
     X, _ = _panel({"daily": (40, "D"), "monthly": (20, "MS")})
     with pytest.raises(ValueError, match="different time steps.*'monthly'"):
-        Windower(look_back=3, groups="id").fit(X)
+        Windower(look_back=3, id_column="id").fit(X)
 
 
 def test_a_panel_of_months_with_gaps_is_one_frequency():
     X, _ = _panel({"a": (40, "MS"), "b": (20, "MS")})
     X = X.drop(X.index[[3, 4]])  # two missing months
-    Windower(look_back=3, groups="id").fit(X)
+    Windower(look_back=3, id_column="id").fit(X)
 
 
 def test_compare_refuses_a_series_named_like_the_pooled_rows():
     frame = pd.DataFrame({"id": np.repeat(["pooled", "b"], 30), "v": np.arange(60.0)})
-    X, y = make_supervised(frame, target_column="v", groups="id")
+    X, y = make_supervised(frame, target_column="v", id_column="id")
     with pytest.raises(ValueError, match='named "pooled"'):
-        compare({"naive": NaiveRegressor()}, X, y, groups="id", cv=2)
+        compare({"naive": NaiveRegressor()}, X, y, id_column="id", cv=2)
 
 
 def _co2_like(n=200):

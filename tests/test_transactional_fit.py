@@ -192,7 +192,7 @@ CASES = {
         {k: ROW_FAILURES[k] for k in ("nan in y", "too short", "y of another length")},
     ),
     "PerSeriesForecaster": (
-        lambda: PerSeriesForecaster(ThetaRegressor(), groups="id"),
+        lambda: PerSeriesForecaster(ThetaRegressor(), id_column="id"),
         (PANEL_X, PANEL_y),
         _predict,
         PANEL_FAILURES,

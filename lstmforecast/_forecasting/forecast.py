@@ -8,7 +8,12 @@ from sklearn.base import is_classifier, is_outlier_detector
 from sklearn.utils._param_validation import HasMethods
 
 from .._preprocessing.future import model_layout, with_future_covariates
-from .._preprocessing.panel import GROUPS_CONSTRAINT, GROUPS_HINT, model_groups, split_panel
+from .._preprocessing.panel import (
+    ID_COLUMN_CONSTRAINT,
+    ID_COLUMN_HINT,
+    model_id_column,
+    split_panel,
+)
 from .._preprocessing.supervised import _as_frame, _target_column
 from .._utils.deprecation import DEPRECATED, renamed_parameter
 from .._utils.params import COVERAGE_HINT, coverage_constraint, positive_int, validate_arguments
@@ -25,12 +30,13 @@ __all__ = ["forecast", "future_index"]
         "horizon": [*positive_int(), None],
         "coverage": coverage_constraint(),
         "quantiles": ["array-like", Real, None],
-        "groups": GROUPS_CONSTRAINT,
+        "id_column": ID_COLUMN_CONSTRAINT,
+        "groups": ID_COLUMN_CONSTRAINT,
     },
     {
         "model": "Pass a fitted forecaster, e.g. NaiveRegressor().fit(*make_supervised(data)).",
         "coverage": COVERAGE_HINT,
-        "groups": GROUPS_HINT,
+        "id_column": ID_COLUMN_HINT,
     },
 )
 def forecast(
@@ -42,8 +48,9 @@ def forecast(
     coverage=None,
     quantiles=None,
     future=None,
-    groups=None,
+    id_column=None,
     target=DEPRECATED,
+    groups=DEPRECATED,
 ):
     """Forecast the values that follow ``data``, indexed by their future timestamps.
 
@@ -91,13 +98,16 @@ def forecast(
         columns whose index holds the forecast dates, starting one step after ``data``'s
         last row (anything else is refused). A one-step model with exogenous columns
         needs at least ``horizon - 1`` rows (the first is used for step 2).
-    groups : str, default=None
+    id_column : str, default=None
         For a panel (see :ref:`panels`): the series-id column or MultiIndex level of
         ``data``, which then holds every series' observed rows. Each series is forecast
         from its own last row, all series in one ``predict`` per step. None: the
-        model's own, when it was built for a panel (a ``Windower(groups=...)`` or
-        ``PerSeriesForecaster(groups=...)`` in it); ``target_column`` may then be left out
+        model's own, when it was built for a panel (a ``Windower(id_column=...)`` or
+        ``PerSeriesForecaster(id_column=...)`` in it); ``target_column`` may then be left out
         when the id is the only other column.
+    groups : str, default="deprecated"
+        Deprecated alias of ``id_column``, its name before 0.2 (removed in 0.4): in
+        scikit-learn, ``groups`` is an array of labels, not a column name.
     target : str or int, default="deprecated"
         Deprecated alias of ``target_column``, its name before 0.2 (removed in 0.4).
 
@@ -111,7 +121,7 @@ def forecast(
         ``upper`` and the quantile columns when asked; with ``coverage``,
         ``forecasts.attrs["coverage"]`` holds it (:func:`plot_forecast` names it).
 
-        With ``groups``: ``horizon`` rows per series, laid out as ``data``: the id
+        With ``id_column``: ``horizon`` rows per series, laid out as ``data``: the id
         column then the forecast columns, indexed by each series' future times (the
         time step of the panel after each series' last time, or the next positions of
         a panel without time labels), or a MultiIndex (series, time) when ``data`` has
@@ -131,17 +141,18 @@ def forecast(
     2024-05-01    5.0
     """
     target = renamed_parameter("forecast", "target", "target_column", target, target_column, None)
+    id_column = renamed_parameter("forecast", "groups", "id_column", groups, id_column, None)
     model = _forecasting_model(model)
-    if groups is None and isinstance(data, pd.DataFrame):
-        groups = model_groups(model)  # a panel model names its id column itself
-    if groups is not None:
+    if id_column is None and isinstance(data, pd.DataFrame):
+        id_column = model_id_column(model)  # a panel model names its id column itself
+    if id_column is not None:
         if model_layout(model)[0]:
             raise ValueError(
-                "forecast(..., groups=) does not yet build the future-covariate block of "
+                "forecast(..., id_column=) does not yet build the future-covariate block of "
                 "a panel; forecast each series on its own, or predict on rows from "
-                "make_supervised(..., groups=..., future_covariates=[...])."
+                "make_supervised(..., id_column=..., future_covariates=[...])."
             )
-        return _panel_forecast(model, data, horizon, target, coverage, quantiles, groups)
+        return _panel_forecast(model, data, horizon, target, coverage, quantiles, id_column)
     frame = _as_frame(data)
     column = _target_column(frame, target)
     if len(frame) == 0:
@@ -208,10 +219,10 @@ def _covariate_labels(model, data, frame):
     return future_index(frame.index if _has_index(data) else None, len(frame), max(horizon, 1))
 
 
-def _panel_forecast(model, data, horizon, target, coverage, quantiles, groups):
+def _panel_forecast(model, data, horizon, target, coverage, quantiles, id_column):
     """forecast() for a long frame: every series from its own last row, at once."""
     levels = _levels(coverage, quantiles)
-    panel = split_panel(data, groups, "data")
+    panel = split_panel(data, id_column, "data")
     frame = data.to_frame() if isinstance(data, pd.Series) else data
     column = _target_column(panel.values, target)
     if len(frame) == 0:
@@ -227,7 +238,7 @@ def _panel_forecast(model, data, horizon, target, coverage, quantiles, groups):
             raise ValueError(
                 f"The model forecasts {model_horizon} steps directly; horizon={horizon} is "
                 f"beyond them. Refit it on make_supervised(..., horizon={horizon}, "
-                "groups=...) or ask for fewer steps."
+                "id_column=...) or ask for fewer steps."
             )
         points = predicted[last_rows, :horizon]
         if levels is not None:
@@ -238,10 +249,10 @@ def _panel_forecast(model, data, horizon, target, coverage, quantiles, groups):
             raise ValueError(
                 "Intervals over several steps need a direct multi-horizon model: this "
                 "model forecasts one step and is applied recursively. Fit it on "
-                f"make_supervised(..., horizon={horizon}, groups=...), or ask for horizon=1."
+                f"make_supervised(..., horizon={horizon}, id_column=...), or ask for horizon=1."
             )
         first = predicted[last_rows, 0]
-        points = _panel_recurse(model, frame, panel, column, first, horizon, times, groups)
+        points = _panel_recurse(model, frame, panel, column, first, horizon, times, id_column)
         if levels is not None:
             bounds = _quantile_rows(model, frame, levels)[last_rows][:, None, :]
     ids = np.repeat(np.asarray(panel.ids, dtype=object), horizon)
@@ -257,10 +268,10 @@ def _panel_forecast(model, data, horizon, target, coverage, quantiles, groups):
                 result[f"q{level:g}"] = bounds[:, offset + number]
     if panel.level:
         names = list(frame.index.names)
-        arrays = [ids, future_times] if names[0] == groups else [future_times, ids]
+        arrays = [ids, future_times] if names[0] == id_column else [future_times, ids]
         result.index = pd.MultiIndex.from_arrays(arrays, names=names)
         return result
-    result.insert(0, groups, ids)
+    result.insert(0, id_column, ids)
     result.index = pd.Index(future_times, name=frame.index.name)
     return result
 
@@ -284,7 +295,7 @@ def _panel_future_times(panel, last_rows, horizon):
     return np.stack(columns, axis=1)
 
 
-def _panel_recurse(model, frame, panel, column, first, horizon, times, groups):
+def _panel_recurse(model, frame, panel, column, first, horizon, times, id_column):
     """A one-step model applied recursively to every series: each step appends one row
     per series holding the last forecast, then predicts the extended frame once."""
     points = np.empty((panel.n_series, horizon))
@@ -296,7 +307,7 @@ def _panel_recurse(model, frame, panel, column, first, horizon, times, groups):
         raise ValueError(
             f"data has exogenous columns {others} besides the target: a recursive panel "
             "forecast of more than one step would need their future values. Fit a direct "
-            "model on make_supervised(..., horizon=h, groups=...)."
+            "model on make_supervised(..., horizon=h, id_column=...)."
         )
     ids = np.asarray(panel.ids, dtype=object)
     extended = frame.astype({column: np.float64})
@@ -305,11 +316,11 @@ def _panel_recurse(model, frame, panel, column, first, horizon, times, groups):
         if panel.level:
             names = list(frame.index.names)
             arrays = [ids, times[:, step - 1]]
-            if names[0] != groups:
+            if names[0] != id_column:
                 arrays.reverse()
             ahead.index = pd.MultiIndex.from_arrays(arrays, names=names)
         else:
-            ahead.insert(0, groups, ids)
+            ahead.insert(0, id_column, ids)
             if panel.timed:
                 ahead.index = pd.Index(list(times[:, step - 1]), name=frame.index.name)
         extended = pd.concat([extended, ahead[extended.columns]], ignore_index=not panel.timed)

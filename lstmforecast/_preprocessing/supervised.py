@@ -9,7 +9,7 @@ from .._utils.deprecation import DEPRECATED, renamed_parameter
 from .._utils.params import positive_int, validate_arguments
 from .._utils.time_index import check_time_order
 from .future import check_covariates, future_block, future_names
-from .panel import GROUPS_CONSTRAINT, GROUPS_HINT, split_panel
+from .panel import ID_COLUMN_CONSTRAINT, ID_COLUMN_HINT, split_panel
 from .sequences import reject_non_numeric_columns
 
 __all__ = ["make_supervised"]
@@ -19,19 +19,21 @@ __all__ = ["make_supervised"]
     {
         "data": ["array-like"],
         "horizon": positive_int(),
-        "groups": GROUPS_CONSTRAINT,
+        "id_column": ID_COLUMN_CONSTRAINT,
+        "groups": ID_COLUMN_CONSTRAINT,
         "future_covariates": [str, list, tuple, None],
     },
-    {"groups": GROUPS_HINT},
+    {"id_column": ID_COLUMN_HINT},
 )
 def make_supervised(
     data,
     target_column=None,
     horizon=1,
-    groups=None,
+    id_column=None,
     future_covariates=None,
     *,
     target=DEPRECATED,
+    groups=DEPRECATED,
 ):
     """Turn a time-ordered series or frame into aligned forecasting rows ``X, y``.
 
@@ -39,7 +41,7 @@ def make_supervised(
     ``y`` holds the target at t+1 .. t+horizon. Only the final ``horizon`` rows, which
     have no future to learn from, are dropped; no row of ``X`` is changed.
 
-    With ``groups``, ``data`` is a panel (see :ref:`panels`): a long frame of many
+    With ``id_column``, ``data`` is a panel (see :ref:`panels`): a long frame of many
     series, told apart by a series-id column or MultiIndex level. ``y`` is then built
     within each series, and the final ``horizon`` rows of *each* series are dropped; the
     rows keep their order and index, and ``X`` keeps the id column.
@@ -62,10 +64,13 @@ def make_supervised(
         None when ``data`` has a single column.
     horizon : int, default=1
         Number of future steps to predict from each row.
-    groups : str, default=None
+    id_column : str, default=None
         For a panel: the column of ``data`` (or level of its MultiIndex) holding the
         series ids. Each series' rows must be in time order; series may be interleaved.
         A series with ``horizon`` rows or fewer contributes no row.
+    groups : str, default="deprecated"
+        Deprecated alias of ``id_column``, its name before 0.2 (removed in 0.4): in
+        scikit-learn, ``groups`` is an array of labels, not a column name.
     future_covariates : list of str, default=None
         Columns of ``data`` known ahead of time, given to each row for the ``horizon``
         steps after it. Numeric, without NaN; the target is not allowed.
@@ -93,8 +98,9 @@ def make_supervised(
     target = renamed_parameter(
         "make_supervised", "target", "target_column", target, target_column, None
     )
-    if groups is not None:
-        return _panel_supervised(data, target, horizon, groups, future_covariates)
+    id_column = renamed_parameter("make_supervised", "groups", "id_column", groups, id_column, None)
+    if id_column is not None:
+        return _panel_supervised(data, target, horizon, id_column, future_covariates)
     frame = _as_frame(data)
     check_time_order(frame, "data")
     column = _target_column(frame, target)
@@ -127,9 +133,9 @@ def _with_block(X, block, covariates):
     return pd.concat([X, pd.DataFrame(block, index=X.index, columns=names)], axis=1)
 
 
-def _panel_supervised(data, target, horizon, groups, future_covariates=None):
+def _panel_supervised(data, target, horizon, id_column, future_covariates=None):
     """make_supervised within each series of a long frame."""
-    panel = split_panel(data, groups, "data")
+    panel = split_panel(data, id_column, "data")
     frame = data.to_frame() if isinstance(data, pd.Series) else data
     column = _target_column(panel.values, target)
     reject_non_numeric_columns(panel.values[[column]], "data")

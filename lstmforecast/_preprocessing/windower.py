@@ -10,13 +10,13 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._utils.deprecation import RenamedState, renamed_attribute
+from .._utils.deprecation import DEPRECATED, RenamedState, renamed_attribute, renamed_value
 from .._utils.params import HintedParams, positive_int
 from .._utils.seasonality import auto_look_back, frequency_season, series_look_back
 from .._utils.time_index import check_time_rows, index_signature, rows_skipped
 from .._utils.transaction import transactional
 from .future import FutureWindows, future_layout
-from .panel import GROUPS_CONSTRAINT, GROUPS_HINT, panel_step, split_panel, steps_after
+from .panel import ID_COLUMN_CONSTRAINT, ID_COLUMN_HINT, panel_step, split_panel, steps_after
 from .sequences import reject_nonfinite
 
 __all__ = ["Windower"]
@@ -73,19 +73,22 @@ class Windower(
         to 24. The season is the one the frequency of X's time index implies (12 for
         monthly, 4 quarterly, 7 daily, 24 hourly rows); without a frequency, or for
         yearly rows, it is read from the autocorrelation of the rows seen in ``fit``
-        (each column; the longest wins). With ``groups`` (a panel), the rule of a long
+        (each column; the longest wins). With ``id_column`` (a panel), the rule of a long
         series is read from the longest series. See :ref:`seasonal-defaults`.
     flatten : bool, default=False
         If True, return 2-D windows of shape (n, look_back * n_features), steps oldest
         first and features fastest, so that tabular regressors (Ridge, gradient boosting)
         can be compared on the same windows.
-    groups : str, default=None
+    id_column : str, default=None
         For a panel (many series in one long pandas frame, see :ref:`panels`): the name of
         the column, or MultiIndex level, that holds the series ids. Windows then never
         cross series: each series is front-padded with NaN at its start, and the id
         column is not a feature. In ``transform``, a series whose rows continue (or
         follow within ``look_back - 1`` steps) its rows seen in ``fit`` gets its own
         last training rows as history; other series are padded.
+    groups : str, default="deprecated"
+        Deprecated alias of ``id_column``, its name before 0.2 (removed in 0.4): in
+        scikit-learn, ``groups`` is an array of labels, not a column name.
 
     Attributes
     ----------
@@ -96,13 +99,13 @@ class Windower(
     look_back_ : int
         The window length in use (``look_back``, or the one chosen by "auto").
     last_rows_ : ndarray of shape (look_back_ - 1, n_features_in_), or \
-(n_series, look_back_ - 1, n_features_in_) with ``groups``
-        The last rows seen in ``fit`` (NaN-padded when fewer), float32; with ``groups``,
+(n_series, look_back_ - 1, n_features_in_) with ``id_column``
+        The last rows seen in ``fit`` (NaN-padded when fewer), float32; with ``id_column``,
         those of each series in ``series_ids_``.
     future_covariates_ : list of str
         The known-future covariates found among X's columns (empty without them).
     series_ids_ : ndarray of shape (n_series,)
-        With ``groups`` only: the series ids seen in ``fit``, in order of first
+        With ``id_column`` only: the series ids seen in ``fit``, in order of first
         appearance. ``n_features_in_`` and ``feature_names_in_`` then count the
         numeric columns only, without the id column.
 
@@ -113,7 +116,7 @@ class Windower(
 
     ``transform`` returns a read-only strided view over one padded float32 copy of X:
     its memory is O(n_timesteps * n_features) whatever ``look_back`` is. Copy it (or
-    use ``flatten=True``, which must copy) before writing to it. With ``groups`` the
+    use ``flatten=True``, which must copy) before writing to it. With ``id_column`` the
     padded copy holds every series, each behind its own ``look_back - 1`` rows of
     history, and the windows are gathered from one strided view over it by computed
     offsets: one array of n_timesteps windows (the gaps between series cannot be one
@@ -134,26 +137,33 @@ class Windower(
            [ 2.,  3.,  4.]], dtype=float32)
     """
 
-    def __init__(self, look_back=24, flatten=False, groups=None):
+    def __init__(self, look_back=24, flatten=False, id_column=None, *, groups=DEPRECATED):
         self.look_back = look_back
         self.flatten = flatten
+        self.id_column = id_column
         self.groups = groups
 
     # Its last rows were ``history_`` before 0.2 (a word that also meant training losses),
     # its series ids ``series_`` (also the baselines' target history).
     _renamed_attributes = {"history_": "last_rows_", "series_": "series_ids_"}
+    _renamed_parameters = {"groups": "id_column"}
     history_ = renamed_attribute("history_", "last_rows_")
     series_ = renamed_attribute("series_", "series_ids_")
 
     _parameter_constraints = {
         "look_back": [*positive_int(), StrOptions({"auto"})],
         "flatten": ["boolean"],
-        "groups": GROUPS_CONSTRAINT,
+        "id_column": ID_COLUMN_CONSTRAINT,
+        "groups": ID_COLUMN_CONSTRAINT,
     }
     _parameter_hints = {
         "look_back": 'It is the number of rows per window, or "auto" to read it from the data.',
-        "groups": GROUPS_HINT,
+        "id_column": ID_COLUMN_HINT,
     }
+
+    def _id_column(self, warn=False):
+        """``id_column``, or the deprecated ``groups`` when only that was given."""
+        return renamed_value(self, "groups", "id_column", None, warn)
 
     @transactional
     def fit(self, X, y=None):
@@ -192,7 +202,7 @@ class Windower(
             ``"<feature>_lag<k>"`` columns.
         """
         check_is_fitted(self, "last_rows_")
-        if self.groups is not None:
+        if self._id_column() is not None:
             return self._wrap(self._panel_transform(X), X)
         rows, block = self._split_block(self._validate_rows(X, reset=False))
         pad = len(self.last_rows_)
@@ -222,7 +232,7 @@ class Windower(
             As :meth:`transform`.
         """
         rows = self._fit(X)
-        if self.groups is not None:
+        if self._id_column() is not None:
             panel, rows = rows
             rows, block = self._split_block(rows)
             history = np.full_like(self.last_rows_, np.nan)
@@ -288,10 +298,11 @@ class Windower(
         return np.asarray([*lagged, *block], dtype=object)
 
     def _fit(self, X):
-        """Fit and return the validated rows (with groups: the panel and its rows)."""
+        """Fit and return the validated rows (with id_column: the panel and its rows)."""
         self._validate_params()
+        self._id_column(warn=True)
         auto = isinstance(self.look_back, str)
-        if self.groups is not None:
+        if self._id_column() is not None:
             return self._fit_panel(X, auto)
         frequency = frequency_season(getattr(X, "index", None))
         rows = self._validate_rows(X, reset=True)
@@ -314,7 +325,7 @@ class Windower(
         return rows
 
     def _fit_panel(self, X, auto):
-        panel = split_panel(X, self.groups)
+        panel = split_panel(X, self._id_column())
         all_rows = self._validate_rows(panel.values.reset_index(drop=True), reset=True)
         self._find_block()
         rows, _ = self._split_block(all_rows)
@@ -340,7 +351,7 @@ class Windower(
         return panel, all_rows
 
     def _panel_transform(self, X):
-        panel = split_panel(X, self.groups)
+        panel = split_panel(X, self._id_column())
         rows = self._validate_rows(panel.values.reset_index(drop=True), reset=False)
         rows, block = self._split_block(rows)
         pad = self.last_rows_.shape[1]

@@ -19,6 +19,7 @@ __all__ = [
     "renamed_attribute",
     "renamed_parameter",
     "renamed_params",
+    "renamed_value",
 ]
 
 # Renamed in this release; the old names go two releases later.
@@ -68,6 +69,14 @@ class RenamedState:
             if parameter.default is not parameter.empty:
                 renamed.setdefault(name, parameter.default)
         super().__setstate__(renamed)
+
+
+def renamed_value(owner, old, new, default, warn=False):
+    """The value in use of ``owner``'s renamed parameter: ``renamed_parameter`` on the
+    attributes that store the new and the old one (``__init__`` keeps both)."""
+    return renamed_parameter(
+        type(owner).__name__, old, new, getattr(owner, old), getattr(owner, new), default, warn
+    )
 
 
 def renamed_params(cls, params):
