@@ -174,3 +174,15 @@ def test_id_column_replaces_groups_which_sklearn_uses_for_label_arrays():
     assert (
         len(list(PanelSplit(n_splits=2, id_column="id").split(X, y, groups=np.zeros(len(X))))) == 2
     )
+
+
+def test_plot_loss_curve_replaces_plot_history(sine_windows):
+    pytest.importorskip("matplotlib")
+    from lstmforecast import plot_history, plot_loss_curve
+
+    X, y = sine_windows
+    model = LSTMRegressor(**TINY, smoothing_anchor=False).fit(X, y)
+    labels = [line.get_label() for line in plot_loss_curve(model).axes[0].get_lines()]
+    with pytest.warns(FutureWarning, match="plot_history was renamed plot_loss_curve"):
+        old = plot_history(model)
+    assert [line.get_label() for line in old.axes[0].get_lines()] == labels

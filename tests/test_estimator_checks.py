@@ -214,7 +214,7 @@ def test_counts_refuse_bools_and_hints_say_what_to_pass():
 
 
 PUBLIC_FUNCTIONS = ["compare", "export_onnx", "forecast", "load", "make_supervised"]
-PUBLIC_FUNCTIONS += ["plot_forecast", "plot_history", "save", "summary"]
+PUBLIC_FUNCTIONS += ["plot_forecast", "plot_loss_curve", "save", "summary"]
 
 
 @pytest.mark.parametrize("name", PUBLIC_FUNCTIONS)

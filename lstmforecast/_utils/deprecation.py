@@ -20,6 +20,7 @@ __all__ = [
     "renamed_parameter",
     "renamed_params",
     "renamed_value",
+    "warn_renamed",
 ]
 
 # Renamed in this release; the old names go two releases later.
@@ -35,6 +36,11 @@ def _warn(what, old, new, stacklevel):
         FutureWarning,
         stacklevel=stacklevel,
     )
+
+
+def warn_renamed(old, new):
+    """The FutureWarning of a renamed public function, in the package's words."""
+    _warn("", old, new, stacklevel=3)
 
 
 def renamed_attribute(old, new):
