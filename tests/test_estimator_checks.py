@@ -213,7 +213,7 @@ def test_counts_refuse_bools_and_hints_say_what_to_pass():
         next(PanelSplit(n_splits=0).split(X))
 
 
-PUBLIC_FUNCTIONS = ["compare", "export_onnx", "forecast", "load", "make_supervised"]
+PUBLIC_FUNCTIONS = ["compare", "export_onnx", "forecast", "load", "make_supervised", "quantize"]
 PUBLIC_FUNCTIONS += ["plot_forecast", "plot_loss_curve", "save", "summary"]
 
 
