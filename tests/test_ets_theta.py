@@ -159,12 +159,12 @@ def test_theta_matches_statsmodels(quarterly):
 @pytest.mark.parametrize(
     "estimator, message",
     [
-        (ETSRegressor(error="both"), "error must be one of"),
+        (ETSRegressor(error="both"), "'error' parameter of ETSRegressor must be a str among"),
         (ETSRegressor(seasonal="add"), "needs season_length >= 2"),
         (ETSRegressor(trend=None, damped_trend=True), "needs a trend"),
-        (ThetaRegressor(theta=0.5), "theta must be"),
-        (ThetaRegressor(season_length=0), "season_length must be"),
-        (ThetaRegressor(method="log"), "method must be"),
+        (ThetaRegressor(theta=0.5), r"'theta' parameter .* \[1.0, inf\).*classical Theta"),
+        (ThetaRegressor(season_length=0), "'season_length' parameter .*12 for monthly"),
+        (ThetaRegressor(method="log"), "'method' parameter of ThetaRegressor must be a str"),
     ],
 )
 def test_bad_parameters_say_what_to_fix(quarterly, estimator, message):

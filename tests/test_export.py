@@ -158,7 +158,7 @@ def test_window_scale_models_export_and_equal_predict(window_scale, transform, h
         LSTMRegressor(
             **TINY,
             window_scale=window_scale,
-            seasonality=12,
+            season_length=12,
             target_transform=transform,
             smoothing_anchor=False,
         ),

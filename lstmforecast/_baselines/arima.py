@@ -11,10 +11,13 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils._param_validation import StrOptions
 
-from .._utils.params import check_choice, check_int
+from .._utils.docstrings import shared_docs
+from .._utils.params import positive_int
 from .css import fit_css, is_admissible
 from .row_forecaster import (
+    ROW_FORECASTER_CONSTRAINTS,
     RowForecaster,
     normal_quantiles,
     resolve_target_column,
@@ -435,6 +438,7 @@ def _forecasts_from_each_origin(results, first_origin, n_origins, horizon):
     return forecasts
 
 
+@shared_docs
 class ARIMARegressor(RowForecaster):
     """Seasonal ARIMA forecaster (statsmodels SARIMAX) with the sklearn regressor API.
 
@@ -477,9 +481,7 @@ class ARIMARegressor(RowForecaster):
         Deterministic trend as in statsmodels: none, constant, linear in time, or both;
         None means no trend, except that ``order="auto"`` then also decides whether to
         include a constant (only when d + D <= 1).
-    target_column : int or str, default=0
-        Column of ``X`` that holds the target series: a position, or a name when ``X`` is
-        a pandas DataFrame.
+    {{target_column}}
     exog_columns : None, "others" or list of int or str, default=None
         Columns of ``X`` used as exogenous regressors: none, every column except the
         target, or the listed positions or names.
@@ -529,14 +531,12 @@ class ARIMARegressor(RowForecaster):
         The target history the model is fitted on: X's target column, plus the last row
         of ``y`` when ``y`` is that column shifted ahead (``make_supervised`` output) and
         there are no exogenous columns.
-    target_index_ : int
-        Position of the target column in ``X``.
+    {{target_index_}}
     exog_indices_ : ndarray of int
         Positions of the exogenous columns in ``X`` (empty without regressors).
     horizon_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
-    index_signature_ : tuple or None
-        Last index label and step of a pandas ``X`` seen in ``fit`` (None otherwise).
+    {{index_signature_}}
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -585,6 +585,24 @@ class ARIMARegressor(RowForecaster):
         self.exog_columns = exog_columns
         self.information_criterion = information_criterion
         self.maxiter = maxiter
+
+    _parameter_constraints = {
+        **ROW_FORECASTER_CONSTRAINTS,
+        "order": [StrOptions({"auto"}), tuple, list],  # (p, d, q): checked in _check_params
+        "seasonal_order": [tuple, list, None],  # (P, D, Q, s): idem
+        "trend": [StrOptions(set(_TREND_STRINGS)), list, tuple, None],
+        "exog_columns": [StrOptions({"others"}), list, tuple, None],
+        "information_criterion": [StrOptions(set(_CRITERIA))],
+        "maxiter": positive_int(),
+        "verbose": ["verbose"],
+        "search_method": [StrOptions(set(_SEARCH_METHODS))],
+    }
+    _parameter_hints = {
+        **RowForecaster._parameter_hints,
+        "order": "Give (p, d, q), e.g. (1, 0, 0), or 'auto' for an automatic search.",
+        "trend": "None: no trend, 'c': a constant, 't': linear in time, 'ct': both.",
+        "exog_columns": "Use None, 'others' or a list of column positions or names.",
+    }
 
     _min_fit_rows = 2
     _uses_statsmodels = True
@@ -713,19 +731,6 @@ class ARIMARegressor(RowForecaster):
                 "seasonal_order must be None or a tuple (P, D, Q, s) of non-negative integers "
                 f"with a season length s >= 2 (e.g. (0, 1, 1, 12)); got {self.seasonal_order!r}."
             )
-        if isinstance(self.trend, str) and self.trend not in _TREND_STRINGS:
-            raise ValueError(
-                f"trend must be None, one of {_TREND_STRINGS} or a list of 0/1 polynomial "
-                f"flags; got {self.trend!r}."
-            )
-        if self.information_criterion not in _CRITERIA:
-            raise ValueError(
-                f"information_criterion must be one of {_CRITERIA}; "
-                f"got {self.information_criterion!r}."
-            )
-        check_int(self.maxiter, "maxiter", 1)
-        check_choice(self.search_method, "search_method", _SEARCH_METHODS)
-        check_int(self.verbose, "verbose", 0)
         self._seasonal_order = tuple(int(v) for v in seasonal_order)
 
     def _resolve_exog_columns(self):

@@ -4,9 +4,11 @@ import itertools
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import StrOptions
 
-from .._utils.params import check_int
-from .row_forecaster import RowForecaster, normal_quantiles
+from .._utils.docstrings import shared_docs
+from .._utils.params import SEASON_LENGTH_HINT, positive_int
+from .row_forecaster import ROW_FORECASTER_CONSTRAINTS, RowForecaster, normal_quantiles
 
 __all__ = ["ETSRegressor"]
 
@@ -43,6 +45,7 @@ def _candidates(error, trend, damped_trend, seasonal, seasonal_allowed, positive
         yield e, t, d, s
 
 
+@shared_docs
 class ETSRegressor(RowForecaster):
     """Exponential smoothing state-space (ETS) forecaster with the sklearn regressor API.
 
@@ -73,9 +76,7 @@ class ETSRegressor(RowForecaster):
         of initial states.
     season_length : int, default=1
         Rows per season (12 for monthly data with a yearly cycle); 1 means no season.
-    target_column : int or str, default=0
-        Column of ``X`` that holds the target series: a position, or a name when ``X`` is
-        a pandas DataFrame.
+    {{target_column}}
     target_transform : {None, "log", "boxcox"}, default=None
         ``"log"`` models the logarithm of a positive target, ``"boxcox"`` its Box-Cox
         transform with Guerrero's lambda (``target_lambda_``, fitted on the training
@@ -93,12 +94,10 @@ class ETSRegressor(RowForecaster):
     series_ : ndarray of shape (n_observations,)
         The target history seen in ``fit``: X's target column, plus the last row of ``y``
         when ``y`` is that column shifted ahead (``make_supervised`` output).
-    target_index_ : int
-        Position of the target column in ``X``.
+    {{target_index_}}
     horizon_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
-    index_signature_ : tuple or None
-        Last index label and step of a pandas ``X`` seen in ``fit`` (None otherwise).
+    {{index_signature_}}
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -147,18 +146,17 @@ class ETSRegressor(RowForecaster):
         self.target_column = target_column
         self.target_transform = target_transform
 
+    _parameter_constraints = {
+        **ROW_FORECASTER_CONSTRAINTS,
+        "error": [StrOptions({"auto", *_ERRORS})],
+        "trend": [StrOptions({"auto", "add"}), None],
+        "damped_trend": [StrOptions({"auto"}), "boolean"],
+        "seasonal": [StrOptions({"auto", "add", "mul"}), None],
+        "season_length": positive_int(),
+    }
+    _parameter_hints = {**RowForecaster._parameter_hints, "season_length": SEASON_LENGTH_HINT}
+
     def _check_params(self):
-        for name, choices in (
-            ("error", ("auto", *_ERRORS)),
-            ("trend", ("auto", *_TRENDS)),
-            ("damped_trend", ("auto", True, False)),
-            ("seasonal", ("auto", *_SEASONALS)),
-        ):
-            value = getattr(self, name)
-            if isinstance(value, np.bool_ | bool | str | type(None)) and value in choices:
-                continue
-            raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}.")
-        check_int(self.season_length, "season_length", 1)
         if self.seasonal not in ("auto", None) and self.season_length < 2:
             raise ValueError(
                 f"seasonal={self.seasonal!r} needs season_length >= 2 (rows per season, "

@@ -10,13 +10,18 @@ pandas index) continue the fitted history, other rows restart from the given row
 import numbers
 import warnings
 from contextlib import contextmanager, nullcontext
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._utils.params import check_choice
+from .._utils.deprecation import RenamedState
+from .._utils.params import HintedParams
+from .._utils.quantiles import check_quantiles
+from .._utils.seasonality import frequency_season
 from .._utils.target_transform import TRANSFORMS, check_positive, fit_lambda
 from .._utils.target_transform import forward as transform_forward
 from .._utils.target_transform import inverse as transform_inverse
@@ -78,8 +83,20 @@ def resolve_target_column(target_column, feature_names, n_features):
     )
 
 
-class RowForecaster(RegressorMixin, BaseEstimator):
+# The parameters every row forecaster has; each subclass adds its own.
+ROW_FORECASTER_CONSTRAINTS = {
+    "target_column": [Integral, str],
+    "target_transform": [StrOptions({t for t in TRANSFORMS if t is not None}), None],
+}
+
+
+class RowForecaster(RegressorMixin, HintedParams, RenamedState, BaseEstimator):
     """Shared fit/predict plumbing: validation, target column, horizon and output shape."""
+
+    _parameter_constraints = ROW_FORECASTER_CONSTRAINTS
+    _parameter_hints = {
+        "target_column": "Give the target column's position in X or, for a DataFrame, its name.",
+    }
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -128,7 +145,8 @@ class RowForecaster(RegressorMixin, BaseEstimator):
         return predictions[:, 0] if self._y_is_1d else predictions
 
     # The template below is shared by every row forecaster. A subclass provides
-    # ``_check_params()``, ``_fit_series(series, X)`` (the series on the model's scale)
+    # ``_parameter_constraints``, ``_check_params()`` (checks across parameters, after
+    # sklearn's validation), ``_fit_series(series, X)`` (the series on the model's scale)
     # and ``_forecast(before, target, X, skipped, levels)``: forecasts from every row of
     # ``target``, (n_rows, horizon) on the model's scale, or (n_rows, horizon, n_levels)
     # quantiles when ``levels`` is given; ``before`` holds the known values before the
@@ -158,8 +176,9 @@ class RowForecaster(RegressorMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
+        self._validate_params()
         self._check_params()
-        check_choice(self.target_transform, "target_transform", TRANSFORMS)
+        frequency = frequency_season(getattr(as_frame_if_series(X), "index", None))
         X, y = self._validate_fit_data(X, y, min_samples=self._min_fit_rows)
         target = X[:, self.target_index_].astype(np.float64)
         self._n_fit_rows = len(X)
@@ -167,7 +186,7 @@ class RowForecaster(RegressorMixin, BaseEstimator):
         self.target_lambda_ = None
         if self.target_transform is not None:
             check_positive(self.series_, self.target_transform, "the training target")
-            self.target_lambda_ = fit_lambda(self.target_transform, self.series_)
+            self.target_lambda_ = fit_lambda(self.target_transform, self.series_, frequency)
         series = self._to_model_scale(self.series_, "the training target")
         self._deferred_warnings = []
         try:
@@ -218,6 +237,9 @@ class RowForecaster(RegressorMixin, BaseEstimator):
             forecasts = self._forecast(before, target, X, skipped, levels)
         return self._shape_output(self._from_model_scale(forecasts))
 
+    def _check_params(self):
+        """Checks across parameters, after ``_validate_params``; none by default."""
+
     def _extends_with_y(self):
         """Whether y's last row may extend the history (not when regressors are needed)."""
         return True
@@ -251,17 +273,6 @@ class RowForecaster(RegressorMixin, BaseEstimator):
             positions < len(series), series[np.minimum(positions, len(series) - 1)], np.nan
         )
         return (actual - forecasts)[first_origin:]
-
-
-def check_quantiles(quantiles):
-    """Quantile levels as a float array: each in (0, 1), strictly ascending."""
-    levels = np.asarray(quantiles, dtype=np.float64).reshape(-1)
-    if levels.size == 0 or not np.all((levels > 0) & (levels < 1)) or np.any(np.diff(levels) <= 0):
-        raise ValueError(
-            "quantiles must be a non-empty list of levels in (0, 1), sorted ascending "
-            f"without repeats, e.g. [0.1, 0.5, 0.9]; got {quantiles!r}."
-        )
-    return levels
 
 
 def normal_quantiles(mean, std, levels):

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from .._recurrent.forecast_target import TorchForecastTarget
-from .._utils.params import check_int
+from .._utils.params import positive_int, validate_arguments
 from .persistence import _SKLEARN_CLASSES
 
 _NO_LOOK_BACK = (
@@ -67,6 +67,13 @@ class ExportedModel(nn.Module):
         return y[:, 0] if self.y_1d else y
 
 
+@validate_arguments(
+    {
+        "path": [str, os.PathLike],
+        "look_back": [*positive_int(), None],
+        "opset_version": [*positive_int(), None],
+    }
+)
 def export_onnx(model, path, *, look_back=None, opset_version=None):
     """Write a fitted recurrent model as an ONNX graph whose output equals ``predict``.
 
@@ -134,8 +141,6 @@ def export_onnx(model, path, *, look_back=None, opset_version=None):
     >>> bool(np.allclose(onnx_predictions, model.predict(X), atol=1e-5))  # doctest: +SKIP
     True
     """
-    if look_back is not None:
-        check_int(look_back, "look_back", minimum=1)
     exported, n_features, look_back = exportable(model, look_back)
     if look_back is None:
         raise ValueError(_NO_LOOK_BACK)

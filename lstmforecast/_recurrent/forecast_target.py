@@ -30,7 +30,7 @@ from scipy.stats import f as f_distribution
 
 from .._preprocessing.sequences import Sequences
 from .._preprocessing.window_level import SIGNIFICANCE, level_divisors
-from .._utils.seasonality import season_lengths
+from .._utils.seasonality import detect_seasons
 from .._utils.target_transform import check_positive, fit_lambda
 from .._utils.target_transform import forward as transform_forward
 from .._utils.target_transform import inverse as transform_inverse
@@ -118,7 +118,7 @@ class ForecastTarget:
         lam = None
         if transform is not None:
             check_positive(y, transform, "y")
-            lam = fit_lambda(transform, y[:, 0])
+            lam = fit_lambda(transform, y[:, 0], season_hint)
         target = cls(
             n_outputs,
             transform=transform,
@@ -374,11 +374,9 @@ def _find_seasons(sequences, feature, seasonality, season_hint):
         return ()
     if not (isinstance(seasonality, str) and seasonality == "auto"):
         return tuple(int(m) for m in np.atleast_1d(seasonality))
-    if season_hint is not None and season_hint >= 2:
-        return (season_hint,)
-    if not sequences.consecutive:
-        return ()  # independent sequences: no series to read a season from
-    return season_lengths(sequences.values[:, -1, feature])
+    # Independent sequences have no series to read a season from.
+    series = sequences.values[:, -1, feature] if sequences.consecutive else None
+    return detect_seasons(series, season_hint)
 
 
 def level_season(seasons, seasonality):

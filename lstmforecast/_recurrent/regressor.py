@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from sklearn.base import RegressorMixin
 from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Hidden, Interval, StrOptions
 from sklearn.utils.validation import check_array
 
 from .._preprocessing.future import check_future_model
@@ -15,7 +15,9 @@ from .._preprocessing.sequences import Sequences
 from .._torch.covariate_network import pack_inputs, with_future_head
 from .._torch.training import Chunks as TrainingChunks
 from .._torch.training import check_validation_weights, to_tensor, validation_size
-from .._utils.params import check_choice, check_int
+from .._utils.deprecation import DEPRECATED, renamed_parameter
+from .._utils.docstrings import shared_docs
+from .._utils.params import positive_int
 from .._utils.quantiles import (
     check_quantiles,
     held_out_intervals,
@@ -55,8 +57,13 @@ _TARGET_ATTRIBUTES = (
     "_y_shift",
     "_y_scale",
 )
+_LOSS_NAMES = ("mae", "mse", "huber")  # the keys of _LOSSES
+# season_length: "auto", one season, a list of them (checked in _check_params), or None
+_SEASON_LENGTHS = [StrOptions({"auto"}), Interval(Integral, 2, None, closed="left")]
+_SEASON_LENGTHS += ["array-like", None]
 
 
+@shared_docs
 class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     """Recurrent-network regressor (LSTM, GRU or RNN) with the scikit-learn API.
 
@@ -126,35 +133,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         Clip the gradient norm to this value.
     lr_schedule : {None, "plateau"}, default=None
         "plateau" halves the learning rate when the monitored loss stalls.
-    warm_start : bool, default=False
-        Continue training the fitted network on the next ``fit``.
-    random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, dropout and batch order: two fits with the same integer
-        are bit-identical on CPU. torch's global RNG is left untouched.
-    device : {"auto", "cpu", "cuda"}, default="auto"
-        "auto" trains on CUDA when PyTorch sees a GPU.
-    n_threads : "auto", int or None, default="auto"
-        torch's intra-op threads during fit and predict, restored afterwards. "auto" uses
-        one thread on the CPU unless a batch is large enough to gain from more (batch
-        size x hidden size squared of at least 2**24; no default configuration reaches
-        it): a small recurrent model gains nothing from more, and on a busy machine
-        torch's spinning workers make it many times slower. None leaves torch's setting
-        as it is.
-    precision : {"fp32", "bf16", "fp16"}, default="fp32"
-        Mixed precision for training and prediction (torch.autocast); "fp16" needs
-        CUDA and uses loss scaling; "bf16" runs on CPUs with a bf16 kernel for the cell
-        (probed once; x86 needs AVX-512 for the LSTM, else a clear error). The recurrence stays on
-        the fused cuDNN kernel in every precision.
-    verbose : int, default=0
-        1 shows a tqdm progress bar with the latest losses on stderr; 2 also logs one
-        line per epoch through ``logging.getLogger("lstmforecast")`` (to stderr when
-        logging is not configured). See :class:`~lstmforecast.callbacks.ProgressBar` and
-        :class:`~lstmforecast.callbacks.EpochLogger`.
-    callbacks : list of objects, default=None
-        Called during training: any object with some of ``on_train_begin(estimator)``,
-        ``on_batch_end(estimator, batch, logs)``, ``on_epoch_end(estimator, epoch,
-        logs)`` (a truthy return stops training) and ``on_train_end(estimator)``. See
-        :mod:`lstmforecast.callbacks` for the built-in ones (checkpoints, logging).
+    {{warm_start}}
+    {{random_state}}
+    {{device}}
+    {{n_threads}}
+    {{precision}}
+    {{verbose}}
+    {{callbacks}}
     module : torch.nn.Module class, default=None
         Your own network instead of the built-in one, constructed as
         ``module(n_inputs=..., n_outputs=..., **module__params)`` and called as
@@ -170,13 +155,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         Input feature whose last observed value the target is learned relative to.
         "auto" picks, on the training data, the feature whose last value is the best
         last-value forecast of y. Each column of y then anchors on that feature's last
-        value or, when a season is known (``seasonality``), on its value one season
+        value or, when a season is known (``season_length``), on its value one season
         before that column's step (a seasonal naive forecast), whichever has the smaller
         training error (``anchor_lags_``). "auto" uses no anchor when these anchors do
         not beat predicting the mean; when only the seasonal one does (a cyclic series),
         ``fit`` trains with and without it and keeps the better on the validation rows
         (see :ref:`seasonal-defaults`). None learns absolute targets.
-    seasonality : "auto", int, list of int or None, default="auto"
+    season_length : "auto", int, list of int or None, default="auto"
         Season lengths (in rows) the anchor may use. "auto": the season the frequency of
         y's time index implies (12 for monthly, 4 quarterly, 7 daily, 24 hourly rows;
         ``make_supervised`` keeps the index), else the seasons read from the
@@ -234,7 +219,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         moving average, kept where an F-test finds that the season's phases differ;
         needs positive values and, in practice, three seasons of window), and each
         step ahead is multiplied back by the level and the profile at its phase; the
-        anchor is the last value, deseasonalised; the season is ``seasonality``'s (give
+        anchor is the last value, deseasonalised; the season is ``season_length``'s (give
         it on a panel). The scale comes from the window alone, so ``predict`` needs no
         series id, and a series multiplied by c gets forecasts multiplied by c. A
         window with no spread or level falls back to its mean absolute value, then to
@@ -252,17 +237,15 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         validated, and on M1/M3 one trained there lost to seasonal naive. See
         :ref:`seasonal-defaults`. False trains the network
         regardless.
+    seasonality : "auto", int, list of int or None, default="deprecated"
+        Deprecated alias of ``season_length``, its name before 0.2 (removed in 0.4).
 
     Attributes
     ----------
     network_ : torch.nn.Module
         The trained network (on ``device_``).
-    history_ : dict of lists
-        One row per epoch: ``"epoch"``, ``"train_loss"``, ``"valid_loss"`` (NaN without
-        early stopping), ``"lr"``, and any key a callback adds to the logs. The lists
-        have equal lengths: ``pandas.DataFrame(est.history_)`` is the table.
-    n_iter_ : int
-        Epochs run.
+    {{loss_curve_}}
+    {{n_iter_}}
     n_features_in_ : int
         Columns of a 2-D X (time steps), or features per step of a 3-D X.
     n_step_features_ : int
@@ -288,8 +271,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         parameters, ``season`` (0: no seasonal adjustment), ``damped`` (alpha, beta,
         phi) and ``theta_alpha``; ``predict`` then returns the anchor and the network is
         untrained (``n_iter_`` is 0). None otherwise.
-    device_ : torch.device
-        Where the network was trained and predicts.
+    {{device_}}
     training_ : {"window", "sequence"}
         The training mode in use (``training``, or the one "auto" chose).
     target_lambda_ : float or None
@@ -355,7 +337,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         module=None,
         scale=True,
         target_anchor="auto",
-        seasonality="auto",
+        season_length="auto",
         loss="mae",
         target_transform=None,
         training="auto",
@@ -363,6 +345,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         calibrate_quantiles=True,
         window_scale=None,
         smoothing_anchor=True,
+        seasonality=DEPRECATED,
         **module_params,
     ):
         self._store_params(locals())
@@ -370,23 +353,41 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     _parameter_constraints = {
         **RecurrentEstimator._parameter_constraints,
         "scale": ["boolean"],
-        "target_anchor": [StrOptions({"auto"}), Integral, None],
+        "target_anchor": [StrOptions({"auto"}), Integral, None],  # range: known in fit
+        # A list's entries are checked in _check_params.
+        "season_length": _SEASON_LENGTHS,
+        "seasonality": [*_SEASON_LENGTHS, Hidden(StrOptions({DEPRECATED}))],
+        "loss": [StrOptions(set(_LOSS_NAMES))],
+        "target_transform": [StrOptions({t for t in TRANSFORMS if t is not None}), None],
         "training": [StrOptions({"auto", "window", "sequence"})],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "quantiles": ["array-like", None],
+        "batch_size": [StrOptions({"auto"}), *positive_int()],
+        "quantiles": ["array-like", None],  # levels: check_quantiles in _check_params
         "calibrate_quantiles": ["boolean"],
         "window_scale": [StrOptions(set(WINDOW_SCALES)), None],
         "smoothing_anchor": ["boolean"],
     }
+    _parameter_hints = {
+        "season_length": 'Give season lengths in rows (e.g. 12 for monthly data), "auto" or None.',
+    }
+    # season_length was seasonality before 0.2, the word of no other estimator.
+    _renamed_parameters = {"seasonality": "season_length"}
+
+    def _season_length(self, warn=False):
+        """``season_length``, or the deprecated ``seasonality`` when only that was given."""
+        return renamed_parameter(
+            "LSTMRegressor",
+            "seasonality",
+            "season_length",
+            self.seasonality,
+            self.season_length,
+            "auto",
+            warn=warn,
+        )
 
     _reads_future = True  # windows may carry known-future covariates (_future.py)
 
     def _check_params(self):
         super()._check_params()
-        check_choice(self.training, "training", ("auto", "window", "sequence"))
-        check_choice(self.loss, "loss", tuple(_LOSSES))
-        check_choice(self.target_transform, "target_transform", TRANSFORMS)
-        check_choice(self.window_scale, "window_scale", (None, *WINDOW_SCALES))
         if self.window_scale is not None and (
             self.training == "sequence" or self.embedding_dim is not None
         ):
@@ -395,10 +396,17 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                 'training="window" or "auto" (sequence mode shares rows between windows) and '
                 "numeric inputs (no embedding_dim); use window_scale=None there."
             )
-        seasonality = self.seasonality
-        if seasonality is not None and not (isinstance(seasonality, str) and seasonality == "auto"):
-            for season in np.atleast_1d(np.asarray(seasonality, dtype=object)):
-                check_int(season, "seasonality (each season length)", minimum=2)
+        season_length = self._season_length(warn=True)
+        if season_length is not None and not isinstance(season_length, str | Integral):
+            seasons = np.asarray(season_length, dtype=object).ravel()
+            valid = [
+                isinstance(m, Integral) and not isinstance(m, bool) and m >= 2 for m in seasons
+            ]
+            if not seasons.size or not all(valid):
+                raise ValueError(
+                    f"season_length={season_length!r}: each season length must be an integer "
+                    ">= 2 (rows per season, e.g. [24, 168] for hourly data)."
+                )
         if self.training == "sequence" and (
             self.bidirectional or self.pooling != "last" or self.embedding_dim is not None
         ):
@@ -421,6 +429,17 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                 'every step); use training="window" with a custom module.'
             )
 
+    def _predicts_quantiles(self, levels):  # see _utils.quantiles.predicts_quantiles
+        """A quantile head trained for ``levels``' range (predict interpolates between
+        its levels, never beyond), or the residuals of the rows early stopping held out."""
+        if self.quantiles is not None:
+            trained = check_quantiles(self.quantiles)
+            wanted = trained if levels is None else check_quantiles(levels)
+            return bool(trained[0] - 1e-12 <= wanted[0] and wanted[-1] <= trained[-1] + 1e-12)
+        if hasattr(self, "network_"):
+            return getattr(self, "interval_residuals_", None) is not None
+        return bool(self.early_stopping)
+
     # fit's docstring is RecurrentEstimator.fit's (inherited by help() and the API docs);
     # the anchor contest below is documented under ``target_anchor``.
     @transactional
@@ -442,7 +461,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     # everything else fit sets is the same for both.
     _TRAINED_STATE = (
         "network_",
-        "history_",
+        "loss_curve_",
         "n_iter_",
         "_optimizer_state",
         "_seed",
@@ -623,7 +642,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             y,
             transform=self.target_transform,
             anchor=None if tokens or not anchored else self.target_anchor,
-            seasonality=self.seasonality,
+            seasonality=self._season_length(),
             season_hint=season_hint,
             window_scale=self.window_scale,
             scale=self.scale,
@@ -680,7 +699,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             transform=self.target_transform,
             lam=self.target_lambda_,
             window_scale=self.window_scale,
-            level_season=level_season(self.season_lengths_, self.seasonality),
+            level_season=level_season(self.season_lengths_, self._season_length()),
             anchor=self.target_anchor_,
             lags=self.anchor_lags_,
             units=getattr(self, "anchor_units_", None),
