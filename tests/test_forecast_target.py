@@ -46,9 +46,9 @@ CONFIGURATIONS = [
     dict(window_scale=None),
     dict(window_scale="std"),
     dict(window_scale="mean_abs", anchor=None),
-    dict(window_scale="level", seasonality=12),
-    dict(window_scale="level", seasonality=12, transform="log"),
-    dict(window_scale=None, seasonality=12, transform="boxcox"),
+    dict(window_scale="level", season_length=12),
+    dict(window_scale="level", season_length=12, transform="log"),
+    dict(window_scale=None, season_length=12, transform="boxcox"),
 ]
 
 
@@ -115,7 +115,7 @@ def test_the_anchor_is_contested_only_where_just_the_seasonal_one_beats_the_mean
         sequences, following = windows_of(series, 10)
         y, keep = targets_of(following, 5)
         sequences = Sequences(sequences.values[keep], sequences.lengths[keep])
-        target, _, _, contested[name] = ForecastTarget.fit(sequences, y[keep], seasonality=10)
+        target, _, _, contested[name] = ForecastTarget.fit(sequences, y[keep], season_length=10)
         assert target.anchor == 0
     assert contested == {"cycle": True, "trend": False}
 

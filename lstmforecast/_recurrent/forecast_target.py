@@ -74,7 +74,7 @@ class ForecastTarget:
         *,
         transform=None,
         anchor="auto",
-        seasonality="auto",
+        season_length="auto",
         season_hint=None,
         window_scale=None,
         scale=True,
@@ -92,10 +92,10 @@ class ForecastTarget:
             The target transform (its lambda is read from ``y[:, 0]``).
         anchor : "auto", int or None
             ``target_anchor``; None for no anchor (also for token inputs).
-        seasonality : "auto", int, list of int or None
+        season_length : "auto", int, list of int or None
             The season lengths the anchor may use.
         season_hint : int or None
-            The season y's time index implies (``seasonality="auto"`` prefers it).
+            The season y's time index implies (``season_length="auto"`` prefers it).
         window_scale : {None, "std", "mean_abs", "level"}
         scale : bool
             Standardise what the network learns.
@@ -130,12 +130,12 @@ class ForecastTarget:
         y = transform_forward(y, lam)
         contested = False
         if anchor is not None:
-            contested = target._choose_anchor(transformed, y, anchor, seasonality, season_hint)
+            contested = target._choose_anchor(transformed, y, anchor, season_length, season_hint)
         if smoothing and anchor == "auto":
-            target._choose_smoothing(transformed, y, seasonality, season_hint)
+            target._choose_smoothing(transformed, y, season_length, season_hint)
             contested = contested and target.smoothing is None
         if window_scale == "level":
-            target.level_season = level_season(target.seasons, seasonality)
+            target.level_season = level_season(target.seasons, season_length)
         encoded = target._scaled_windows(transformed)
         y = target._relative(y, encoded)
         if scale:
@@ -146,7 +146,7 @@ class ForecastTarget:
             target.shift, target.scale = np.zeros(n_outputs), np.ones(n_outputs)
         return target, encoded, target._standardised(y), contested
 
-    def _choose_anchor(self, sequences, y, anchor, seasonality, season_hint):
+    def _choose_anchor(self, sequences, y, anchor, season_length, season_hint):
         """Set the anchor feature, its seasons and lags; return whether it is contested
         (see :meth:`fit`). Leaves the target without an anchor where "auto" finds none
         that beats the mean."""
@@ -170,7 +170,7 @@ class ForecastTarget:
         if not np.array_equal(units[feature], [1.0, 0.0]):
             self.units = (float(units[feature, 0]), float(units[feature, 1]))
         self.anchor = feature
-        self.seasons = _find_seasons(sequences, feature, seasonality, season_hint)
+        self.seasons = _find_seasons(sequences, feature, season_length, season_hint)
         self.lags = np.zeros(self.n_outputs, dtype=np.int64)
         if self.window_scale == "level":
             # The last value, deseasonalised by the window's profile and put back in the
@@ -250,7 +250,7 @@ class ForecastTarget:
         self.lags = lags
         return best
 
-    def _choose_smoothing(self, sequences, y, seasonality, season_hint):
+    def _choose_smoothing(self, sequences, y, season_length, season_hint):
         """Make the smoothing anchor the forecast (see ``smoothing_anchor``) where the
         windows are those of one series without known-future covariates."""
         if sequences.future is not None:
@@ -263,7 +263,7 @@ class ForecastTarget:
             n_features = sequences.values.shape[2]
             errors = [np.abs(y - last[:, [j]]).mean() for j in range(n_features)]
             feature = int(np.argmin(errors))
-            seasons = _find_seasons(sequences, feature, seasonality, season_hint)
+            seasons = _find_seasons(sequences, feature, season_length, season_hint)
         windows = sequences.values[:, :, feature]
         self.smoothing = fit_smoothing(windows, y[:, 0], max(seasons, default=1))
         self.anchor, self.seasons = feature, seasons
@@ -368,24 +368,24 @@ class ForecastTarget:
         return EncodedSequences(values, sequences.lengths, sequences.future, divisors=targets)
 
 
-def _find_seasons(sequences, feature, seasonality, season_hint):
+def _find_seasons(sequences, feature, season_length, season_hint):
     """Season lengths of the anchor feature, from the training rows only."""
-    if seasonality is None:
+    if season_length is None:
         return ()
-    if not (isinstance(seasonality, str) and seasonality == "auto"):
-        return tuple(int(m) for m in np.atleast_1d(seasonality))
+    if not (isinstance(season_length, str) and season_length == "auto"):
+        return tuple(int(m) for m in np.atleast_1d(season_length))
     # Independent sequences have no series to read a season from.
     series = sequences.values[:, -1, feature] if sequences.consecutive else None
     return detect_seasons(series, season_hint)
 
 
-def level_season(seasons, seasonality):
+def level_season(seasons, season_length):
     """Season length of window_scale="level": the anchor's season, else the first one
-    given in ``seasonality``; 1 (none) when neither is known."""
+    given in ``season_length``; 1 (none) when neither is known."""
     if not seasons and not (
-        seasonality is None or (isinstance(seasonality, str) and seasonality == "auto")
+        season_length is None or (isinstance(season_length, str) and season_length == "auto")
     ):
-        seasons = np.atleast_1d(seasonality)
+        seasons = np.atleast_1d(season_length)
     return int(seasons[0]) if len(seasons) else 1
 
 

@@ -642,7 +642,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             y,
             transform=self.target_transform,
             anchor=None if tokens or not anchored else self.target_anchor,
-            seasonality=self._season_length(),
+            season_length=self._season_length(),
             season_hint=season_hint,
             window_scale=self.window_scale,
             scale=self.scale,
