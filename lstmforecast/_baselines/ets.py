@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .._utils.params import check_int
+from .ets_likelihood import fit_ets_params
 from .row_forecaster import RowForecaster, normal_quantiles
 
 __all__ = ["ETSRegressor"]
@@ -17,10 +18,8 @@ _SEASONALS = (None, "add", "mul")
 _EXACT_VARIANCE = ("ANN", "AAN", "AAdN", "ANA", "AAA", "AAdA")
 _SIMULATIONS = 1000
 _LONGEST_AUTO_SEASON = 24
-# L-BFGS-B stopping rules for each candidate's likelihood: statsmodels' own (factr=1e2,
-# pgtol=1e-8). Looser ones (scipy's 1e7 and 1e-5) cut the CPU 2.6x on M3 monthly but
-# moved sMAPE / MASE by 1-8% per subset, either way: the likelihoods have local optima.
-_OPTIMIZER = {}
+# The fallback of a series no model can be estimated on: all but the last value forgotten.
+_LAST_VALUE_SMOOTHING = 0.9999
 
 
 def _candidates(error, trend, damped_trend, seasonal, seasonal_allowed, positive):
@@ -41,6 +40,12 @@ def _candidates(error, trend, damped_trend, seasonal, seasonal_allowed, positive
         if (error == "auto" or seasonal == "auto") and e == "add" and s == "mul":
             continue
         yield e, t, d, s
+
+
+def _short_name(error, trend, damped, seasonal):
+    """R's name of a model: ETS(M,Ad,A)."""
+    code = {None: "N", "add": "A", "mul": "M"}
+    return f"ETS({code[error]},{code[trend]}{'d' if damped else ''},{code[seasonal]})"
 
 
 class ETSRegressor(RowForecaster):
@@ -127,7 +132,6 @@ class ETSRegressor(RowForecaster):
     """
 
     _uses_statsmodels = True
-    _min_fit_rows = 4
 
     def __init__(
         self,
@@ -206,23 +210,21 @@ class ETSRegressor(RowForecaster):
                 )
                 # Parameters only: a results object costs a Hessian by complex steps
                 # (15% of a fit), needed for the chosen model alone.
-                params = model.fit(disp=False, return_params=True, **_OPTIMIZER)
+                params = fit_ets_params(model)
                 score = float(aicc(model.loglike(params), model.nobs, model.k_params + 1))
-            except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
-                continue
+            except (ValueError, IndexError, np.linalg.LinAlgError, ZeroDivisionError):
+                continue  # statsmodels' start values index a second value: IndexError
             if np.isfinite(score):
                 fits[error, trend, damped, seasonal] = (score, model, params)
+        automatic = "auto" in (self.error, self.trend, self.damped_trend, self.seasonal)
+        self.search_ = None
         if not fits:
-            raise ValueError(
-                "No ETS model could be fitted to this series; check that it is long enough "
-                "(two seasons for a seasonal model) and not constant."
-            )
+            self._fit_fallback(series, candidates)
+            return
         best = min(fits, key=lambda key: fits[key][0])
         self.error_, self.trend_, self.damped_trend_, self.seasonal_ = best
         _, model, params = fits[best]
         self.results_ = model.smooth(params)
-        automatic = "auto" in (self.error, self.trend, self.damped_trend, self.seasonal)
-        self.search_ = None
         if automatic:
             rows = [
                 dict(zip(("error", "trend", "damped_trend", "seasonal"), key), aicc=value[0])
@@ -232,6 +234,36 @@ class ETSRegressor(RowForecaster):
         self._simulated_ratios = None
         if self.results_.short_name not in _EXACT_VARIANCE:
             self._simulated_ratios = self._simulate_ratios()
+
+    def _fit_fallback(self, series, candidates):
+        """Simple exponential smoothing, ETS(A,N,N), where no asked-for model could be
+        estimated with a finite AICc: a series too short for any (AICc needs more values
+        than parameters plus two: 5 for the smallest model) or one the models fit
+        exactly (zeros throughout). Its smoothing level is estimated when the likelihood
+        is finite, otherwise the forecast is the last value (level smoothing 0.9999)."""
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+        asked = ", ".join(_short_name(*candidate) for candidate in candidates)
+        self.error_, self.trend_, self.damped_trend_, self.seasonal_ = "add", None, False, None
+        self._simulated_ratios = None
+        how = "its smoothing level estimated"
+        try:
+            model = ETSModel(series, error="add")
+            params = fit_ets_params(model)
+            if not np.isfinite(model.loglike(params)):
+                raise ValueError("an exact fit")
+        except (ValueError, IndexError, np.linalg.LinAlgError, ZeroDivisionError):
+            model = ETSModel(
+                series, error="add", initialization_method="known", initial_level=series[0]
+            )
+            params = np.array([_LAST_VALUE_SMOOTHING])
+            how = "the last value as its forecast"
+        self.results_ = model.smooth(params)
+        self._defer_warning(
+            f"ETSRegressor: no ETS model ({asked}) could be estimated on this series of "
+            f"{len(series)} values (too short for the AICc, or fitted exactly): fell back "
+            f"to simple exponential smoothing, ETS(A,N,N), with {how}."
+        )
 
     def _simulate_ratios(self):
         """Simulated paths from the end of training, relative to its point forecast."""
@@ -261,7 +293,9 @@ class ETSRegressor(RowForecaster):
             initial_seasonal=results.initial_seasonal if self.seasonal_ else None,
         )
         smoothing = np.asarray(results.params)[: len(model.param_names)]
-        return np.asarray(model.smooth(smoothing).states)
+        # The raw states only: a results object would cost a Hessian (standard errors).
+        _, states = model.smooth(smoothing, return_raw=True)
+        return np.asarray(states)
 
     def _forecast(self, before, target, X, skipped, levels):
         if before is not None and np.isnan(before).any():
