@@ -18,6 +18,11 @@ _SEASONALS = (None, "add", "mul")
 _EXACT_VARIANCE = ("ANN", "AAN", "AAdN", "ANA", "AAA", "AAdA")
 _SIMULATIONS = 1000
 _LONGEST_AUTO_SEASON = 24
+# The model search ranks the candidates by fits with these L-BFGS-B stopping rules (the
+# full fits use scipy's defaults, 1e7 and 1e-5, as statsmodels does), then fits the
+# best _CONFIRMED of them in full. None: every candidate is fitted in full.
+_RANKING_FIT = dict(factr=1e10, pgtol=1e-3)
+_CONFIRMED = 3
 # The fallback of a series no model can be estimated on: all but the last value forgotten.
 _LAST_VALUE_SMOOTHING = 0.9999
 
@@ -40,6 +45,32 @@ def _candidates(error, trend, damped_trend, seasonal, seasonal_allowed, positive
         if (error == "auto" or seasonal == "auto") and e == "add" and s == "mul":
             continue
         yield e, t, d, s
+
+
+def _fit_candidate(series, key, m, stopping):
+    """(AICc, model, parameters) of one candidate, or None where it cannot be fitted.
+
+    Parameters only: a results object costs a Hessian by complex steps (15% of a fit),
+    needed for the chosen model alone.
+    """
+    from statsmodels.tools.eval_measures import aicc
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    error, trend, damped, seasonal = key
+    try:
+        model = ETSModel(
+            series,
+            error=error,
+            trend=trend,
+            damped_trend=damped,
+            seasonal=seasonal,
+            seasonal_periods=m if seasonal else None,
+        )
+        params = fit_ets_params(model, **stopping)
+        score = float(aicc(model.loglike(params), model.nobs, model.k_params + 1))
+    except (ValueError, IndexError, np.linalg.LinAlgError, ZeroDivisionError):
+        return None  # statsmodels' start values index a second value: IndexError
+    return (score, model, params) if np.isfinite(score) else None
 
 
 def _short_name(error, trend, damped, seasonal):
@@ -172,7 +203,6 @@ class ETSRegressor(RowForecaster):
             raise ValueError("damped_trend=True needs a trend: set trend='add' or 'auto'.")
 
     def _fit_series(self, series, X):
-        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
         m = self.season_length
         # As R's ets(): a seasonal model estimates m initial seasonal states, too many for
@@ -195,27 +225,22 @@ class ETSRegressor(RowForecaster):
                 "No ETS model fits these options: multiplicative components need a "
                 "positive series, a seasonal one two full seasons of data."
             )
-        from statsmodels.tools.eval_measures import aicc
 
+        # Two stages when there is a choice: every candidate is fitted with loose
+        # stopping rules (its L-BFGS-B iterates are the first ones of the full fit) and
+        # ranked by that AICc; the best few are fitted in full and the best of those
+        # wins. The loose fits cost a quarter of full ones on M3 monthly.
+        ranking = _CONFIRMED is not None and len(candidates) > _CONFIRMED
         fits = {}
-        for error, trend, damped, seasonal in candidates:
-            try:
-                model = ETSModel(
-                    series,
-                    error=error,
-                    trend=trend,
-                    damped_trend=damped,
-                    seasonal=seasonal,
-                    seasonal_periods=m if seasonal else None,
-                )
-                # Parameters only: a results object costs a Hessian by complex steps
-                # (15% of a fit), needed for the chosen model alone.
-                params = fit_ets_params(model)
-                score = float(aicc(model.loglike(params), model.nobs, model.k_params + 1))
-            except (ValueError, IndexError, np.linalg.LinAlgError, ZeroDivisionError):
-                continue  # statsmodels' start values index a second value: IndexError
-            if np.isfinite(score):
-                fits[error, trend, damped, seasonal] = (score, model, params)
+        for key in candidates:
+            fitted = _fit_candidate(series, key, m, _RANKING_FIT if ranking else {})
+            if fitted is not None:
+                fits[key] = fitted
+        if ranking:
+            for key in sorted(fits, key=lambda key: fits[key][0])[:_CONFIRMED]:
+                fitted = _fit_candidate(series, key, m, {})
+                fits[key] = fitted if fitted is not None else (np.inf, None, None)
+            fits = {key: value for key, value in fits.items() if np.isfinite(value[0])}
         automatic = "auto" in (self.error, self.trend, self.damped_trend, self.seasonal)
         self.search_ = None
         if not fits:

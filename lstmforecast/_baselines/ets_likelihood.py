@@ -31,14 +31,17 @@ _MAXLS = 20
 _MAXITER = 1000  # ETSModel.fit's own default
 
 
-def fit_ets_params(model):
+def fit_ets_params(model, factr=_FACTR, pgtol=_PGTOL):
     """Maximum-likelihood parameters of ``model`` (an unfitted ``ETSModel`` with
-    estimated initial states), as ``model.fit(return_params=True)`` returns them."""
+    estimated initial states), as ``model.fit(return_params=True)`` returns them.
+
+    ``factr`` and ``pgtol`` are L-BFGS-B's stopping rules (relative reduction of the
+    objective, in units of the machine epsilon, and largest projected gradient)."""
     try:
         problem = _Problem(model)
     except (AttributeError, TypeError):  # a statsmodels whose internals moved
-        return model.fit(disp=False, return_params=True)
-    return problem.solve()
+        return model.fit(disp=False, return_params=True, factr=factr, pgtol=pgtol)
+    return problem.solve(factr, pgtol)
 
 
 class _Problem:
@@ -68,7 +71,7 @@ class _Problem:
         self.fitted = np.zeros((k + 1, n))
         self.states = np.zeros((n, model._k_states_internal))
 
-    def solve(self):
+    def solve(self, factr, pgtol):
         from scipy.optimize import minimize
 
         k = len(self.free)
@@ -81,8 +84,8 @@ class _Problem:
             bounds=list(zip(self.lower, self.upper)),
             options=dict(
                 maxcor=_MAXCOR,
-                ftol=_FACTR * np.finfo(float).eps,
-                gtol=_PGTOL,
+                ftol=factr * np.finfo(float).eps,
+                gtol=pgtol,
                 maxiter=_MAXITER,
                 maxfun=max(1, _MAXFUN // (k + 1)),
                 maxls=_MAXLS,
