@@ -596,9 +596,22 @@ class ARIMARegressor(RowForecaster):
     def _fit_series(self, series, X):
         seasonal_order = self._seasonal_order
         self.exog_indices_ = self._resolve_exog_columns()
-        self._check_length(len(series), seasonal_order)
+        too_short_to_search = self._check_length(len(series), seasonal_order)
         exog = self._exog(X, previous_row=None)
-        if self.order == "auto":
+        if too_short_to_search:
+            # The smallest model fits but its AICc is undefined: nothing to compare.
+            order, trend = (0, 0, 0), "c" if self.trend is None else self.trend
+            seasonal_order = (0, 0, 0, seasonal_order[3])
+            self.search_ = None
+            self.results_ = _fit_sarimax(series, exog, order, seasonal_order, trend, self.maxiter)
+            converged = self.results_.mle_retvals.get("converged", True)
+            self._defer_warning(
+                f"order='auto': the series has {len(series)} values, too few to compare "
+                "models by an information criterion; fitted the smallest model, "
+                f"ARIMA(0, 0, 0) with trend={trend!r} (the mean), without a search.",
+                UserWarning,
+            )
+        elif self.order == "auto":
             ranked, self.search_ = _search_order(
                 series,
                 exog,
@@ -751,19 +764,24 @@ class ARIMARegressor(RowForecaster):
         return indices
 
     def _check_length(self, n_rows, seasonal_order):
+        """Raise on a series too short for the model; True where ``order="auto"`` can fit
+        only the smallest model, without a search."""
         n_exog = self.exog_indices_.size
         if self.order == "auto":
             # The search keeps to the orders the series supports: only the smallest
             # model, white noise with a constant, must fit, with one value more for its
             # information criterion (AICc is undefined at n = parameters + 1).
-            needed = _rows_needed(0, 0, 0, (0, 0, 0, seasonal_order[3]), n_exog) + 1
+            smallest = _rows_needed(0, 0, 0, (0, 0, 0, seasonal_order[3]), n_exog)
+            needed = smallest + 1
+            if n_rows == smallest:
+                return True  # the smallest model alone, with a warning
             if n_rows < needed:
                 raise ValueError(
                     f"The series is too short for order='auto': {n_rows} values, while "
-                    f"the smallest ARIMA model needs at least {needed}. Pass a longer "
+                    f"the smallest ARIMA model needs at least {smallest}. Pass a longer "
                     "series (make_supervised's y adds the last horizon values to X's rows)."
                 )
-            return
+            return False
         p, d, q = self.order
         needed = _rows_needed(p, d, q, seasonal_order, n_exog)
         if n_rows < needed:
@@ -771,3 +789,4 @@ class ARIMARegressor(RowForecaster):
                 f"The series is too short: {n_rows} values, while this ARIMA specification "
                 f"needs at least {needed}. Pass a longer series or a smaller order."
             )
+        return False
