@@ -258,3 +258,23 @@ def test_ets_falls_back_to_simple_smoothing_with_a_warning(values, expected):
         assert_allclose(forecast[-1], expected)
     quantiles = model.predict(X, quantiles=[0.1, 0.9])
     assert np.all(np.isfinite(quantiles))
+
+
+def test_ets_search_fits_the_chosen_model_in_full(quarterly):
+    """The ranking fits stop early; the chosen model's parameters are a full fit's."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    X, y = make_supervised(quarterly)
+    model = ETSRegressor(season_length=4).fit(X, y)
+    assert len(model.search_) > 3  # the search ranked more candidates than it confirmed
+    context = quiet()
+    direct = ETSModel(
+        model.series_,
+        error=model.error_,
+        trend=model.trend_,
+        damped_trend=model.damped_trend_,
+        seasonal=model.seasonal_,
+        seasonal_periods=4 if model.seasonal_ else None,
+    ).fit(disp=False)
+    context.__exit__(None, None, None)
+    assert_allclose(model.results_.llf, direct.llf, rtol=1e-6)
