@@ -468,8 +468,9 @@ class ARIMARegressor(RowForecaster):
         seasonal term would add a season of states). The candidates are scored as
         ``search_method`` says; the chosen one is then fitted by exact maximum
         likelihood (the next best if that fit fails). A series too short for the largest
-        starting model is searched among the orders it can support, with a warning;
-        only a series of fewer than 4 values is refused.
+        starting model is searched among the orders it can support, with a warning; a
+        series of 3 values (too few to compare models by AICc) gets the smallest model,
+        ARIMA(0, 0, 0) with a constant, with a warning; only a shorter one is refused.
     seasonal_order : tuple of 4 int or None, default=None
         (P, D, Q, s): seasonal orders and the season length s in rows. None means no
         seasonal part. With ``order="auto"``, only s is used: D, P and Q are chosen.
@@ -524,7 +525,8 @@ class ARIMARegressor(RowForecaster):
         for models ruled out). The candidates are fitted on the differenced series (as
         R's ``auto.arima`` does), by CSS or exact likelihood (``search_method``), so the
         criterion of the chosen model differs from ``results_``'s, which is an exact
-        fit on the series itself.
+        fit on the series itself. None with an explicit order, or when the series was
+        too short to search.
     series_ : ndarray of shape (n_observations,)
         The target history the model is fitted on: X's target column, plus the last row
         of ``y`` when ``y`` is that column shifted ahead (``make_supervised`` output) and
