@@ -240,7 +240,7 @@ class ETSRegressor(RowForecaster):
                 "positive series, a seasonal one two full seasons of data."
             )
 
-        # Seasonal candidates (each with a season of initial states, 80% of the CPU of
+        # Seasonal candidates (each with a season of initial states, 93% of the CPU of
         # a monthly search) in two stages when there are more than _CONFIRMED: ranked
         # by a fit with loose stopping rules (the first iterates of the full fit), the
         # best _CONFIRMED fitted in full. The others are always fitted in full.
