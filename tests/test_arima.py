@@ -195,10 +195,19 @@ def test_auto_order_keeps_to_orders_a_very_short_series_supports(n):
     assert np.all(np.isfinite(model.predict(series[:, None])))
 
 
+def test_auto_order_on_three_values_fits_the_mean_with_a_warning():
+    # X and y make the series 1, 2, 3: a constant model's AICc needs a fourth value, so
+    # nothing can be compared; the smallest model is fitted alone, and the warning says so.
+    with pytest.warns(UserWarning, match=r"too few to compare.*ARIMA\(0, 0, 0\)"):
+        model = ARIMARegressor(order="auto").fit(np.array([[1.0], [2.0]]), np.array([2.0, 3.0]))
+    assert model.order_ == (0, 0, 0) and model.trend_ == "c" and model.search_ is None
+    assert_allclose(model.predict(np.array([[3.0]])), 2.0, atol=0.05)  # the mean
+
+
 def test_auto_order_on_too_few_values_says_so():
     with pytest.raises(ValueError, match="too short for order='auto'"):
-        # X and y make the series 1, 2, 3: a constant model's AICc needs a fourth value.
-        ARIMARegressor(order="auto").fit(np.array([[1.0], [2.0]]), np.array([2.0, 3.0]))
+        # Two values (y unrelated to X): not even the mean and its variance can be fitted.
+        ARIMARegressor(order="auto").fit(np.array([[1.0], [2.0]]), np.array([7.0, -3.0]))
 
 
 def test_non_convergence_reaches_the_user(data):

@@ -472,8 +472,9 @@ class ARIMARegressor(RowForecaster):
         seasonal term would add a season of states). The candidates are scored as
         ``search_method`` says; the chosen one is then fitted by exact maximum
         likelihood (the next best if that fit fails). A series too short for the largest
-        starting model is searched among the orders it can support, with a warning;
-        only a series of fewer than 4 values is refused.
+        starting model is searched among the orders it can support, with a warning; a
+        series of 3 values (too few to compare models by AICc) gets the smallest model,
+        ARIMA(0, 0, 0) with a constant, with a warning; only a shorter one is refused.
     seasonal_order : tuple of 4 int or None, default=None
         (P, D, Q, s): seasonal orders and the season length s in rows. None means no
         seasonal part. With ``order="auto"``, only s is used: D, P and Q are chosen.
@@ -526,7 +527,8 @@ class ARIMARegressor(RowForecaster):
         for models ruled out). The candidates are fitted on the differenced series (as
         R's ``auto.arima`` does), by CSS or exact likelihood (``search_method``), so the
         criterion of the chosen model differs from ``results_``'s, which is an exact
-        fit on the series itself.
+        fit on the series itself. None with an explicit order, or when the series was
+        too short to search.
     series_ : ndarray of shape (n_observations,)
         The target history the model is fitted on: X's target column, plus the last row
         of ``y`` when ``y`` is that column shifted ahead (``make_supervised`` output) and
@@ -614,9 +616,22 @@ class ARIMARegressor(RowForecaster):
     def _fit_series(self, series, X):
         seasonal_order = self._seasonal_order
         self.exog_indices_ = self._resolve_exog_columns()
-        self._check_length(len(series), seasonal_order)
+        too_short_to_search = self._check_length(len(series), seasonal_order)
         exog = self._exog(X, previous_row=None)
-        if self.order == "auto":
+        if too_short_to_search:
+            # The smallest model fits but its AICc is undefined: nothing to compare.
+            order, trend = (0, 0, 0), "c" if self.trend is None else self.trend
+            seasonal_order = (0, 0, 0, seasonal_order[3])
+            self.search_ = None
+            self.results_ = _fit_sarimax(series, exog, order, seasonal_order, trend, self.maxiter)
+            converged = self.results_.mle_retvals.get("converged", True)
+            self._defer_warning(
+                f"order='auto': the series has {len(series)} values, too few to compare "
+                "models by an information criterion; fitted the smallest model, "
+                f"ARIMA(0, 0, 0) with trend={trend!r} (the mean), without a search.",
+                UserWarning,
+            )
+        elif self.order == "auto":
             ranked, self.search_ = _search_order(
                 series,
                 exog,
@@ -756,19 +771,24 @@ class ARIMARegressor(RowForecaster):
         return indices
 
     def _check_length(self, n_rows, seasonal_order):
+        """Raise on a series too short for the model; True where ``order="auto"`` can fit
+        only the smallest model, without a search."""
         n_exog = self.exog_indices_.size
         if self.order == "auto":
             # The search keeps to the orders the series supports: only the smallest
             # model, white noise with a constant, must fit, with one value more for its
             # information criterion (AICc is undefined at n = parameters + 1).
-            needed = _rows_needed(0, 0, 0, (0, 0, 0, seasonal_order[3]), n_exog) + 1
+            smallest = _rows_needed(0, 0, 0, (0, 0, 0, seasonal_order[3]), n_exog)
+            needed = smallest + 1
+            if n_rows == smallest:
+                return True  # the smallest model alone, with a warning
             if n_rows < needed:
                 raise ValueError(
                     f"The series is too short for order='auto': {n_rows} values, while "
-                    f"the smallest ARIMA model needs at least {needed}. Pass a longer "
+                    f"the smallest ARIMA model needs at least {smallest}. Pass a longer "
                     "series (make_supervised's y adds the last horizon values to X's rows)."
                 )
-            return
+            return False
         p, d, q = self.order
         needed = _rows_needed(p, d, q, seasonal_order, n_exog)
         if n_rows < needed:
@@ -776,3 +796,4 @@ class ARIMARegressor(RowForecaster):
                 f"The series is too short: {n_rows} values, while this ARIMA specification "
                 f"needs at least {needed}. Pass a longer series or a smaller order."
             )
+        return False

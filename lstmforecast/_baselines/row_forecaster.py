@@ -7,6 +7,7 @@ given to ``predict`` is a forecast origin; rows that continue the fitted rows (b
 pandas index) continue the fitted history, other rows restart from the given rows alone.
 """
 
+import functools
 import numbers
 import warnings
 from contextlib import contextmanager, nullcontext
@@ -44,11 +45,20 @@ def statsmodels_context():
     """
     import statsmodels.tsa.statespace.sarimax  # noqa: F401
     import statsmodels.tsa.stattools  # noqa: F401
-    from threadpoolctl import threadpool_limits
 
-    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
+    with warnings.catch_warnings(), _blas_controller().limit(limits=1, user_api="blas"):
         warnings.simplefilter("ignore")
         yield
+
+
+@functools.cache
+def _blas_controller():
+    """One threadpoolctl controller for the process: finding the loaded libraries reads
+    the process's memory map, ~5 ms a time, as long as a fast ETS fit. It is made once
+    statsmodels (with numpy's and scipy's BLAS) is imported."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def as_frame_if_series(X):

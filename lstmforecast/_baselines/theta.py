@@ -91,7 +91,6 @@ class ThetaRegressor(RowForecaster):
     """
 
     _uses_statsmodels = True
-    _min_fit_rows = 3
 
     def __init__(
         self,
