@@ -75,6 +75,28 @@ def test_saved_windower_and_seasonal_naive_load_under_the_new_names(how):
     assert len(naive.last_season_) == naive.season_length
 
 
+def test_baselines_count_their_outputs_as_n_outputs_and_horizon_warns():
+    from lstmforecast import ETSRegressor, NaiveRegressor
+
+    X, y = make_supervised(np.arange(1.0, 41.0), horizon=3)
+    for model in (NaiveRegressor(), ETSRegressor(seasonal=None, trend=None)):
+        model.fit(X, y)
+        assert model.n_outputs_ == 3 and model.predict(X[-1:]).shape == (1, 3)
+        with pytest.warns(FutureWarning, match="horizon_ was renamed n_outputs_"):
+            assert model.horizon_ == 3
+
+
+@pytest.mark.parametrize("name", ["arima", "seasonal_naive"])
+@pytest.mark.parametrize("how", ["lstmf", "joblib"])
+def test_baselines_saved_with_horizon_load_with_n_outputs(name, how):
+    # test_legacy_files checks that they predict as before
+    model = _quiet_load(name, how)
+    assert (
+        "horizon_" not in vars(model)
+        and model.n_outputs_ == {"arima": 1, "seasonal_naive": 3}[name]
+    )
+
+
 def test_series_ids_are_series_ids_and_series_warns():
     import pandas as pd
 

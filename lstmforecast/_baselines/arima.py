@@ -536,7 +536,7 @@ class ARIMARegressor(RowForecaster):
     {{target_index_}}
     exog_indices_ : ndarray of int
         Positions of the exogenous columns in ``X`` (empty without regressors).
-    horizon_ : int
+    n_outputs_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
     {{index_signature_}}
     n_features_in_ : int
@@ -690,7 +690,7 @@ class ARIMARegressor(RowForecaster):
         return fallback
 
     def _forecast(self, before, target, X, skipped, levels):
-        n_rows, horizon = len(target), self.horizon_
+        n_rows, horizon = len(target), self.n_outputs_
         continuing = before is not None
         lead = 0 if before is None else len(before)
         # Unknown rows (skipped after training) enter the filter as missing observations;

@@ -145,7 +145,7 @@ class ETSRegressor(RowForecaster):
         The target history seen in ``fit``: X's target column, plus the last row of ``y``
         when ``y`` is that column shifted ahead (``make_supervised`` output).
     {{target_index_}}
-    horizon_ : int
+    n_outputs_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
     {{index_signature_}}
     n_features_in_ : int
@@ -307,7 +307,7 @@ class ETSRegressor(RowForecaster):
 
     def _simulate_ratios(self):
         """Simulated paths from the end of training, relative to its point forecast."""
-        results, horizon = self.results_, self.horizon_
+        results, horizon = self.results_, self.n_outputs_
         paths = results.simulate(
             horizon, anchor="end", repetitions=_SIMULATIONS, rng=np.random.default_rng(0)
         )
@@ -343,7 +343,7 @@ class ETSRegressor(RowForecaster):
         context = target if before is None else np.concatenate([before, target])
         states = self._smoothed_states(context)
         origins = len(context) - len(target) + np.arange(len(target))
-        steps = np.arange(1, self.horizon_ + 1)
+        steps = np.arange(1, self.n_outputs_ + 1)
         forecasts = np.repeat(states[origins, :1], len(steps), axis=1)
         if self.trend_:
             phi = self.results_.phi if self.damped_trend_ else 1.0

@@ -40,7 +40,7 @@ class NaiveRegressor(RowForecaster):
         In-sample forecast errors at each step ahead (NaN past the end of the history),
         on the transformed scale; ``predict(X, quantiles=...)`` adds their empirical
         quantiles to the forecasts.
-    horizon_ : int
+    n_outputs_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
     {{index_signature_}}
     n_features_in_ : int
@@ -70,7 +70,7 @@ class NaiveRegressor(RowForecaster):
         self.residuals_ = self._in_sample_residuals(series)
 
     def _forecast(self, before, target, X, skipped, levels):
-        forecasts = np.repeat(target[:, None], self.horizon_, axis=1)
+        forecasts = np.repeat(target[:, None], self.n_outputs_, axis=1)
         return forecasts if levels is None else self._residual_quantiles(forecasts, levels)
 
 
@@ -111,7 +111,7 @@ class SeasonalNaiveRegressor(RowForecaster):
         In-sample forecast errors at each step ahead (NaN past the end of the history),
         on the transformed scale; ``predict(X, quantiles=...)`` adds their empirical
         quantiles to the forecasts.
-    horizon_ : int
+    n_outputs_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
     last_season_ : ndarray of shape (min(season_length, n_observations),)
         The last season of ``series_``.
@@ -144,7 +144,7 @@ class SeasonalNaiveRegressor(RowForecaster):
 
     _parameter_constraints = {**ROW_FORECASTER_CONSTRAINTS, "season_length": positive_int()}
     # Its last season was ``history_`` before 0.2, a word that also meant training losses.
-    _renamed_attributes = {"history_": "last_season_"}
+    _renamed_attributes = {**RowForecaster._renamed_attributes, "history_": "last_season_"}
     history_ = renamed_attribute("history_", "last_season_")
     _parameter_hints = {**RowForecaster._parameter_hints, "season_length": SEASON_LENGTH_HINT}
 
@@ -157,7 +157,7 @@ class SeasonalNaiveRegressor(RowForecaster):
     def _forecast(self, before, target, X, skipped, levels):
         history = target[:0] if before is None else before
         series = np.concatenate([history, target])
-        steps = np.arange(1, self.horizon_ + 1)
+        steps = np.arange(1, self.n_outputs_ + 1)
         # How far back from the origin the same-season value lies, for each step k.
         lag = self.season_length * np.ceil(steps / self.season_length).astype(int) - steps
         origins = len(history) + np.arange(len(target))

@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._utils.deprecation import RenamedState
+from .._utils.deprecation import RenamedState, renamed_attribute
 from .._utils.params import HintedParams
 from .._utils.quantiles import check_quantiles
 from .._utils.seasonality import frequency_season
@@ -104,6 +104,10 @@ class RowForecaster(RegressorMixin, HintedParams, RenamedState, BaseEstimator):
     """Shared fit/predict plumbing: validation, target column, horizon and output shape."""
 
     _parameter_constraints = ROW_FORECASTER_CONSTRAINTS
+    # The number of y columns was ``horizon_`` before 0.2; sklearn and LSTMRegressor say
+    # n_outputs_.
+    _renamed_attributes = {"horizon_": "n_outputs_"}
+    horizon_ = renamed_attribute("horizon_", "n_outputs_")
     _parameter_hints = {
         "target_column": "Give the target column's position in X or, for a DataFrame, its name.",
     }
@@ -133,20 +137,20 @@ class RowForecaster(RegressorMixin, HintedParams, RenamedState, BaseEstimator):
         self.target_index_ = resolve_target_column(
             self.target_column, getattr(self, "feature_names_in_", None), self.n_features_in_
         )
-        self.horizon_ = 1 if y.ndim == 1 else y.shape[1]
+        self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         self._y_is_1d = y.ndim == 1
         return X, y
 
     def _validate_predict_data(self, X):
         """Validated X, and the rows skipped since the fitted rows (None: unrelated rows).
 
-        Gaps up to ``horizon_ - 1`` rows, those that keep multi-step training targets out
+        Gaps up to ``n_outputs_ - 1`` rows, those that keep multi-step training targets out
         of a following test fold, are bridged.
         """
         check_is_fitted(self)
         X = as_frame_if_series(X)
         check_time_rows(X)
-        skipped = rows_skipped(self.index_signature_, X, self.horizon_ - 1)
+        skipped = rows_skipped(self.index_signature_, X, self.n_outputs_ - 1)
         X = validate_data(self, X, reset=False)
         return X, skipped
 
@@ -277,7 +281,7 @@ class RowForecaster(RegressorMixin, HintedParams, RenamedState, BaseEstimator):
     def _in_sample_residuals(self, series, first_origin=0):
         """Errors of the forecasts from each training origin, NaN past the series' end."""
         forecasts = self._forecast(None, series, None, None, None)
-        steps = np.arange(1, self.horizon_ + 1)
+        steps = np.arange(1, self.n_outputs_ + 1)
         positions = np.arange(len(series))[:, None] + steps[None, :]
         actual = np.where(
             positions < len(series), series[np.minimum(positions, len(series) - 1)], np.nan

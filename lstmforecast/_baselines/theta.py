@@ -62,7 +62,7 @@ class ThetaRegressor(RowForecaster):
         The target history seen in ``fit``: X's target column, plus the last row of ``y``
         when ``y`` is that column shifted ahead (``make_supervised`` output).
     {{target_index_}}
-    horizon_ : int
+    n_outputs_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
     {{index_signature_}}
     n_features_in_ : int
@@ -164,7 +164,7 @@ class ThetaRegressor(RowForecaster):
             [alpha], [1.0, alpha - 1.0], context, zi=[(1 - alpha) * context[0]]
         )
         origins = len(context) - len(target) + np.arange(len(target))
-        steps = np.arange(1, self.horizon_ + 1)
+        steps = np.arange(1, self.n_outputs_ + 1)
         n_observed = origins + 1  # observations up to each origin
         drift = np.repeat((steps - 1.0)[None, :], len(origins), axis=0)
         if alpha > 0:
