@@ -329,6 +329,11 @@ def contenders():
             global_level_lstm,
             note="one LSTMRegressor(window_scale='level') over the subset, look-back 3h",
         ),
+        "global LSTM, level + default (mean)": Contender(
+            None,
+            kind="combination",
+            members=("global LSTM, level", "default LSTM (per series)"),
+        ),
         "ETSRegressor": per_series(_ets),
         "ThetaRegressor": per_series(_theta),
         "ARIMARegressor auto": per_series(_arima, full_sample=ARIMA_FULL_SAMPLE),
@@ -592,7 +597,12 @@ def _markdown(all_results, models, sample):
 
 def _verdicts(key, results):
     rows = []
-    for name in ("default LSTM (per series)", "global LSTM", "global LSTM, level"):
+    for name in (
+        "default LSTM (per series)",
+        "global LSTM",
+        "global LSTM, level",
+        "global LSTM, level + default (mean)",
+    ):
         naive = _comparison(results, name, "SeasonalNaiveRegressor")
         ets = _comparison(results, name, "ETSRegressor")
         if naive is None or ets is None:
