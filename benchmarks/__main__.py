@@ -86,8 +86,8 @@ def main(argv=None):
         type=int,
         default=None,
         help="competition: a seeded sample of N series per subset (default: every series; "
-        "the per-series LSTM then runs on a fixed sample of "
-        f"{competition.LSTM_FULL_SAMPLE})",
+        "the per-series LSTM whose network always trains then runs on a fixed sample of "
+        f"{competition.LSTM_FULL_SAMPLE}, ARIMA on {competition.ARIMA_FULL_SAMPLE})",
     )
     parser.add_argument(
         "--subsets",

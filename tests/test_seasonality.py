@@ -39,9 +39,10 @@ def test_weekly_season_on_top_of_a_daily_one():
 
 
 def test_auto_look_back_covers_a_short_series_and_the_season_of_a_long_one():
-    # fewer than 150 rows: the whole history, at least 24 rows
-    assert series_look_back(_seasonal(100, 12)) == 100
-    assert series_look_back(np.arange(14.0)) == 24
+    # fewer than 150 rows: twice the history (room for the horizon's rows), at least 24
+    assert series_look_back(_seasonal(100, 12)) == 200
+    assert series_look_back(np.arange(14.0)) == 28
+    assert series_look_back(np.arange(10.0)) == 24
     # longer: the season (at least 8 rows, capped), else the autocorrelated lags, 8 to 24
     assert series_look_back(_seasonal(300, 12, trend=0.05)) == 12
     assert series_look_back(_seasonal(300, 4)) == 8
@@ -55,7 +56,7 @@ def test_windower_auto_reads_the_look_back_from_the_training_rows_only():
     assert windower.look_back_ == 12
     assert windower.transform(series[200:, None]).shape == (40, 12, 1)
     short = Windower(look_back="auto").fit(series[:100, None])
-    assert short.look_back_ == 100  # the whole history of a short series
+    assert short.look_back_ == 200  # twice the history of a short series
     assert windower.get_params()["look_back"] == "auto"  # the parameter is left alone
     with pytest.raises(ValueError, match="'look_back' parameter of Windower .*rows per window"):
         Windower(look_back="long").fit(series[:, None])

@@ -49,7 +49,7 @@ def test_a_monthly_index_gives_season_12_where_the_autocorrelation_rule_finds_an
         pipe = Pipeline([("win", Windower(look_back="auto")), ("lstm", LSTMRegressor(**TINY))])
         pipe.fit(X, y)
     assert pipe[-1].season_lengths_ == (12,)
-    assert pipe[0].look_back_ == len(X)  # a short series: windows over its whole history
+    assert pipe[0].look_back_ == 2 * len(X)  # a short series: room for its whole history
     # without the index, nothing tells the model that a year has 12 months
     plain = LSTMRegressor(**TINY, smoothing_anchor=False)
     plain.fit(Windower(look_back=24).fit_transform(X.to_numpy()), y.to_numpy())
@@ -102,6 +102,20 @@ def test_default_on_a_20_value_yearly_series_beats_naive_on_its_own_tail():
     windows = pipe[0].transform(train.to_frame())[-1:, :, 0]
     expected = smoothing_forecast(windows, model.smoothing_params_, 6)[0]
     np.testing.assert_allclose(predicted, expected, rtol=1e-6)
+
+
+def test_a_short_series_forecast_reads_its_whole_history():
+    # make_supervised leaves the horizon's rows out of X; forecast() windows the whole
+    # series, so its window must hold them too: the oldest value still counts.
+    yearly = load_co2().resample("YE").mean().iloc[-30:]
+    X, y = make_supervised(yearly, horizon=6)
+    pipe = Pipeline([("win", Windower(look_back="auto")), ("lstm", LSTMRegressor())])
+    with pytest.warns(UserWarning, match="network is not trained"):
+        pipe.fit(X, y)
+    assert pipe[0].look_back_ >= len(yearly)
+    window = pipe[0].transform(yearly.to_frame())[-1, :, 0]
+    np.testing.assert_allclose(window[-len(yearly) :], yearly.to_numpy(), rtol=1e-6)
+    assert np.isnan(window[: -len(yearly)]).all()  # front padding only
 
 
 def test_long_series_and_explicit_choices_train_the_network():

@@ -67,8 +67,9 @@ class Windower(
     ----------
     look_back : int or "auto", default=24
         Number of rows in each window (the sequence length). "auto": on a series of
-        fewer than 150 rows, its whole history (at least 24 rows), which the smoothing
-        anchor of :class:`LSTMRegressor` reads; on a longer one, its season, at least 8
+        fewer than 150 rows, twice its length (at least 24 rows), so that the window of a
+        forecast from the whole series holds all of it, for the smoothing anchor of
+        :class:`LSTMRegressor` to read; on a longer one, its season, at least 8
         rows, capped at 1008, else the last clearly autocorrelated lag of its changes, 8
         to 24. The season is the one the frequency of X's time index implies (12 for
         monthly, 4 quarterly, 7 daily, 24 hourly rows); without a frequency, or for

@@ -30,14 +30,16 @@ window's forecast of the value that followed it.
 
 import numpy as np
 
-# Parameter grids: Theta's smoothing; damped Holt (alpha, beta, phi).
+# Parameter grids: Theta's smoothing; damped Holt (alpha, beta, phi). phi = 1 (Holt's
+# linear trend) lowered the MASE on every M1 and M3 subset (all series; M3 other 1.995 ->
+# 1.953, M1 yearly 3.83 -> 3.77) and the sMAPE on all but M1 monthly (15.55 -> 15.60).
 _ALPHAS = np.array([0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0])
 _DAMPED = np.array(
     [
         (alpha, beta, phi)
         for alpha in (0.2, 0.4, 0.7, 1.0)
         for beta in (0.05, 0.15, 0.3)
-        for phi in (0.8, 0.9, 0.95, 0.98)
+        for phi in (0.8, 0.9, 0.95, 0.98, 1.0)
     ]
 )
 _THETA = 2.0  # the classical Theta method: half the straight line's slope
