@@ -51,7 +51,7 @@ SECTIONS = {
     "deploy": ("deployment: int8 quantization against fp32", deploy.run),
     "accuracy": ("accuracy: rolling-origin forecasts on shipped series", accuracy.run),
     "classification": (
-        "classification: default vs tuned LSTMClassifier on UCR sets in sktime",
+        "classification: default LSTMClassifier vs MiniRocket on open UCR/UEA and generated sets",
         classification.run,
     ),
     "panels": ("panels: one global LSTM vs per-series models; fit time to 10k series", panels.run),
