@@ -44,7 +44,7 @@ SECTIONS = {
     "gpu": ("GPU: training throughput against the CPU", gpu.run),
     "import": ("import time", imports.run),
     "threads": ("torch threads: default fit and Quickstart, quiet and beside a hog", threads.run),
-    "anomaly": ("anomaly detection: ROC AUC on sktime's labelled data", anomaly.run),
+    "anomaly": ("anomaly detection: ROC AUC on sktime and aeon data and faults", anomaly.run),
     "tagging": ("sequence labelling: per-step accuracy on a segmentation series", tagging.run),
     "arima_auto": ("ARIMARegressor(order='auto') vs statsforecast AutoARIMA", arima_auto.run),
     "coverage": ("prediction intervals: coverage over rolling origins", coverage.run),
