@@ -40,9 +40,9 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         Units per recurrent layer (and direction).
     num_layers : int, default=1
         Stacked recurrent layers; ``dropout`` applies between them.
-    bidirectional : bool, default=True
-        Read sequences in both directions: with max pooling, a pattern is then seen
-        with what precedes and what follows it.
+    bidirectional : bool, default=False
+        Read sequences in both directions (:func:`~lstmforecast.export_onnx` exports
+        one direction only).
     pooling : {"last", "mean", "max", "attention"}, default="max"
         How the outputs over time become one vector; padding never counts. "max" finds
         a pattern wherever it occurs in a long sequence; "last" reads only the final
@@ -183,7 +183,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         cell="lstm",
         hidden_size=64,
         num_layers=1,
-        bidirectional=True,
+        bidirectional=False,
         pooling="max",
         dropout=0.0,
         recurrent_dropout=0.0,
