@@ -10,6 +10,11 @@ positive class) on labelled real data that ships inside sktime and on synthetic 
   first 5,000 rows (normal) and score every later row by the look-back window ending
   there (Windower, 32 rows); the label of a row is the recording's own. The autoencoder
   runs with its defaults but batch_size=64 and max_epochs=30 there.
+- Three more series scored row by row the same way: sktime's Yahoo series (fit on its
+  first 400 rows, before the first labelled spike; the autoencoder's defaults), and from
+  aeon, when installed, ecg-diff-count-3 (a synthetic GutenTAG ECG; fit on its normal
+  training file) and KDD-TSAD 135 (UCR anomaly archive, InternalBleeding16; fit on its
+  training file).
 
 - Synthetic faults of three known kinds: normal sequences are noisy sine waves (128
   steps, period 18-22, random phase, amplitude 0.8-1.2, noise sd 0.15). The detectors
@@ -17,7 +22,8 @@ positive class) on labelled real data that ships inside sktime and on synthetic 
   (one step moved by 2.5-4), a *level shift* (0.8-1.5 added from a random step in the
   middle half on) or a *frequency change* (period 9-11 from that step on).
 
-The autoencoder runs with its default parameters (random_state=0).
+The autoencoder runs with its default parameters (random_state=0), and again with each
+``sequence_level`` option (``LEVEL_OPTIONS``).
 
 The forecast-residual detector is an LSTMRegressor that predicts the next value from
 the previous 16; its anomaly score is the mean absolute one-step error over a sequence
