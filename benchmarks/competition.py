@@ -14,7 +14,7 @@ Protocol (the same for every contender):
   multi-horizon y) and forecast with ``forecast(model, series)``, as the README shows;
   the fits run in joblib processes, one series at a time, torch and BLAS on one thread
   each; global contenders see every series of the subset at once (one long frame,
-  ``groups="series"``);
+  ``id_column="series"``);
 - sMAPE as defined for M3 (percent, ``200 |y - f| / (|y| + |f|)`` averaged over the
   horizon) and MASE scaled by the in-sample seasonal naive error of the training part
   (season 12 monthly, 4 quarterly, 1 otherwise), both averaged over series; CPU seconds
@@ -137,15 +137,15 @@ def per_series(factory, kind="stat", full_sample=None, note=""):
 
 def global_model(factory, kind="lstm", note=""):
     """One model over all series of a subset: ``factory(m, h, n_series)`` builds it,
-    fitted on ``make_supervised(panel, horizon=h, groups="series")``."""
+    fitted on ``make_supervised(panel, horizon=h, id_column="series")``."""
 
     def run_panel(series_list, m, h):
         from lstmforecast import forecast, make_supervised
 
         panel = _panel(series_list)
-        X, y = make_supervised(panel, target="value", horizon=h, groups="series")
+        X, y = make_supervised(panel, target_column="value", horizon=h, id_column="series")
         model = factory(m, h, len(series_list)).fit(X, y)
-        predicted = forecast(model, panel, groups="series")
+        predicted = forecast(model, panel, id_column="series")
         by_series = {k: rows["value"].to_numpy() for k, rows in predicted.groupby("series")}
         return [by_series[k] for k in range(len(series_list))]
 
@@ -182,13 +182,13 @@ def global_lstm(m, h, n_series):  # noqa: ARG001
     large = dict(max_epochs=15, batch_size=256) if n_series >= 100 else {}
     lstm = LSTMRegressor(
         window_scale="std",
-        seasonality=m if m > 1 else None,
+        season_length=m if m > 1 else None,
         random_state=0,
         device="cpu",
         **large,
     )
     look_back = max(m + 4, 8)
-    return Pipeline([("win", Windower(look_back=look_back, groups="series")), ("lstm", lstm)])
+    return Pipeline([("win", Windower(look_back=look_back, id_column="series")), ("lstm", lstm)])
 
 
 def global_level_lstm(m, h, n_series):  # noqa: ARG001
@@ -201,13 +201,13 @@ def global_level_lstm(m, h, n_series):  # noqa: ARG001
 
     lstm = LSTMRegressor(
         window_scale="level",
-        seasonality=m if m > 1 else None,
+        season_length=m if m > 1 else None,
         batch_size=256,
         max_epochs=50,
         random_state=0,
         device="cpu",
     )
-    return Pipeline([("win", Windower(look_back=3 * h, groups="series")), ("lstm", lstm)])
+    return Pipeline([("win", Windower(look_back=3 * h, id_column="series")), ("lstm", lstm)])
 
 
 def _ets(m, h):  # noqa: ARG001

@@ -87,7 +87,7 @@ def lstm_contender(frame, split, covariates, look_back, params):
     columns = ["load", *covariates]
     train = frame.iloc[:split][columns]
     X, y = make_supervised(
-        train, target="load", horizon=HORIZON, future_covariates=covariates or None
+        train, target_column="load", horizon=HORIZON, future_covariates=covariates or None
     )
     model = make_pipeline(
         Windower(look_back=look_back),
@@ -101,7 +101,7 @@ def lstm_contender(frame, split, covariates, look_back, params):
     def predict(origin, temperature):
         observed = frame.iloc[origin - history : origin][columns]
         future = future_frame(frame, origin, covariates, temperature) if covariates else None
-        return forecast(model, observed, target="load", future=future)["load"].to_numpy()
+        return forecast(model, observed, target_column="load", future=future)["load"].to_numpy()
 
     return seconds, predict, model
 
@@ -113,7 +113,10 @@ def ridge_contender(frame, split, covariates, look_back=48):
 
     columns = ["load", *covariates]
     X, y = make_supervised(
-        frame.iloc[:split][columns], target="load", horizon=HORIZON, future_covariates=covariates
+        frame.iloc[:split][columns],
+        target_column="load",
+        horizon=HORIZON,
+        future_covariates=covariates,
     )
     model = make_pipeline(Windower(look_back=look_back, flatten=True), StandardScaler(), Ridge())
     start = time.process_time()
@@ -231,7 +234,7 @@ def run(quick=False):
             split,
             [*covariates, "load_week_ago"],
             48,
-            {"seasonality": None, "lr": 3e-3, "random_state": seed, **epochs},
+            {"season_length": None, "lr": 3e-3, "random_state": seed, **epochs},
         )
         for seed in range(3)
     ]

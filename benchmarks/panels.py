@@ -6,9 +6,9 @@ Protocol (the same for every contender):
   same times for every series; at each origin a contender sees every series' values up
   to the origin only and forecasts each series' next ``h`` values;
 - every contender is fitted on the same rows, ``make_supervised(train, horizon=h,
-  groups="series")`` (a direct multi-horizon y), and forecasts with
-  ``forecast(model, train, groups="series")``: the global LSTM is one
-  ``Pipeline([Windower(groups=...), LSTMRegressor(window_scale="std")])`` over all
+  id_column="series")`` (a direct multi-horizon y), and forecasts with
+  ``forecast(model, train, id_column="series")``: the global LSTM is one
+  ``Pipeline([Windower(id_column=...), LSTMRegressor(window_scale="std")])`` over all
   series; the per-series models (LSTM with the default settings, ETS, seasonal naive)
   are ``PerSeriesForecaster`` clones, one per series, fitted in parallel by joblib;
 - MASE per series (scale: the in-sample seasonal naive error of that series' training
@@ -110,13 +110,13 @@ def global_lstm(m, n_series):
     # than the single-series defaults (early stopping as usual); small panels keep them.
     large = dict(max_epochs=GLOBAL_EPOCHS, batch_size=256) if n_series >= 100 else {}
     lstm = LSTMRegressor(
-        window_scale="std", seasonality=m if m > 1 else None, random_state=0, **large
+        window_scale="std", season_length=m if m > 1 else None, random_state=0, **large
     )
-    return Pipeline([("win", Windower(look_back=look_back(m), groups="series")), ("lstm", lstm)])
+    return Pipeline([("win", Windower(look_back=look_back(m), id_column="series")), ("lstm", lstm)])
 
 
 def local(estimator, n_jobs=2):
-    return PerSeriesForecaster(estimator, groups="series", n_jobs=n_jobs)
+    return PerSeriesForecaster(estimator, id_column="series", n_jobs=n_jobs)
 
 
 def local_lstm(m):
@@ -171,12 +171,12 @@ def evaluate(make, panel, m, h, series=None):
     for i in range(ORIGINS, 0, -1):
         origin = times[len(times) - i * h]
         train, test = panel[panel.index < origin], panel[panel.index >= origin]
-        X, y = make_supervised(train, target="value", horizon=h, groups="series")
+        X, y = make_supervised(train, target_column="value", horizon=h, id_column="series")
         w0, c0 = time.perf_counter(), _cpu_seconds()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model = make().fit(X, y)
-            predicted = forecast(model, train, groups="series")
+            predicted = forecast(model, train, id_column="series")
         wall += time.perf_counter() - w0
         cpu += _cpu_seconds() - c0
         actuals = dict(list(test.groupby("series")["value"]))
@@ -230,12 +230,12 @@ def _scaling(quick):
     for n_series in sizes:
         panel = synthetic_panel(n_series=n_series, n_steps=500, seed=1)
         w0, c0 = time.perf_counter(), _cpu_seconds()
-        X, y = make_supervised(panel, target="value", groups="series")
-        windows = Windower(look_back=12, groups="series").fit_transform(X)
+        X, y = make_supervised(panel, target_column="value", id_column="series")
+        windows = Windower(look_back=12, id_column="series").fit_transform(X)
         prepare = time.perf_counter() - w0
         model = LSTMRegressor(
             window_scale="std",
-            seasonality=12,
+            season_length=12,
             max_epochs=1,
             early_stopping=False,
             batch_size=256,

@@ -74,10 +74,10 @@ print(f"MAE conv net:    {np.abs(forecast - actual).mean():.3f} ppm")
 print(f"MAE last value:  {np.abs(last_value - actual).mean():.3f} ppm")
 
 # %%
-# ``summary`` lists the layers of the module, and ``history_`` is a table.
+# ``summary`` lists the layers of the module, and ``loss_curve_`` is a table.
 regressor = model[-1]
 total = summary(regressor)
-history = pd.DataFrame(regressor.history_).set_index("epoch")
+history = pd.DataFrame(regressor.loss_curve_).set_index("epoch")
 history[["train_loss", "valid_loss"]].plot(logy=True, title="Loss per epoch")
 
 # %%

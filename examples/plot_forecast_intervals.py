@@ -8,7 +8,7 @@ hide the last year, and ask :func:`~lstmforecast.forecast` for the next 12 month
 80% interval. The default LSTM has no quantile head: its intervals come from its errors
 on the most recent rows that early stopping held out (split conformal, one width per
 step ahead). :func:`~lstmforecast.plot_forecast` draws the forecast against the year that
-was hidden, and :func:`~lstmforecast.plot_history` the training run.
+was hidden, and :func:`~lstmforecast.plot_loss_curve` the training run.
 """
 
 # %%
@@ -16,7 +16,7 @@ from sklearn.pipeline import Pipeline
 
 from lstmforecast import LSTMRegressor, Windower, forecast, make_supervised
 from lstmforecast.datasets import load_elnino
-from lstmforecast.plotting import plot_forecast, plot_history
+from lstmforecast.plotting import plot_forecast, plot_loss_curve
 
 series = load_elnino().iloc[-240:]
 history, hidden = series.iloc[:-12], series.iloc[-12:]
@@ -43,4 +43,4 @@ figure = plot_forecast(result, history, actual=hidden, n_history=60)
 # %%
 # Early stopping kept the weights of the best validation epoch (dotted line): the same
 # held-out rows calibrate the interval.
-figure = plot_history(pipe)
+figure = plot_loss_curve(pipe)

@@ -40,7 +40,7 @@ print(covariates)
 # Row t holds what is known at hour t, then ``temperature_t+1`` ..
 # ``workday_t+24``: the covariates of each forecast hour. The load's future is only
 # in ``y``.
-X, y = make_supervised(observed, target="load", horizon=24, future_covariates=covariates)
+X, y = make_supervised(observed, target_column="load", horizon=24, future_covariates=covariates)
 print(X.shape, y.shape)
 X.filter(like="temperature").iloc[:3, :4]
 
@@ -53,7 +53,7 @@ X.filter(like="temperature").iloc[:3, :4]
 model = Pipeline(
     [
         ("win", Windower(look_back=48)),
-        ("lstm", LSTMRegressor(seasonality=None, max_epochs=40, random_state=0)),
+        ("lstm", LSTMRegressor(season_length=None, max_epochs=40, random_state=0)),
     ]
 ).fit(X, y)
 
@@ -64,7 +64,7 @@ model = Pipeline(
 # data is refused). The temperature forecast here is the truth plus an error.
 future = tomorrow[covariates].copy()
 future["temperature"] += np.random.default_rng(1).normal(0.0, 1.0, 24)
-prediction = forecast(model, observed, target="load", future=future)
+prediction = forecast(model, observed, target_column="load", future=future)
 naive = observed["load"].iloc[-168:-144].to_numpy()  # the same hours a week earlier
 actual = tomorrow["load"].to_numpy()
 for name, values in [("LSTM with covariates", prediction["load"]), ("weekly naive", naive)]:

@@ -46,15 +46,15 @@ panel.groupby("series")["value"].agg(["size", "min", "max"]).describe().round(0)
 # multi-step target), within each series. ``window_scale="level"`` divides each window by
 # its level (the mean of its last year) and, where the window shows a significant
 # season, by its monthly profile; the forecasts are multiplied back.
-X, y = make_supervised(panel, target="value", horizon=horizon, groups="series")
+X, y = make_supervised(panel, target_column="value", horizon=horizon, id_column="series")
 model = Pipeline(
     [
-        ("win", Windower(look_back=3 * horizon, groups="series")),
+        ("win", Windower(look_back=3 * horizon, id_column="series")),
         (
             "lstm",
             LSTMRegressor(
                 window_scale="level",
-                seasonality=12,
+                season_length=12,
                 batch_size=256,
                 max_epochs=50,
                 random_state=0,
@@ -62,7 +62,7 @@ model = Pipeline(
         ),
     ]
 ).fit(X, y)
-future = forecast(model, panel, groups="series")
+future = forecast(model, panel, id_column="series")
 
 # %%
 # Scored on the held-out months

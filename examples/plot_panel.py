@@ -37,10 +37,10 @@ panel.head()
 # -----------------------------
 # ``make_supervised`` builds the 4-quarter targets within each series; the quantile head
 # gives the intervals.
-X, y = make_supervised(panel, target="value", horizon=4, groups="series")
+X, y = make_supervised(panel, target_column="value", horizon=4, id_column="series")
 model = Pipeline(
     [
-        ("win", Windower(look_back=8, groups="series")),
+        ("win", Windower(look_back=8, id_column="series")),
         (
             "lstm",
             LSTMRegressor(
@@ -53,7 +53,7 @@ model = Pipeline(
         ),
     ]
 ).fit(X, y)
-future = forecast(model, panel, groups="series", coverage=0.8)
+future = forecast(model, panel, id_column="series", coverage=0.8)
 future.round(1)
 
 # %%

@@ -94,12 +94,12 @@ fig.tight_layout()
 # %%
 # Training curves
 # ---------------
-# ``history_`` holds the training loss of every epoch. Without early stopping, a fit
+# ``loss_curve_`` holds the training loss of every epoch. Without early stopping, a fit
 # ends after ``max_epochs`` or once the training loss has not improved for
 # ``n_iter_no_change`` (10) epochs, whichever comes first.
 fig, ax = plt.subplots(figsize=(7, 3.5))
 for (cell, model), color in zip(models.items(), colors):
-    ax.plot(model.history_["train_loss"], label=cell, color=color)
+    ax.plot(model.loss_curve_["train_loss"], label=cell, color=color)
 ax.set(xlabel="epoch", ylabel="cross-entropy (train)", yscale="log")
 ax.legend()
 fig.tight_layout()

@@ -38,6 +38,7 @@ _EXPORTS = {
     "make_supervised": "._preprocessing.supervised",
     "plot_forecast": ".plotting",
     "plot_history": ".plotting",
+    "plot_loss_curve": ".plotting",
     "quantize": "._deployment.quantize",
     "save": "._deployment.persistence",
     "summary": "._torch.summary",

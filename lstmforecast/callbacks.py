@@ -8,9 +8,9 @@ A callback is any object with some of these methods (all optional):
   ``"size"`` (sequences in the batch) and ``"loss"`` (its training loss, a float);
 - ``on_epoch_end(estimator, epoch, logs)``: after each epoch; ``epoch`` counts from 0
   over the estimator's whole training (warm starts go on counting) and ``logs`` holds
-  the row that will be appended to ``history_`` (``"epoch"``, ``"train_loss"``,
+  the row that will be appended to ``loss_curve_`` (``"epoch"``, ``"train_loss"``,
   ``"valid_loss"``, ``"lr"``). A callback may add keys (they become columns of
-  ``history_``); a truthy return value stops training after this epoch;
+  ``loss_curve_``); a truthy return value stops training after this epoch;
 - ``on_train_end(estimator)``: once, at the end, also after an interruption.
 
 Pass them as ``LSTMRegressor(callbacks=[...])``. The estimator's network is

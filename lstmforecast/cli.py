@@ -502,14 +502,14 @@ def _forecast(args):
     from ._utils.threads import torch_threads
 
     model = _with_intervals(model, args)
-    X, y = make_supervised(frame, target=args.target, horizon=args.horizon)
+    X, y = make_supervised(frame, target_column=args.target, horizon=args.horizon)
     _progress(f"fitting {args.model} on {len(X)} rows of {os.path.basename(args.csv)}...")
     # One series makes tiny tensors: torch's extra threads would only synchronise (and
     # spin on busy cores), one thread trains faster.
     with torch_threads(1):
         model.fit(X, y)
         # A direct model of --horizon steps, forecasting from the last row of the file.
-        result = forecast(model, frame, target=args.target, coverage=args.coverage)
+        result = forecast(model, frame, target_column=args.target, coverage=args.coverage)
 
     label = args.time_col or "step"
     if times is None:
@@ -540,14 +540,12 @@ def _with_intervals(model, args):
     a model whose predict takes quantiles= as is, any other through conformal intervals."""
     if args.coverage is None:
         return model
-    import inspect
-
-    from ._utils.quantiles import coverage_quantiles
+    from ._utils.quantiles import coverage_quantiles, predicts_quantiles
 
     if args.model == "lstm":
         lower, upper = coverage_quantiles(args.coverage)
         return model.set_params(lstm__quantiles=(lower, 0.5, upper))
-    if "quantiles" in inspect.signature(model.predict).parameters:
+    if predicts_quantiles(model):
         return model
     from ._forecasting.conformal import ConformalForecaster
 

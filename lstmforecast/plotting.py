@@ -6,8 +6,12 @@ Each function draws on ``ax`` when given, else on a new figure, and returns the 
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import StrOptions
 
-__all__ = ["plot_forecast", "plot_history"]
+from ._utils.deprecation import warn_renamed
+from ._utils.params import positive_int, validate_arguments
+
+__all__ = ["plot_forecast", "plot_history", "plot_loss_curve"]
 
 
 def _pyplot():
@@ -44,6 +48,13 @@ def _interval_label(forecasts):
     return f"{100 * coverage:g}% prediction interval"
 
 
+@validate_arguments(
+    {
+        "forecasts": [pd.DataFrame],
+        "n_history": [*positive_int(), None],
+        "title": [str, None],
+    }
+)
 def plot_forecast(forecasts, history=None, *, actual=None, n_history=None, ax=None, title=None):
     """Plot a forecast after the tail of its history, with its interval and actual values.
 
@@ -137,7 +148,8 @@ def plot_forecast(forecasts, history=None, *, actual=None, n_history=None, ax=No
     return figure
 
 
-def plot_history(estimator, *, ax=None, log_scale="auto"):
+@validate_arguments({"log_scale": ["boolean", StrOptions({"auto"})]})
+def plot_loss_curve(estimator, *, ax=None, log_scale="auto"):
     """Plot the training (and validation) loss of a fitted recurrent estimator per epoch.
 
     Parameters
@@ -158,27 +170,27 @@ def plot_history(estimator, *, ax=None, log_scale="auto"):
     >>> import numpy as np
     >>> from sklearn.pipeline import make_pipeline
     >>> from lstmforecast import LSTMRegressor, Windower, make_supervised
-    >>> from lstmforecast.plotting import plot_history
+    >>> from lstmforecast.plotting import plot_loss_curve
     >>> X, y = make_supervised(np.sin(np.arange(200) / 5))
     >>> model = make_pipeline(Windower(look_back=8),
     ...                       LSTMRegressor(hidden_size=8, max_epochs=4, random_state=0))
-    >>> figure = plot_history(model.fit(X, y))
+    >>> figure = plot_loss_curve(model.fit(X, y))
     >>> [line.get_label() for line in figure.axes[0].get_lines()][:2]
     ['train loss', 'valid loss']
     """
     model = getattr(estimator, "best_estimator_", estimator)
     if hasattr(model, "steps"):
         model = model.steps[-1][1]
-    history = getattr(model, "history_", None)
+    curve = getattr(model, "loss_curve_", None)
     losses = {}
-    if isinstance(history, pd.DataFrame):
-        history = {column: history[column].dropna().tolist() for column in history.columns}
-    if isinstance(history, dict):
-        losses = {k: np.asarray(v, dtype=float) for k, v in history.items() if k.endswith("loss")}
+    if isinstance(curve, pd.DataFrame):
+        curve = {column: curve[column].dropna().tolist() for column in curve.columns}
+    if isinstance(curve, dict):
+        losses = {k: np.asarray(v, dtype=float) for k, v in curve.items() if k.endswith("loss")}
         losses = {k: v for k, v in losses.items() if v.size}
     if not losses:
         raise ValueError(
-            f"{type(model).__name__} has no training history to plot: fit a recurrent "
+            f"{type(model).__name__} has no loss curve (loss_curve_) to plot: fit a recurrent "
             "estimator (LSTMRegressor, LSTMClassifier) first."
         )
     figure, ax = _axes(ax, (7, 4))
@@ -203,6 +215,22 @@ def plot_history(estimator, *, ax=None, log_scale="auto"):
         ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss (scaled targets)")
-    ax.set_title(f"Training history of {type(model).__name__}")
+    ax.set_title(f"Loss curve of {type(model).__name__}")
     ax.legend(loc="best", fontsize="small")
     return figure
+
+
+def plot_history(estimator, *, ax=None, log_scale="auto"):
+    """Deprecated alias of :func:`plot_loss_curve`, its name before 0.2 (removed in 0.4).
+
+    Parameters
+    ----------
+    estimator, ax, log_scale
+        As for :func:`plot_loss_curve`.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+    """
+    warn_renamed("plot_history", "plot_loss_curve")
+    return plot_loss_curve(estimator, ax=ax, log_scale=log_scale)

@@ -46,7 +46,7 @@ def raw_forecast(params, endog, exog, held_exog, horizon, spec):
 @pytest.mark.parametrize("use_exog", [False, True])
 def test_matches_statsmodels_forecasts(data, use_exog):
     horizon, n_train = 3, 100
-    X, y = make_supervised(data, target="level", horizon=horizon)
+    X, y = make_supervised(data, target_column="level", horizon=horizon)
     spec = dict(order=(1, 1, 1), seasonal_order=(1, 0, 0, 4), trend="ct")
     model = ARIMARegressor(
         **spec, target_column="level", exog_columns=["driver"] if use_exog else None
@@ -75,7 +75,7 @@ def test_matches_statsmodels_forecasts(data, use_exog):
 def test_gap_after_training_is_bridged_as_missing_rows(data, use_exog):
     # TimeSeriesSplit(gap=horizon - 1) leaves rows out between training and test folds.
     horizon, n_train, gap = 3, 100, 2
-    X, y = make_supervised(data, target="level", horizon=horizon)
+    X, y = make_supervised(data, target_column="level", horizon=horizon)
     spec = dict(order=(1, 1, 1), trend="c")
     model = ARIMARegressor(
         **spec, target_column="level", exog_columns=["driver"] if use_exog else None
@@ -140,18 +140,18 @@ def test_grid_search_over_orders(data):
     "params, message",
     [
         ({"order": (1, 0)}, "order must be a tuple"),
-        ({"order": "best"}, "order must be a tuple"),
+        ({"order": "best"}, r"'order' parameter .*\(p, d, q\)"),
         ({"seasonal_order": (1, 0, 0, 1)}, "season length s >= 2"),
-        ({"trend": "quadratic"}, "trend must be"),
+        ({"trend": "quadratic"}, "'trend' parameter .*'ct': both"),
         ({"information_criterion": "r2"}, "information_criterion"),
         ({"search_method": "fast"}, "search_method"),
         ({"target_column": "price"}, "not a column of X"),
         ({"exog_columns": ["level"]}, "includes the target"),
-        ({"exog_columns": "driver"}, "exog_columns must be"),
+        ({"exog_columns": "driver"}, "'exog_columns' parameter .* list of column positions"),
     ],
 )
 def test_bad_parameters_say_what_to_fix(data, params, message):
-    X, y = make_supervised(data, target="level")
+    X, y = make_supervised(data, target_column="level")
     with pytest.raises(ValueError, match=message):
         ARIMARegressor(**{"target_column": "level", **params}).fit(X, y)
 
@@ -195,14 +195,23 @@ def test_auto_order_keeps_to_orders_a_very_short_series_supports(n):
     assert np.all(np.isfinite(model.predict(series[:, None])))
 
 
+def test_auto_order_on_three_values_fits_the_mean_with_a_warning():
+    # X and y make the series 1, 2, 3: a constant model's AICc needs a fourth value, so
+    # nothing can be compared; the smallest model is fitted alone, and the warning says so.
+    with pytest.warns(UserWarning, match=r"too few to compare.*ARIMA\(0, 0, 0\)"):
+        model = ARIMARegressor(order="auto").fit(np.array([[1.0], [2.0]]), np.array([2.0, 3.0]))
+    assert model.order_ == (0, 0, 0) and model.trend_ == "c" and model.search_ is None
+    assert_allclose(model.predict(np.array([[3.0]])), 2.0, atol=0.05)  # the mean
+
+
 def test_auto_order_on_too_few_values_says_so():
     with pytest.raises(ValueError, match="too short for order='auto'"):
-        # X and y make the series 1, 2, 3: a constant model's AICc needs a fourth value.
-        ARIMARegressor(order="auto").fit(np.array([[1.0], [2.0]]), np.array([2.0, 3.0]))
+        # Two values (y unrelated to X): not even the mean and its variance can be fitted.
+        ARIMARegressor(order="auto").fit(np.array([[1.0], [2.0]]), np.array([7.0, -3.0]))
 
 
 def test_non_convergence_reaches_the_user(data):
-    X, y = make_supervised(data, target="level")
+    X, y = make_supervised(data, target_column="level")
     with pytest.warns(ConvergenceWarning, match="did not converge"):
         ARIMARegressor(order=(3, 1, 3), target_column="level", maxiter=1).fit(X, y)
 
@@ -347,7 +356,7 @@ def test_css_search_finds_a_simulated_seasonal_model(capsys):
 
 
 def test_css_search_with_exogenous_regressor(data):
-    X, y = make_supervised(data, target="level")
+    X, y = make_supervised(data, target_column="level")
     model = ARIMARegressor(
         order="auto", target_column="level", exog_columns=["driver"], search_method="css"
     ).fit(X, y)

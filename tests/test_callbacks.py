@@ -1,4 +1,4 @@
-"""Callbacks, history_, verbose output and interrupted fits."""
+"""Callbacks, loss_curve_, verbose output and interrupted fits."""
 
 import logging
 
@@ -36,7 +36,7 @@ class Recorder:
 
     def on_epoch_end(self, estimator, epoch, logs):
         self.calls.append(("epoch", epoch, dict(logs)))
-        logs["double_loss"] = 2 * logs["train_loss"]  # becomes a history_ column
+        logs["double_loss"] = 2 * logs["train_loss"]  # becomes a loss_curve_ column
         return self.stop_at is not None and epoch + 1 >= self.stop_at
 
     def on_train_end(self, estimator):
@@ -55,9 +55,9 @@ def test_hooks_run_in_order_with_the_logs_history_keeps():
     assert [c[2] for c in recorder.calls if c[0] == "batch"][:3] == [32, 32, 16]
     epochs = [call for call in recorder.calls if call[0] == "epoch"]
     assert [call[1] for call in epochs] == [0, 1, 2]
-    assert [call[2]["train_loss"] for call in epochs] == model.history_["train_loss"]
+    assert [call[2]["train_loss"] for call in epochs] == model.loss_curve_["train_loss"]
     np.testing.assert_allclose(
-        model.history_["double_loss"], 2 * np.array(model.history_["train_loss"])
+        model.loss_curve_["double_loss"], 2 * np.array(model.loss_curve_["train_loss"])
     )
 
 
@@ -69,7 +69,7 @@ def test_a_callback_stops_training_and_warm_starts_keep_counting():
     assert model.n_iter_ == 2
     recorder.stop_at = None
     model.set_params(max_epochs=2).fit(X, y)
-    assert model.n_iter_ == 4 and model.history_["epoch"] == [1, 2, 3, 4]
+    assert model.n_iter_ == 4 and model.loss_curve_["epoch"] == [1, 2, 3, 4]
 
 
 def test_history_is_a_table_with_and_without_early_stopping():
@@ -77,11 +77,11 @@ def test_history_is_a_table_with_and_without_early_stopping():
     plain = LSTMRegressor(**TINY_NET, early_stopping=False).fit(X, y)
     early = LSTMRegressor(**TINY_NET, early_stopping=True).fit(X, y)
     for model in (plain, early):
-        table = pd.DataFrame(model.history_)
+        table = pd.DataFrame(model.loss_curve_)
         assert len(table) == model.n_iter_
         assert {"epoch", "train_loss", "valid_loss", "lr"} <= set(table.columns)
-    assert pd.DataFrame(plain.history_)["valid_loss"].isna().all()
-    assert pd.DataFrame(early.history_)["valid_loss"].notna().all()
+    assert pd.DataFrame(plain.loss_curve_)["valid_loss"].isna().all()
+    assert pd.DataFrame(early.loss_curve_)["valid_loss"].notna().all()
 
 
 def test_lr_schedule_is_recorded_in_history():
@@ -96,7 +96,7 @@ def test_lr_schedule_is_recorded_in_history():
         early_stopping=False,
         loss="mse",
     ).fit(X, y)
-    lrs = model.history_["lr"]
+    lrs = model.loss_curve_["lr"]
     assert lrs[0] == 1.0 and set(lrs) == {1.0, 0.5} and lrs == sorted(lrs, reverse=True)
 
 
@@ -122,7 +122,7 @@ def test_checkpoint_saves_the_best_weights(tmp_path):
     best = Checkpoint(tmp_path / "best.pt")
     every = Checkpoint(tmp_path / "epoch{epoch}.pt", monitor=None)
     model = LSTMRegressor(**TINY_NET, early_stopping=True, callbacks=[best, every]).fit(X, y)
-    valid = model.history_["valid_loss"]
+    valid = model.loss_curve_["valid_loss"]
     improving = [i + 1 for i, v in enumerate(valid) if v < min(valid[:i], default=np.inf)]
     assert best.saved_epochs_ == improving
     assert sorted(p.name for p in tmp_path.glob("epoch*.pt")) == [
@@ -154,7 +154,7 @@ def test_interrupted_fit_keeps_the_best_weights_and_predicts():
     )
     with pytest.warns(UserWarning, match="interrupted after 4 complete epoch"):
         model.fit(X, y)
-    assert model.n_iter_ == 4 and len(model.history_["train_loss"]) == 4
+    assert model.n_iter_ == 4 and len(model.loss_curve_["train_loss"]) == 4
     assert model.device_ == torch.device("cpu")
     # Same seed: the first 4 epochs are those of the 4-epoch fit, whose best is restored.
     np.testing.assert_allclose(model.predict(X), full.predict(X), rtol=1e-5, atol=1e-6)
@@ -168,4 +168,4 @@ def test_interrupt_in_the_first_epoch_leaves_a_usable_classifier():
     with pytest.warns(UserWarning, match="interrupted after 0 complete epoch"):
         clf.fit(X, y)
     assert clf.n_iter_ == 0 and clf.predict(X).shape == (64,)
-    assert pd.DataFrame(clf.history_).empty
+    assert pd.DataFrame(clf.loss_curve_).empty

@@ -241,10 +241,10 @@ def test_early_stopping_validates_on_every_class_of_class_sorted_data():
     params = dict(TINY, max_epochs=100, lr=0.03, early_stopping=True, validation_fraction=0.1)
     clf = LSTMClassifier(**params).fit(X, y)
     assert (clf.predict(X) == "rare").sum() >= 5
-    assert np.isfinite(clf.history_["valid_loss"]).all()
+    assert np.isfinite(clf.loss_curve_["valid_loss"]).all()
     # One sample per class leaves nothing to validate on: training goes on without.
     tiny = LSTMClassifier(**dict(params, max_epochs=2)).fit(X[-2:], ["a", "b"])
-    assert tiny.n_iter_ == 2 and np.isnan(tiny.history_["valid_loss"]).all()
+    assert tiny.n_iter_ == 2 and np.isnan(tiny.loss_curve_["valid_loss"]).all()
 
 
 def test_each_channel_is_standardised_on_the_training_data():

@@ -70,7 +70,7 @@ def _dated(rng, n=30):
 
 
 TIME_READERS = {
-    "make_supervised": lambda X: make_supervised(X, target="sales"),
+    "make_supervised": lambda X: make_supervised(X, target_column="sales"),
     "windower": lambda X: Windower(look_back=3).fit(X),
     "naive": lambda X: NaiveRegressor().fit(X, X["sales"]),
     "seasonal-naive": lambda X: SeasonalNaiveRegressor(season_length=2).fit(X, X["sales"]),

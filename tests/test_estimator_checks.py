@@ -1,15 +1,21 @@
 """scikit-learn's own estimator checks, on tiny configurations."""
 
+import inspect
+
 import numpy as np
 import pytest
 from sklearn.linear_model import Ridge
 from sklearn.utils import gen_batches
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import (
     check_methods_subset_invariance,
+    check_param_validation,
     parametrize_with_checks,
 )
 
+import lstmforecast
 from lstmforecast import (
+    ARIMARegressor,
     CalendarFeatures,
     ConformalForecaster,
     ETSRegressor,
@@ -17,7 +23,10 @@ from lstmforecast import (
     LSTMClassifier,
     LSTMRegressor,
     LSTMTagger,
+    NaiveRegressor,
+    PanelSplit,
     PerSeriesForecaster,
+    SeasonalNaiveRegressor,
     TextSequencer,
     ThetaRegressor,
     Windower,
@@ -41,7 +50,7 @@ ESTIMATORS = [
     ETSRegressor(error="add", trend=None, seasonal=None),
     ThetaRegressor(),
     ConformalForecaster(Ridge()),
-    # groups=None: one series, one clone (a panel needs a long frame, which the checks'
+    # id_column=None: one series, one clone (a panel needs a long frame, which the checks'
     # arrays are not; tests/test_panels.py covers panels).
     PerSeriesForecaster(ThetaRegressor()),
     # Declares no array input (its dates come from a pandas index), so sklearn skips it;
@@ -165,3 +174,63 @@ def test_subset_predictions_agree_to_float32_precision(rng):
     whole = model.predict(X)
     parts = np.concatenate([model.predict(X[batch]) for batch in gen_batches(len(X), 3)])
     np.testing.assert_allclose(parts, whole, rtol=1e-5, atol=1e-6)
+
+
+# Every public estimator, for the checks that need no fitting to pass.
+EVERY_ESTIMATOR = [
+    *ESTIMATORS,
+    NaiveRegressor(),
+    SeasonalNaiveRegressor(),
+    ARIMARegressor(),
+]
+
+
+def test_every_public_estimator_is_in_the_lists():
+    classes = {type(estimator) for estimator in EVERY_ESTIMATOR}
+    public = {
+        getattr(lstmforecast, name)
+        for name in lstmforecast.__all__
+        if isinstance(getattr(lstmforecast, name), type)
+        and hasattr(getattr(lstmforecast, name), "get_params")
+    }
+    assert public <= classes, sorted(c.__name__ for c in public - classes)
+
+
+@pytest.mark.parametrize("estimator", EVERY_ESTIMATOR, ids=lambda e: type(e).__name__)
+def test_every_parameter_is_validated_by_sklearn(estimator):
+    """sklearn's own check: a constraint for every parameter, and a bad type or value
+    of any of them raises InvalidParameterError naming it, from every fit method."""
+    check_param_validation(type(estimator).__name__, estimator)
+
+
+def test_counts_refuse_bools_and_hints_say_what_to_pass():
+    X = np.arange(30.0)[:, None]
+    with pytest.raises(InvalidParameterError, match="'season_length'.*not a bool"):
+        SeasonalNaiveRegressor(season_length=True).fit(X, X[:, 0])
+    with pytest.raises(InvalidParameterError, match="12 for monthly data"):
+        ThetaRegressor(season_length=0).fit(X, X[:, 0])
+    with pytest.raises(InvalidParameterError, match="'n_splits' parameter of PanelSplit"):
+        next(PanelSplit(n_splits=0).split(X))
+
+
+PUBLIC_FUNCTIONS = ["compare", "export_onnx", "forecast", "load", "make_supervised", "quantize"]
+PUBLIC_FUNCTIONS += ["plot_forecast", "plot_loss_curve", "save", "summary"]
+
+
+@pytest.mark.parametrize("name", PUBLIC_FUNCTIONS)
+def test_public_functions_declare_their_constraints(name):
+    constraints = getattr(lstmforecast, name)._skl_parameter_constraints
+    assert constraints
+    parameters = inspect.signature(getattr(lstmforecast, name)).parameters
+    assert set(constraints) <= set(parameters)
+
+
+def test_function_errors_name_the_function_and_keep_the_models_own():
+    with pytest.raises(InvalidParameterError, match="'horizon' parameter of make_supervised"):
+        lstmforecast.make_supervised(np.arange(10.0), horizon=0)
+    with pytest.raises(InvalidParameterError, match="'horizon'.*not a bool"):
+        lstmforecast.make_supervised(np.arange(10.0), horizon=True)
+    X, y = lstmforecast.make_supervised(np.arange(40.0))
+    # a bad parameter of a compared model is reported as the model's, not compare's
+    with pytest.raises(InvalidParameterError, match="parameter of SeasonalNaiveRegressor"):
+        lstmforecast.compare({"bad": SeasonalNaiveRegressor(season_length=0)}, X, y, cv=2)

@@ -159,15 +159,122 @@ def test_theta_matches_statsmodels(quarterly):
 @pytest.mark.parametrize(
     "estimator, message",
     [
-        (ETSRegressor(error="both"), "error must be one of"),
+        (ETSRegressor(error="both"), "'error' parameter of ETSRegressor must be a str among"),
         (ETSRegressor(seasonal="add"), "needs season_length >= 2"),
         (ETSRegressor(trend=None, damped_trend=True), "needs a trend"),
-        (ThetaRegressor(theta=0.5), "theta must be"),
-        (ThetaRegressor(season_length=0), "season_length must be"),
-        (ThetaRegressor(method="log"), "method must be"),
+        (ThetaRegressor(theta=0.5), r"'theta' parameter .* \[1.0, inf\).*classical Theta"),
+        (ThetaRegressor(season_length=0), "'season_length' parameter .*12 for monthly"),
+        (ThetaRegressor(method="log"), "'method' parameter of ThetaRegressor must be a str"),
     ],
 )
 def test_bad_parameters_say_what_to_fix(quarterly, estimator, message):
     X, y = make_supervised(quarterly)
     with pytest.raises(ValueError, match=message):
         estimator.fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        dict(error="mul", trend="add", damped_trend=True, seasonal="mul"),
+        dict(error="add", trend="add", damped_trend=False, seasonal="add"),
+        dict(error="mul", trend=None, damped_trend=False, seasonal=None),
+    ],
+)
+def test_fast_likelihood_fit_finds_statsmodels_optimum(quarterly, spec):
+    """The batched-gradient fit takes statsmodels' optimisation path: same maximum."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    from lstmforecast._baselines.ets_likelihood import fit_ets_params
+
+    values = quarterly.to_numpy()
+    periods = 4 if spec["seasonal"] else None
+    context = quiet()
+    reference = ETSModel(values, **spec, seasonal_periods=periods)
+    expected = reference.fit(disp=False, return_params=True)
+    model = ETSModel(values, **spec, seasonal_periods=periods)
+    fast = fit_ets_params(model)
+    context.__exit__(None, None, None)
+    assert_allclose(model.loglike(fast), reference.loglike(expected), rtol=1e-6)
+    assert_allclose(fast, expected, rtol=1e-3, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    "estimator", [ETSRegressor(season_length=1), ThetaRegressor(season_length=1)]
+)
+def test_short_yearly_series_uses_every_value(estimator):
+    """M1's shortest yearly series: 9 values, a horizon of 6, so X has 3 rows; the model
+    is fitted on the 9 values (X's rows plus y's last row), without a warning."""
+    series = pd.Series([3.1, 3.4, 3.9, 4.1, 4.6, 5.2, 5.3, 5.9, 6.4])
+    X, y = make_supervised(series, horizon=6)
+    assert len(X) == 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = estimator.fit(X, y)
+    assert len(model.series_) == 9
+    forecast = model.predict(series.to_frame())[-1]
+    assert forecast.shape == (6,) and np.all(np.isfinite(forecast))
+    assert forecast.mean() > series.iloc[-3:].mean()  # the trend goes on
+
+
+@pytest.mark.parametrize(
+    "estimator", [ETSRegressor(season_length=4), ThetaRegressor(season_length=4)]
+)
+def test_short_quarterly_series_uses_every_value(estimator):
+    """M1's shortest quarterly series: 10 values, a horizon of 8 (2 rows of X)."""
+    series = pd.Series([10.0, 14.0, 9.0, 7.0, 11.0, 15.0, 10.0, 8.0, 12.0, 16.0])
+    X, y = make_supervised(series, horizon=8)
+    model = quiet_fit(estimator, X, y)
+    assert len(model.series_) == 10
+    forecast = model.predict(series.to_frame())[-1]
+    assert forecast.shape == (8,) and np.all(np.isfinite(forecast))
+
+
+def quiet_fit(estimator, X, y):
+    context = quiet()
+    try:
+        return estimator.fit(X, y)
+    finally:
+        context.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        ([5.0, 6.0, 7.0], None),  # too short for any model's AICc
+        ([0.0] * 12, 0.0),  # fitted exactly by every model
+        ([4.0], 4.0),
+    ],
+)
+def test_ets_falls_back_to_simple_smoothing_with_a_warning(values, expected):
+    series = pd.Series(values)
+    X, y = series.to_frame(), series.shift(-1).fillna(series.iloc[-1])
+    with pytest.warns(UserWarning, match=r"fell back to simple exponential smoothing"):
+        model = ETSRegressor(season_length=4).fit(X, y)
+    assert (model.error_, model.trend_, model.seasonal_) == ("add", None, None)
+    forecast = model.predict(X)
+    assert np.all(np.isfinite(forecast))
+    if expected is not None:
+        assert_allclose(forecast[-1], expected)
+    quantiles = model.predict(X, quantiles=[0.1, 0.9])
+    assert np.all(np.isfinite(quantiles))
+
+
+def test_ets_search_fits_the_chosen_model_in_full(quarterly):
+    """The ranking fits stop early; the chosen model's parameters are a full fit's."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    X, y = make_supervised(quarterly)
+    model = ETSRegressor(season_length=4).fit(X, y)
+    assert len(model.search_) > 3  # the search ranked more candidates than it confirmed
+    context = quiet()
+    direct = ETSModel(
+        model.series_,
+        error=model.error_,
+        trend=model.trend_,
+        damped_trend=model.damped_trend_,
+        seasonal=model.seasonal_,
+        seasonal_periods=4 if model.seasonal_ else None,
+    ).fit(disp=False)
+    context.__exit__(None, None, None)
+    assert_allclose(model.results_.llf, direct.llf, rtol=1e-6)

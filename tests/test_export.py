@@ -136,3 +136,42 @@ def test_smoothing_anchor_models_are_refused_clearly(tmp_path):
     assert pipe[-1].smoothing_params_ is not None
     with pytest.raises(ValueError, match="smoothing_anchor=False"):
         export_onnx(pipe, tmp_path / "model.onnx")
+
+
+@pytest.mark.parametrize(
+    "window_scale, transform, horizon",
+    [("std", None, 1), ("mean_abs", None, 3), ("level", None, 6), ("level", "log", 3)],
+)
+def test_window_scale_models_export_and_equal_predict(window_scale, transform, horizon, tmp_path):
+    """The per-window scale (and "level"'s seasonal profile with its F-test) is in the
+    graph: series at very different levels, padded windows included."""
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnxscript")
+    from lstmforecast import make_supervised
+
+    t = np.arange(150)
+    rng = np.random.default_rng(1)
+    series = np.exp(0.01 * t) * (10 + 3 * np.sin(2 * np.pi * t / 12)) + rng.normal(0, 0.2, 150)
+    X, y = make_supervised(series, horizon=horizon)
+    pipe = make_pipeline(
+        Windower(look_back=30),
+        LSTMRegressor(
+            **TINY,
+            window_scale=window_scale,
+            season_length=12,
+            target_transform=transform,
+            smoothing_anchor=False,
+        ),
+    ).fit(X, y)
+    path = export_onnx(pipe, tmp_path / "model.onnx")
+    windows = np.ascontiguousarray(Windower(look_back=30).fit_transform(X))
+    windows = np.concatenate([windows, 1000 * windows[-10:]])  # another level
+    assert np.isnan(windows[:29]).any()  # padded windows: a shorter profile and F-test
+    got = ort.InferenceSession(path).run(None, {"windows": windows})[0]
+    expected = pipe[-1].predict(windows)
+    assert got.shape == expected.shape
+    level = np.abs(expected).reshape(len(expected), -1).max(axis=1)  # per window
+    got, expected = got.reshape(len(got), -1), expected.reshape(len(expected), -1)
+    np.testing.assert_allclose(
+        got / level[:, None], expected / level[:, None], rtol=1e-4, atol=1e-5
+    )

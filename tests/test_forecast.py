@@ -171,16 +171,16 @@ def test_one_step_intervals_and_their_limits(seasonal):
 
 def test_exogenous_columns_need_their_future_values(seasonal):
     frame = pd.DataFrame({"sales": seasonal, "price": np.linspace(1, 2, len(seasonal))})
-    X, y = make_supervised(frame, target="sales")
+    X, y = make_supervised(frame, target_column="sales")
     model = make_pipeline(Windower(look_back=6), LSTMRegressor(**TINY)).fit(X, y)
     with pytest.raises(ValueError, match="future="):
-        forecast(model, frame, horizon=3, target="sales")
+        forecast(model, frame, horizon=3, target_column="sales")
     future = pd.DataFrame({"price": [2.1, 2.2]})
-    result = forecast(model, frame, horizon=3, target="sales", future=future)
+    result = forecast(model, frame, horizon=3, target_column="sales", future=future)
     # Step 3 is predicted from rows whose last price is the second future value.
     extended = pd.concat(
         [frame, pd.DataFrame({"sales": result["sales"].iloc[:2].to_numpy(), "price": [2.1, 2.2]})]
     )
     assert result["sales"].iloc[2] == pytest.approx(model.predict(extended)[-1], rel=1e-6)
-    with pytest.raises(ValueError, match="pass target="):
+    with pytest.raises(ValueError, match="pass target_column="):
         forecast(model, frame, horizon=1)

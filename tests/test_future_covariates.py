@@ -37,7 +37,7 @@ def hourly(n=120, seed=0):
 
 def fitted(data, **params):
     X, y = make_supervised(
-        data, target="load", horizon=HORIZON, future_covariates=["temperature", "workday"]
+        data, target_column="load", horizon=HORIZON, future_covariates=["temperature", "workday"]
     )
     model = make_pipeline(Windower(look_back=6), LSTMRegressor(**{**TINY, **params}))
     return model.fit(X, y), X, y
@@ -46,7 +46,7 @@ def fitted(data, **params):
 def test_block_of_row_t_holds_the_covariates_at_t_plus_1_to_t_plus_h():
     data = hourly(30)
     X, y = make_supervised(
-        data, target="load", horizon=HORIZON, future_covariates=["temperature", "workday"]
+        data, target_column="load", horizon=HORIZON, future_covariates=["temperature", "workday"]
     )
     assert len(X) == len(y) == len(data) - HORIZON
     assert X.index.equals(y.index)
@@ -69,7 +69,9 @@ def test_block_of_row_t_holds_the_covariates_at_t_plus_1_to_t_plus_h():
 def test_no_future_value_of_the_target_enters_X_or_the_windows():
     data = hourly(40)
     data["load"] = 1000.0 + np.arange(len(data))  # values no covariate takes
-    X, _ = make_supervised(data, target="load", horizon=HORIZON, future_covariates=["temperature"])
+    X, _ = make_supervised(
+        data, target_column="load", horizon=HORIZON, future_covariates=["temperature"]
+    )
     windows = Windower(look_back=5).fit_transform(X)
     for t in range(len(X)):
         later = set(data["load"].iloc[t + 1 :])
@@ -80,7 +82,9 @@ def test_no_future_value_of_the_target_enters_X_or_the_windows():
 
 def test_windower_passes_the_block_per_row_not_windowed():
     data = hourly(40)
-    X, _ = make_supervised(data, target="load", horizon=HORIZON, future_covariates=["temperature"])
+    X, _ = make_supervised(
+        data, target_column="load", horizon=HORIZON, future_covariates=["temperature"]
+    )
     windower = Windower(look_back=5).fit(X)
     windows = windower.transform(X)
     assert windower.future_covariates_ == ["temperature"]
@@ -98,7 +102,9 @@ def test_windower_passes_the_block_per_row_not_windowed():
 
 def test_flat_windows_end_with_the_block_for_tabular_models():
     data = hourly(60)
-    X, y = make_supervised(data, target="load", horizon=HORIZON, future_covariates=["temperature"])
+    X, y = make_supervised(
+        data, target_column="load", horizon=HORIZON, future_covariates=["temperature"]
+    )
     windower = Windower(look_back=3, flatten=True).set_output(transform="pandas")
     flat = windower.fit_transform(X)
     names = [f"temperature_t+{k}" for k in range(1, HORIZON + 1)]
@@ -129,13 +135,17 @@ def test_predict_refuses_rows_without_the_block():
 
 
 def test_block_horizon_must_match_y():
-    X, y = make_supervised(hourly(), target="load", horizon=HORIZON, future_covariates=["workday"])
+    X, y = make_supervised(
+        hourly(), target_column="load", horizon=HORIZON, future_covariates=["workday"]
+    )
     with pytest.raises(ValueError, match="covers 4 steps"):
         make_pipeline(Windower(look_back=4), LSTMRegressor(**TINY)).fit(X, y.iloc[:, :2])
 
 
 def test_only_the_regressor_reads_the_block():
-    X, y = make_supervised(hourly(), target="load", horizon=HORIZON, future_covariates=["workday"])
+    X, y = make_supervised(
+        hourly(), target_column="load", horizon=HORIZON, future_covariates=["workday"]
+    )
     labels = (y.iloc[:, 0] > y.iloc[:, 0].median()).astype(int)
     with pytest.raises(ValueError, match="does not read"):
         make_pipeline(Windower(look_back=4), LSTMClassifier(**TINY)).fit(X, labels)
@@ -147,26 +157,26 @@ def test_only_the_regressor_reads_the_block():
 )
 def test_make_supervised_checks_the_covariates(covariates, message):
     with pytest.raises(ValueError, match=message):
-        make_supervised(hourly(), target="load", horizon=2, future_covariates=covariates)
+        make_supervised(hourly(), target_column="load", horizon=2, future_covariates=covariates)
 
 
 def test_make_supervised_refuses_missing_covariate_values():
     data = hourly()
     data.iloc[5, 1] = np.nan
     with pytest.raises(ValueError, match="without NaN"):
-        make_supervised(data, target="load", horizon=2, future_covariates=["temperature"])
+        make_supervised(data, target_column="load", horizon=2, future_covariates=["temperature"])
 
 
 def test_panel_block_stays_within_each_series():
     a, b = hourly(12, seed=1), hourly(12, seed=2)
     panel = pd.concat([a.assign(store="a"), b.assign(store="b")])
     X, y = make_supervised(
-        panel, target="load", horizon=2, groups="store", future_covariates=["temperature"]
+        panel, target_column="load", horizon=2, id_column="store", future_covariates=["temperature"]
     )
     assert len(X) == 2 * 10
     rows_b = X[X["store"] == "b"]
     np.testing.assert_array_equal(rows_b["temperature_t+2"], b["temperature"].iloc[2:])
-    windows = Windower(look_back=3, groups="store").fit_transform(X)
+    windows = Windower(look_back=3, id_column="store").fit_transform(X)
     np.testing.assert_allclose(windows.future[:, :, 0], X[["temperature_t+1", "temperature_t+2"]])
 
 
@@ -174,13 +184,13 @@ def test_forecast_with_future_equals_predict_on_the_origin_row():
     data = hourly()
     observed, future = data.iloc[:-HORIZON], data.iloc[-HORIZON:][["temperature", "workday"]]
     model, _, _ = fitted(observed)
-    result = forecast(model, observed, target="load", future=future)
+    result = forecast(model, observed, target_column="load", future=future)
     assert result.index.equals(future.index)
     X_all, _ = make_supervised(
-        data, target="load", horizon=HORIZON, future_covariates=["temperature", "workday"]
+        data, target_column="load", horizon=HORIZON, future_covariates=["temperature", "workday"]
     )
     np.testing.assert_allclose(result["load"], model.predict(X_all)[-1], rtol=1e-5)
-    assert len(forecast(model, observed, horizon=2, target="load", future=future)) == 2
+    assert len(forecast(model, observed, horizon=2, target_column="load", future=future)) == 2
 
 
 def test_forecast_refuses_future_that_does_not_follow_the_data():
@@ -189,20 +199,23 @@ def test_forecast_refuses_future_that_does_not_follow_the_data():
     model, _, _ = fitted(observed)
     for bad in (future.iloc[1:], future.shift(1, freq="h"), future.reset_index(drop=True)):
         with pytest.raises(ValueError, match="right after data's last row"):
-            forecast(model, observed, target="load", future=bad)
+            forecast(model, observed, target_column="load", future=bad)
     with pytest.raises(ValueError, match="pass future="):
-        forecast(model, observed, target="load")
+        forecast(model, observed, target_column="load")
     with pytest.raises(ValueError, match="no column"):
-        forecast(model, observed, target="load", future=future[["workday"]])
+        forecast(model, observed, target_column="load", future=future[["workday"]])
     with pytest.raises(ValueError, match="DataFrame"):
-        forecast(model, observed, target="load", future=future.to_numpy())
+        forecast(model, observed, target_column="load", future=future.to_numpy())
 
 
 def test_grid_search_over_a_covariate_pipeline():
     data = hourly()
     observed, future = data.iloc[:-HORIZON], data.iloc[-HORIZON:][["temperature", "workday"]]
     X, y = make_supervised(
-        observed, target="load", horizon=HORIZON, future_covariates=["temperature", "workday"]
+        observed,
+        target_column="load",
+        horizon=HORIZON,
+        future_covariates=["temperature", "workday"],
     )
     search = GridSearchCV(
         make_pipeline(Windower(), LSTMRegressor(**{**TINY, "max_epochs": 2})),
@@ -210,7 +223,7 @@ def test_grid_search_over_a_covariate_pipeline():
         cv=TimeSeriesSplit(n_splits=2),
         scoring="neg_mean_absolute_error",
     ).fit(X, y)
-    assert forecast(search, observed, target="load", future=future).shape == (HORIZON, 1)
+    assert forecast(search, observed, target_column="load", future=future).shape == (HORIZON, 1)
 
 
 def test_save_and_load_keep_the_covariate_head(tmp_path):
@@ -233,7 +246,7 @@ def test_compare_scores_a_covariate_pipeline_on_the_same_folds():
     from lstmforecast import SeasonalNaiveRegressor, compare
 
     X, y = make_supervised(
-        hourly(150), target="load", horizon=HORIZON, future_covariates=["temperature"]
+        hourly(150), target_column="load", horizon=HORIZON, future_covariates=["temperature"]
     )
     lstm = make_pipeline(Windower(look_back=6), LSTMRegressor(**{**TINY, "max_epochs": 2}))
     naive = SeasonalNaiveRegressor(season_length=24)
@@ -244,7 +257,7 @@ def test_compare_scores_a_covariate_pipeline_on_the_same_folds():
 
 def test_auto_look_back_reads_the_observed_columns_only():
     X, _ = make_supervised(
-        hourly(200), target="load", horizon=HORIZON, future_covariates=["temperature"]
+        hourly(200), target_column="load", horizon=HORIZON, future_covariates=["temperature"]
     )
     observed = X[["load", "temperature", "workday"]]
     assert (

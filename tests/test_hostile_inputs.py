@@ -115,7 +115,7 @@ def _cases():
         {"device": "tpu"},
         {"precision": "fp16"},
         {"quantiles": [0.1, 0.9]},
-        {"seasonality": [1]},
+        {"season_length": [1]},
         {"target_anchor": 5},
         {"callbacks": [print]},
         {"callbacks": "EpochLogger"},
@@ -165,9 +165,9 @@ def _cases():
         "only spaces": ["   ", " "],
     }.items():
         cases[f"TextSequencer.fit({what})"] = lambda texts=texts: lf.TextSequencer().fit(texts)
-    for params in ({"look_back": 0}, {"look_back": "long"}, {"groups": 1.5}, {"flatten": "no"}):
+    for params in ({"look_back": 0}, {"look_back": "long"}, {"id_column": 1.5}, {"flatten": "no"}):
         cases[f"Windower({params})"] = lambda p=params: lf.Windower(**p).fit(ROWS)
-    cases["Windower(groups=missing column)"] = lambda: lf.Windower(groups="id").fit(
+    cases["Windower(id_column=missing column)"] = lambda: lf.Windower(id_column="id").fit(
         pd.DataFrame({"v": SERIES})
     )
     windower = lf.Windower(look_back=3).fit(ROWS)
@@ -177,7 +177,9 @@ def _cases():
     for what, call in {
         "make_supervised(horizon=0)": lambda: lf.make_supervised(frame, horizon=0),
         "make_supervised(horizon=100)": lambda: lf.make_supervised(frame, horizon=100),
-        "make_supervised(target=missing)": lambda: lf.make_supervised(frame, target="w"),
+        "make_supervised(target_column=missing)": lambda: lf.make_supervised(
+            frame, target_column="w"
+        ),
         "make_supervised(shuffled)": lambda: lf.make_supervised(
             frame.sample(frac=1, random_state=0)
         ),
@@ -201,7 +203,9 @@ def _cases():
         "summary(unfitted)": lambda: lf.summary(lf.LSTMRegressor()),
         "summary(a baseline)": lambda: lf.summary(fitted),
         "export_onnx(a baseline)": lambda: lf.export_onnx(fitted, os.devnull),
-        "PanelSplit(n_splits=0)": lambda: list(lf.PanelSplit(n_splits=0, groups="id").split(frame)),
+        "PanelSplit(n_splits=0)": lambda: list(
+            lf.PanelSplit(n_splits=0, id_column="id").split(frame)
+        ),
     }.items():
         cases[what] = call
     return cases

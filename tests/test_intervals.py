@@ -10,6 +10,7 @@ from lstmforecast import (
     LSTMRegressor,
     NaiveRegressor,
     Windower,
+    compare,
     make_supervised,
 )
 
@@ -211,3 +212,33 @@ def test_quantile_head_is_widened_to_hold_on_the_validation_rows():
     assert below <= 0.1 and above <= 0.1
     assert (calibrated.quantile_spread_ >= 1).all() and calibrated.quantile_spread_[1] == 1
     np.testing.assert_allclose(calibrated.predict(windows), raw.predict(windows))
+
+
+def test_one_answer_to_whether_a_model_predicts_quantiles(noisy_sine):
+    """forecast, compare and the command line ask predicts_quantiles, which looks through
+    pipelines and searches and asks the estimator when its answer depends on its fit."""
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    from lstmforecast import PerSeriesForecaster
+    from lstmforecast._utils.quantiles import predicts_quantiles
+
+    X, y = make_supervised(noisy_sine[:80])
+    assert predicts_quantiles(NaiveRegressor())
+    assert not predicts_quantiles(Ridge())
+    assert predicts_quantiles(ConformalForecaster(Ridge()))
+    assert predicts_quantiles(PerSeriesForecaster(NaiveRegressor()))
+    assert not predicts_quantiles(PerSeriesForecaster(Ridge()))
+    search = GridSearchCV(NaiveRegressor(), {"target_transform": [None]}, cv=TimeSeriesSplit(2))
+    assert predicts_quantiles(search) and predicts_quantiles(search.fit(X, y))
+    windower = Windower(look_back=4)
+    point = make_pipeline(windower, LSTMRegressor(**TINY, early_stopping=False)).fit(X, y)
+    assert not predicts_quantiles(point)
+    calibrated = make_pipeline(windower, LSTMRegressor(**TINY)).fit(X, y)
+    assert predicts_quantiles(calibrated) and predicts_quantiles(calibrated, [0.01, 0.99])
+    head = make_pipeline(windower, LSTMRegressor(**TINY, quantiles=(0.1, 0.5, 0.9))).fit(X, y)
+    assert predicts_quantiles(head, [0.1, 0.9]) and not predicts_quantiles(head, [0.05, 0.95])
+    # compare scores no interval of a model that cannot give it, with a warning
+    with pytest.warns(UserWarning, match="no quantiles"):
+        table = compare({"head": head}, X, y, cv=2, coverage=0.95)
+    assert table.loc[table.metric == "coverage", "mean"].isna().all()

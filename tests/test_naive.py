@@ -119,8 +119,8 @@ def test_works_in_cross_validate_and_grid_search():
     [
         ({"target_column": "price"}, "not a column of X"),
         ({"target_column": 5}, "out of range"),
-        ({"target_column": 1.5}, "integer position or a column name"),
-        ({"season_length": 0}, "season_length must be a positive integer"),
+        ({"target_column": 1.5}, "'target_column' parameter .* or, for a DataFrame, its name"),
+        ({"season_length": 0}, r"'season_length' parameter .* \[1, inf\).*12 for monthly"),
     ],
 )
 def test_bad_parameters_say_what_to_fix(params, message):

@@ -51,8 +51,8 @@ def _seasonal_panel(levels, n_steps=48, seed=0):
 @pytest.mark.parametrize("interleave", [False, True])
 def test_windows_never_cross_series(interleave):
     data = _panel(interleave=interleave)
-    X, y = make_supervised(data, target="sales", groups="store")
-    windower = Windower(look_back=5, groups="store")
+    X, y = make_supervised(data, target_column="sales", id_column="store")
+    windower = Windower(look_back=5, id_column="store")
     windows = windower.fit_transform(X)
     assert windows.shape == (len(X), 5, 1)  # the id column is not a feature
     series = X["store"].str[1:].astype(int).to_numpy()
@@ -69,7 +69,7 @@ def test_windows_never_cross_series(interleave):
 
 def test_y_aligned_within_each_series():
     data = _panel(interleave=True)
-    X, y = make_supervised(data, target="sales", horizon=3, groups="store")
+    X, y = make_supervised(data, target_column="sales", horizon=3, id_column="store")
     # The last 3 rows of each series are dropped, no other; rows keep order and index.
     assert len(X) == len(data) - 3 * 3
     assert X.groupby("store").size().eq(27).all()
@@ -83,20 +83,20 @@ def test_y_aligned_within_each_series():
 
 def test_multiindex_panel_and_bad_input():
     data = _panel().set_index("store", append=True).swaplevel()
-    X, y = make_supervised(data, groups="store")
-    windows = Windower(look_back=4, groups="store").fit_transform(X)
+    X, y = make_supervised(data, id_column="store")
+    windows = Windower(look_back=4, id_column="store").fit_transform(X)
     assert windows.shape == (len(X), 4, 1)
     with pytest.raises(ValueError, match="neither a column"):
-        make_supervised(_panel(), target="sales", groups="shop")
+        make_supervised(_panel(), target_column="sales", id_column="shop")
     shuffled = _panel().iloc[::-1]
     with pytest.raises(ValueError, match="not in time order"):
-        Windower(look_back=3, groups="store").fit(shuffled)
+        Windower(look_back=3, id_column="store").fit(shuffled)
 
 
 def test_transform_continues_each_series_from_its_own_tail():
     data = _panel()
     train, test = data[data.index < "2021-07-01"], data[data.index >= "2021-07-01"]
-    windower = Windower(look_back=4, groups="store").fit(train)
+    windower = Windower(look_back=4, id_column="store").fit(train)
     windows = windower.transform(test)
     for store in ["s0", "s1", "s2"]:
         first = np.flatnonzero(test["store"].to_numpy() == store)[0]
@@ -108,9 +108,11 @@ def test_transform_continues_each_series_from_its_own_tail():
 
 
 def test_panel_split_cuts_every_series_at_the_same_times():
-    X, y = make_supervised(_panel(interleave=True), target="sales", horizon=2, groups="store")
+    X, y = make_supervised(
+        _panel(interleave=True), target_column="sales", horizon=2, id_column="store"
+    )
     times = X.index
-    splitter = PanelSplit(n_splits=3, test_size=4, gap=1, groups="store")
+    splitter = PanelSplit(n_splits=3, test_size=4, gap=1, id_column="store")
     folds = list(splitter.split(X))
     assert len(folds) == splitter.get_n_splits() == 3
     for train, test in folds:
@@ -128,10 +130,10 @@ def test_window_scale_makes_forecasts_scale_with_their_series():
     for factor in (1.0, 1000.0):
         data = _seasonal_panel([1.0, 5.0])
         data.loc[data["store"] == "s1", "sales"] *= factor
-        X, y = make_supervised(data, target="sales", groups="store")
+        X, y = make_supervised(data, target_column="sales", id_column="store")
         model = Pipeline(
             [
-                ("win", Windower(look_back=6, groups="store")),
+                ("win", Windower(look_back=6, id_column="store")),
                 ("lstm", LSTMRegressor(**{**TINY, "max_epochs": 2}, window_scale="std")),
             ]
         ).fit(X, y)
@@ -143,15 +145,17 @@ def test_window_scale_makes_forecasts_scale_with_their_series():
 
 
 def test_grid_search_over_look_back_on_a_panel():
-    X, y = make_supervised(_seasonal_panel([1.0, 10.0, 100.0]), target="sales", groups="store")
+    X, y = make_supervised(
+        _seasonal_panel([1.0, 10.0, 100.0]), target_column="sales", id_column="store"
+    )
     pipe = Pipeline(
         [
-            ("win", Windower(groups="store")),
+            ("win", Windower(id_column="store")),
             ("lstm", LSTMRegressor(**{**TINY, "max_epochs": 2}, window_scale="std")),
         ]
     )
     search = GridSearchCV(
-        pipe, {"win__look_back": [3, 12]}, cv=PanelSplit(n_splits=2, groups="store")
+        pipe, {"win__look_back": [3, 12]}, cv=PanelSplit(n_splits=2, id_column="store")
     ).fit(X, y)
     assert search.best_params_["win__look_back"] in (3, 12)
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
@@ -160,9 +164,9 @@ def test_grid_search_over_look_back_on_a_panel():
 def test_forecast_each_series_at_its_future_dates():
     data = _seasonal_panel([1.0, 100.0], n_steps=36)
     data = data[~((data["store"] == "s1") & (data.index > "2022-10-01"))]  # s1 ends earlier
-    X, y = make_supervised(data, target="sales", horizon=2, groups="store")
-    model = PerSeriesForecaster(SeasonalNaiveRegressor(season_length=12), groups="store")
-    result = forecast(model.fit(X, y), data, groups="store")
+    X, y = make_supervised(data, target_column="sales", horizon=2, id_column="store")
+    model = PerSeriesForecaster(SeasonalNaiveRegressor(season_length=12), id_column="store")
+    result = forecast(model.fit(X, y), data, id_column="store")
     assert list(result["store"]) == ["s0", "s0", "s1", "s1"]
     expected = pd.to_datetime(["2023-01-01", "2023-02-01", "2022-11-01", "2022-12-01"])
     assert result.index.equals(pd.DatetimeIndex(expected))
@@ -176,14 +180,14 @@ def test_forecast_each_series_at_its_future_dates():
 def test_forecast_with_intervals_on_a_multiindex_panel():
     data = _seasonal_panel([1.0, 100.0], n_steps=30).set_index("store", append=True)
     data = data.swaplevel()
-    X, y = make_supervised(data, target="sales", horizon=2, groups="store")
+    X, y = make_supervised(data, target_column="sales", horizon=2, id_column="store")
     model = Pipeline(
         [
-            ("win", Windower(look_back=6, groups="store")),
+            ("win", Windower(look_back=6, id_column="store")),
             ("lstm", LSTMRegressor(**TINY, quantiles=(0.1, 0.5, 0.9), window_scale="std")),
         ]
     ).fit(X, y)
-    result = forecast(model, data, groups="store", coverage=0.8)
+    result = forecast(model, data, id_column="store", coverage=0.8)
     assert result.index.names == ["store", None]
     assert result.index.get_level_values(1)[:2].equals(
         pd.DatetimeIndex(["2022-07-01", "2022-08-01"])
@@ -193,12 +197,16 @@ def test_forecast_with_intervals_on_a_multiindex_panel():
 
 def test_compare_reports_per_series_and_pooled_metrics():
     data = _seasonal_panel([1.0, 100.0], n_steps=48)
-    X, y = make_supervised(data, target="sales", groups="store")
+    X, y = make_supervised(data, target_column="sales", id_column="store")
     models = {
-        "naive": PerSeriesForecaster(NaiveRegressor(), groups="store"),
-        "seasonal": PerSeriesForecaster(SeasonalNaiveRegressor(season_length=12), groups="store"),
+        "naive": PerSeriesForecaster(NaiveRegressor(), id_column="store"),
+        "seasonal": PerSeriesForecaster(
+            SeasonalNaiveRegressor(season_length=12), id_column="store"
+        ),
     }
-    table = compare(models, X, y, cv=PanelSplit(3, test_size=6, groups="store"), groups="store")
+    table = compare(
+        models, X, y, cv=PanelSplit(3, test_size=6, id_column="store"), id_column="store"
+    )
     mae = table[table["metric"] == "mae"].set_index(["model", "series"])["mean"]
     for model in models:  # pooled is the mean over the series
         assert mae[model, "pooled"] == pytest.approx((mae[model, "s0"] + mae[model, "s1"]) / 2)
@@ -206,16 +214,16 @@ def test_compare_reports_per_series_and_pooled_metrics():
     # Per-series errors are in each series' units: the level-100 series errs 100x more.
     assert mae["naive", "s1"] > 20 * mae["naive", "s0"]
     with pytest.raises(ValueError, match="at least horizon"):
-        compare(models, X, y, cv=[(np.arange(len(X)), np.arange(len(X)))], groups="store")
+        compare(models, X, y, cv=[(np.arange(len(X)), np.arange(len(X)))], id_column="store")
 
 
 def test_per_series_models_refuse_unknown_series_and_window_scale_its_misuse():
     data = _seasonal_panel([1.0, 100.0], n_steps=24)
-    X, y = make_supervised(data, target="sales", groups="store")
-    model = PerSeriesForecaster(NaiveRegressor(), groups="store").fit(X, y)
+    X, y = make_supervised(data, target_column="sales", id_column="store")
+    model = PerSeriesForecaster(NaiveRegressor(), id_column="store").fit(X, y)
     with pytest.raises(ValueError, match="never seen in fit"):
         model.predict(X[X["store"] == "s1"].assign(store="s9"))
-    windows = Windower(look_back=4, groups="store").fit_transform(X)
+    windows = Windower(look_back=4, id_column="store").fit_transform(X)
     with pytest.raises(ValueError, match="window_scale divides each window"):
         LSTMRegressor(**TINY, window_scale="std", training="sequence").fit(windows, y)
     with pytest.raises(ValueError, match="window_scale"):
@@ -232,18 +240,18 @@ def test_window_scale_keeps_automatic_training_on_windows(rng):
 
 def test_forecast_reads_the_id_column_from_the_panel_model():
     data = _seasonal_panel([1.0, 100.0], n_steps=30)
-    X, y = make_supervised(data, target="sales", horizon=2, groups="store")
+    X, y = make_supervised(data, target_column="sales", horizon=2, id_column="store")
     pipe = Pipeline(
         [
-            ("win", Windower(look_back=6, groups="store")),
+            ("win", Windower(look_back=6, id_column="store")),
             ("lstm", LSTMRegressor(**TINY, window_scale="std")),
         ]
     ).fit(X, y)
-    # No groups= and no target=: the Windower names the id, and sales is what is left.
+    # No id_column= and no target_column=: the Windower names the id, and sales is what is left.
     result = forecast(pipe, data, coverage=0.8)
-    pd.testing.assert_frame_equal(result, forecast(pipe, data, groups="store", coverage=0.8))
+    pd.testing.assert_frame_equal(result, forecast(pipe, data, id_column="store", coverage=0.8))
     assert list(result["store"]) == ["s0", "s0", "s1", "s1"]
-    per_series = PerSeriesForecaster(NaiveRegressor(), groups="store").fit(X, y)
+    per_series = PerSeriesForecaster(NaiveRegressor(), id_column="store").fit(X, y)
     naive = forecast(per_series, data)
     assert naive["sales"].tolist() == pytest.approx(
         [data[data.store == s]["sales"].iloc[-1] for s in ("s0", "s0", "s1", "s1")]

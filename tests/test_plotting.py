@@ -15,7 +15,7 @@ from lstmforecast import (
     forecast,
     make_supervised,
 )
-from lstmforecast.plotting import plot_forecast, plot_history
+from lstmforecast.plotting import plot_forecast, plot_loss_curve
 
 from .conftest import TINY
 
@@ -49,18 +49,18 @@ def test_plot_forecast_draws_history_tail_forecast_band_and_actuals(monthly):
     plt.close(figure)
 
 
-def test_plot_history_shows_losses_and_the_best_epoch(monthly):
+def test_plot_loss_curve_shows_losses_and_the_best_epoch(monthly):
     X, y = make_supervised(monthly)
     lstm = LSTMRegressor(**{**TINY_NET, "max_epochs": 6}, early_stopping=True, n_iter_no_change=6)
     model = make_pipeline(Windower(look_back=6), lstm).fit(X, y)
-    figure = plot_history(model)
+    figure = plot_loss_curve(model)
     ax = figure.axes[0]
     labels = [line.get_label() for line in ax.get_lines()]
     assert labels[:2] == ["train loss", "valid loss"] and labels[2].startswith("best epoch")
     assert len(ax.get_lines()[0].get_ydata()) == model[-1].n_iter_
     plt.close(figure)
-    with pytest.raises(ValueError, match="no training history"):
-        plot_history(NaiveRegressor().fit(X, y))
+    with pytest.raises(ValueError, match="no loss curve"):
+        plot_loss_curve(NaiveRegressor().fit(X, y))
 
 
 def test_plots_say_how_to_install_matplotlib(monkeypatch, monthly):

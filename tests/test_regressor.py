@@ -70,7 +70,7 @@ def test_reproducible_and_global_rng_untouched():
     first = LSTMRegressor(**params).fit(X, y)
     second = LSTMRegressor(**params).fit(X, y)
     np.testing.assert_array_equal(first.predict(X), second.predict(X))
-    assert first.history_ == second.history_
+    assert first.loss_curve_ == second.loss_curve_
     assert torch.equal(torch.get_rng_state(), torch_state)
     np.testing.assert_array_equal(np.random.get_state()[1], numpy_state)
     other = LSTMRegressor(**dict(params, random_state=1)).fit(X, y)
@@ -101,8 +101,8 @@ def test_early_stopping_validates_on_the_latest_rows_and_restores_the_best():
     ).fit(X, y)
     tail = slice(160, None)  # the most recent 20 %
     tail_mse = np.mean((model.predict(X[tail]) - y[tail]) ** 2)
-    assert len(model.history_["valid_loss"]) == model.n_iter_
-    assert tail_mse == pytest.approx(min(model.history_["valid_loss"]), rel=1e-4)
+    assert len(model.loss_curve_["valid_loss"]) == model.n_iter_
+    assert tail_mse == pytest.approx(min(model.loss_curve_["valid_loss"]), rel=1e-4)
 
 
 def test_stops_when_the_loss_stalls():
@@ -131,7 +131,7 @@ def test_warm_start_and_partial_fit_continue_training():
     online = LSTMRegressor(**TINY)
     for start in range(0, 100, 25):
         online.partial_fit(X[start : start + 25], y[start : start + 25])
-    assert online.n_iter_ == 4 and len(online.history_["train_loss"]) == 4
+    assert online.n_iter_ == 4 and len(online.loss_curve_["train_loss"]) == 4
 
 
 def test_tuned_pipeline_beats_last_value_on_a_real_trending_series():
@@ -328,7 +328,7 @@ def test_partial_fit_is_one_more_epoch_of_fit():
     online = LSTMRegressor(**params, early_stopping=True)  # no hold-out when incremental
     for _ in range(8):
         online.partial_fit(X, y)
-    assert np.isnan(online.history_["valid_loss"]).all() and online.n_iter_ == 8
+    assert np.isnan(online.loss_curve_["valid_loss"]).all() and online.n_iter_ == 8
     # Adam's moments carry over between calls, so the two paths agree.
     np.testing.assert_allclose(online.predict(X), fitted.predict(X), rtol=1e-4, atol=1e-5)
     online.partial_fit(X[:1], y[:1])  # a single new row is a valid chunk
@@ -345,3 +345,25 @@ def test_awkward_but_valid_inputs_are_handled():
         LSTMRegressor(**TINY).fit(np.zeros((5, 0, 1)), np.zeros(5))
     with pytest.raises(ValueError, match="at least 1 time step and 1 feature"):
         LSTMRegressor(**TINY).fit(np.zeros((5, 3, 0)), np.zeros(5))
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "strided", "fortran", "windower"])
+def test_feature_stats_are_numpys_nanmean_and_nanstd(layout):
+    """The one-pass statistics give the very bits of np.nanmean / np.nanstd, which the
+    network's standardisation was always fitted with (a refit must not move)."""
+    from lstmforecast._recurrent.base import feature_stats
+
+    rng = np.random.default_rng(0)
+    values = (rng.normal(size=(400, 9, 3)) * 300 + 1e4).astype(np.float32)
+    values[:50, :4] = np.nan  # front padding
+    values = {
+        "contiguous": values,
+        "strided": values[::3, 1:],
+        "fortran": np.asfortranarray(values),
+        "windower": Windower(look_back=9).fit_transform(values[:, -1, :]),  # padded view
+    }[layout]
+    shift, scale = feature_stats(values)
+    expected_shift = np.nanmean(values, axis=(0, 1), dtype=np.float64).astype(np.float32)
+    expected_scale = np.nanstd(values, axis=(0, 1), dtype=np.float64).astype(np.float32)
+    np.testing.assert_array_equal(shift, expected_shift)
+    np.testing.assert_array_equal(scale, expected_scale)

@@ -30,7 +30,7 @@ def test_weight_two_is_a_duplicated_row(data):
     duplicated = LSTMRegressor(**FULL_BATCH).fit(X[repeat], y[repeat])
     plain = LSTMRegressor(**FULL_BATCH).fit(X, y)
     np.testing.assert_allclose(
-        weighted.history_["train_loss"], duplicated.history_["train_loss"], rtol=1e-4
+        weighted.loss_curve_["train_loss"], duplicated.loss_curve_["train_loss"], rtol=1e-4
     )
     np.testing.assert_allclose(weighted.predict(X), duplicated.predict(X), rtol=1e-3, atol=1e-4)
     assert not np.allclose(weighted.predict(X), plain.predict(X), rtol=1e-3, atol=1e-4)
@@ -62,7 +62,7 @@ def test_early_stopping_validates_with_the_weights(data):
     tail = slice(45, None)  # the most recent quarter is held out
     errors = (model.predict(X[tail]) - y[tail]) ** 2
     weighted = np.sum(weights[tail] * errors) / weights[tail].sum()
-    assert min(model.history_["valid_loss"]) == pytest.approx(weighted, rel=1e-4)
+    assert min(model.loss_curve_["valid_loss"]) == pytest.approx(weighted, rel=1e-4)
     assert not np.mean(errors) == pytest.approx(weighted, rel=1e-2)
     weights[tail] = 0.0
     with pytest.raises(ValueError, match="sample_weight is 0 for all the 15 most recent"):

@@ -44,7 +44,7 @@ DATED_PANEL = pd.DataFrame(
     {"id": np.repeat(["a", "b"], 30), "v": np.r_[SERIES[:30], 2 * SERIES[30:]]},
     index=list(pd.date_range("2000-01", periods=30, freq="MS")) * 2,
 )
-PANEL_X, PANEL_y = make_supervised(DATED_PANEL, target="v", groups="id")
+PANEL_X, PANEL_y = make_supervised(DATED_PANEL, target_column="v", id_column="id")
 
 
 def _quantiles(model, X):
@@ -112,14 +112,14 @@ MODELS = {
         _quantiles,
     ),
     "PerSeriesForecaster": (
-        lambda: PerSeriesForecaster(ETSRegressor(), groups="id").fit(PANEL_X, PANEL_y),
+        lambda: PerSeriesForecaster(ETSRegressor(), id_column="id").fit(PANEL_X, PANEL_y),
         PANEL_X,
         None,
     ),
     "panel pipeline on dated rows": (
         lambda: Pipeline(
             [
-                ("win", Windower(look_back=4, groups="id")),
+                ("win", Windower(look_back=4, id_column="id")),
                 ("lstm", LSTMRegressor(**TINY)),
             ]
         ).fit(PANEL_X, PANEL_y),
@@ -127,7 +127,7 @@ MODELS = {
         None,
     ),
     "panel Windower on dated rows": (
-        lambda: Windower(look_back=4, groups="id").fit(PANEL_X),
+        lambda: Windower(look_back=4, id_column="id").fit(PANEL_X),
         PANEL_X.groupby("id").tail(3),  # continues each series' history
         lambda m, X: m.transform(X),
     ),

@@ -3,7 +3,12 @@ import pandas as pd
 import pytest
 
 from lstmforecast import LSTMRegressor, Windower, make_supervised
-from lstmforecast._utils.seasonality import auto_look_back, season_lengths, series_look_back
+from lstmforecast._utils.seasonality import (
+    auto_look_back,
+    detect_seasons,
+    season_lengths,
+    series_look_back,
+)
 from lstmforecast.datasets import load_co2, load_sunspots
 
 from .conftest import TINY
@@ -52,7 +57,7 @@ def test_windower_auto_reads_the_look_back_from_the_training_rows_only():
     short = Windower(look_back="auto").fit(series[:100, None])
     assert short.look_back_ == 100  # the whole history of a short series
     assert windower.get_params()["look_back"] == "auto"  # the parameter is left alone
-    with pytest.raises(ValueError, match="look_back must be an integer"):
+    with pytest.raises(ValueError, match="'look_back' parameter of Windower .*rows per window"):
         Windower(look_back="long").fit(series[:, None])
 
 
@@ -66,7 +71,7 @@ def test_multi_horizon_columns_anchor_on_the_value_one_season_before():
     # step k's seasonal naive is the value 12 - k rows before the origin
     np.testing.assert_array_equal(model.anchor_lags_, 12 - np.arange(1, 13))
     # with no season allowed every step anchors on the last value
-    plain = LSTMRegressor(**lag, seasonality=None).fit(windows, y)
+    plain = LSTMRegressor(**lag, season_length=None).fit(windows, y)
     assert plain.season_lengths_ == () and not plain.anchor_lags_.any()
     # the seasonal anchor alone already is the seasonal naive forecast: an untrained
     # network (zero head) predicts exactly it
@@ -85,10 +90,10 @@ def test_season_is_estimated_on_training_rows_only():
 
 
 @pytest.mark.parametrize("bad", [1, "weekly", [12, 0]])
-def test_bad_seasonality_is_named(bad):
+def test_bad_season_length_is_named(bad):
     X = np.random.default_rng(0).normal(size=(40, 5, 1))
-    with pytest.raises(ValueError, match="seasonality"):
-        LSTMRegressor(**TINY, seasonality=bad).fit(X, X[:, -1, 0])
+    with pytest.raises(ValueError, match="season_length"):
+        LSTMRegressor(**TINY, season_length=bad).fit(X, X[:, -1, 0])
 
 
 def _zero_network(model):
@@ -123,8 +128,8 @@ def test_robust_losses_train(loss):
     windows = Windower(look_back=12).fit_transform(X)
     model = LSTMRegressor(**dict(TINY, max_epochs=20), loss=loss, early_stopping=False)
     model.fit(windows, y)
-    assert model.history_["train_loss"][-1] < model.history_["train_loss"][0]
-    with pytest.raises(ValueError, match="loss must be one of"):
+    assert model.loss_curve_["train_loss"][-1] < model.loss_curve_["train_loss"][0]
+    with pytest.raises(ValueError, match="'loss' parameter of LSTMRegressor must be a str among"):
         LSTMRegressor(**TINY, loss="l2").fit(windows, y)
 
 
@@ -210,3 +215,28 @@ def test_auto_training_uses_sequence_mode_for_week_long_windows_only():
     model = LSTMRegressor(**params).fit(long_windows[shuffled], y.to_numpy()[shuffled])
     assert model.training_ == "window"
     assert LSTMRegressor(**params, pooling="mean").fit(long_windows, y).training_ == "window"
+
+
+def test_one_season_detector_gives_every_caller_the_same_season():
+    """A monthly index implies 12 even where the autocorrelation would say 6: the
+    Windower's look-back, the regressor's seasonal anchor and the Box-Cox blocks (of the
+    regressor and of the baselines) all use detect_seasons, so they agree."""
+    from lstmforecast import NaiveRegressor
+    from lstmforecast._utils.target_transform import guerrero_lambda
+
+    index = pd.date_range("2000-01", periods=300, freq="MS")
+    series = pd.Series(_seasonal(300, 6, trend=0.01) + 10, index=index, name="y")
+    assert season_lengths(series.to_numpy()) == (6,)
+    assert detect_seasons(series.to_numpy(), frequency=12) == (12,)
+    assert detect_seasons(series.to_numpy(), frequency=1) == (6,)  # yearly: read the ACF
+    assert detect_seasons(None) == ()
+    X, y = make_supervised(series)
+    assert Windower(look_back="auto").fit(X).look_back_ == 12
+    windows = Windower(look_back=24).fit_transform(X)
+    boxcox = dict(target_transform="boxcox", smoothing_anchor=False)
+    model = LSTMRegressor(**dict(TINY, max_epochs=1), **boxcox).fit(windows, y)
+    assert model.season_lengths_ == (12,)
+    naive = NaiveRegressor(target_transform="boxcox").fit(X, y)
+    expected = guerrero_lambda(naive.series_, 12)
+    assert naive.target_lambda_ == pytest.approx(expected)
+    assert model.target_lambda_ == pytest.approx(guerrero_lambda(y.to_numpy(), 12))

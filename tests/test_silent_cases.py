@@ -81,26 +81,26 @@ class _DriverModel(NaiveRegressor):
 
 def test_forecast_reads_future_by_its_dates():
     data = _with_driver()
-    X, y = make_supervised(data, target="sales")
+    X, y = make_supervised(data, target_column="sales")
     model = _DriverModel().fit(X, y)
     dates = pd.date_range(data.index[-1], periods=4, freq="MS")[1:]
     future = pd.DataFrame({"driver": [1.0, 2.0, 3.0]}, index=dates)
     shuffled = future.iloc[[2, 0, 1]]
-    result = forecast(model, data, target="sales", horizon=3, future=shuffled)
+    result = forecast(model, data, target_column="sales", horizon=3, future=shuffled)
     np.testing.assert_allclose(result["sales"].to_numpy()[1:], [13.0, 16.0])
     positional = future.reset_index(drop=True)
-    by_position = forecast(model, data, target="sales", horizon=3, future=positional)
+    by_position = forecast(model, data, target_column="sales", horizon=3, future=positional)
     np.testing.assert_allclose(by_position["sales"].to_numpy(), result["sales"].to_numpy())
 
 
 def test_forecast_refuses_future_rows_dated_elsewhere():
     data = _with_driver()
-    X, y = make_supervised(data, target="sales")
+    X, y = make_supervised(data, target_column="sales")
     model = _DriverModel().fit(X, y)
     later = pd.date_range(data.index[-1], periods=10, freq="MS")[6:]  # six months later
     future = pd.DataFrame({"driver": [1.0, 2.0, 3.0, 4.0]}, index=later)
     with pytest.raises(ValueError, match="steps after the data"):
-        forecast(model, data, target="sales", horizon=3, future=future)
+        forecast(model, data, target_column="sales", horizon=3, future=future)
 
 
 def test_forecast_refuses_a_classifier():
@@ -205,26 +205,26 @@ def _panel(steps):
         )
         for name, (n, freq) in steps.items()
     ]
-    return make_supervised(pd.concat(parts), target="v", groups="id")
+    return make_supervised(pd.concat(parts), target_column="v", id_column="id")
 
 
 def test_a_panel_of_different_frequencies_is_refused():
     X, _ = _panel({"daily": (40, "D"), "monthly": (20, "MS")})
     with pytest.raises(ValueError, match="different time steps.*'monthly'"):
-        Windower(look_back=3, groups="id").fit(X)
+        Windower(look_back=3, id_column="id").fit(X)
 
 
 def test_a_panel_of_months_with_gaps_is_one_frequency():
     X, _ = _panel({"a": (40, "MS"), "b": (20, "MS")})
     X = X.drop(X.index[[3, 4]])  # two missing months
-    Windower(look_back=3, groups="id").fit(X)
+    Windower(look_back=3, id_column="id").fit(X)
 
 
 def test_compare_refuses_a_series_named_like_the_pooled_rows():
     frame = pd.DataFrame({"id": np.repeat(["pooled", "b"], 30), "v": np.arange(60.0)})
-    X, y = make_supervised(frame, target="v", groups="id")
+    X, y = make_supervised(frame, target_column="v", id_column="id")
     with pytest.raises(ValueError, match='named "pooled"'):
-        compare({"naive": NaiveRegressor()}, X, y, groups="id", cv=2)
+        compare({"naive": NaiveRegressor()}, X, y, id_column="id", cv=2)
 
 
 def _co2_like(n=200):

@@ -192,7 +192,7 @@ CASES = {
         {k: ROW_FAILURES[k] for k in ("nan in y", "too short", "y of another length")},
     ),
     "PerSeriesForecaster": (
-        lambda: PerSeriesForecaster(ThetaRegressor(), groups="id"),
+        lambda: PerSeriesForecaster(ThetaRegressor(), id_column="id"),
         (PANEL_X, PANEL_y),
         _predict,
         PANEL_FAILURES,
@@ -251,12 +251,12 @@ def test_failed_partial_fit_leaves_the_model_as_it_was(name, failure):
     model, X, output = _fitted(name)
     model.partial_fit(*CASES[name][1], **PARTIAL[name][1])  # an optimizer state to keep
     before = _fingerprint(model, X, output)
-    history = {key: list(values) for key, values in model.history_.items()}
+    history = {key: list(values) for key, values in model.loss_curve_.items()}
     bad_X, bad_y = PARTIAL[name][0][failure]()
     with pytest.raises((ValueError, TypeError)):
         model.partial_fit(bad_X, bad_y, **PARTIAL[name][1])
     _assert_same(before, _fingerprint(model, X, output))
-    assert model.history_ == history
+    assert model.loss_curve_ == history
 
 
 def test_a_failure_during_warm_training_restores_the_weights():

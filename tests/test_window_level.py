@@ -39,10 +39,10 @@ def _panel(levels, n_steps=60, noise=0.02, seed=0):
 def _level_model(look_back=36, **params):
     return Pipeline(
         [
-            ("win", Windower(look_back=look_back, groups="shop")),
+            ("win", Windower(look_back=look_back, id_column="shop")),
             (
                 "lstm",
-                LSTMRegressor(**{**TINY, **params}, window_scale="level", seasonality=12),
+                LSTMRegressor(**{**TINY, **params}, window_scale="level", season_length=12),
             ),
         ]
     )
@@ -101,7 +101,7 @@ def test_level_forecasts_scale_with_their_series():
     for factor in (1.0, 1000.0):
         data = _panel([1.0, 7.0])
         data.loc[data["shop"] == "s1", "sales"] *= factor
-        X, y = make_supervised(data, target="sales", horizon=3, groups="shop")
+        X, y = make_supervised(data, target_column="sales", horizon=3, id_column="shop")
         predicted = _level_model(max_epochs=2).fit(X, y).predict(X)
         second = X["shop"].to_numpy() == "s1"
         predictions[factor] = (predicted[~second], predicted[second] / factor)
@@ -112,9 +112,9 @@ def test_level_forecasts_scale_with_their_series():
 def test_level_forecast_keeps_each_series_season_and_level():
     levels = [2.0, 300.0, 40000.0]
     data = _panel(levels, noise=0.01)
-    X, y = make_supervised(data, target="sales", horizon=12, groups="shop")
+    X, y = make_supervised(data, target_column="sales", horizon=12, id_column="shop")
     model = _level_model(max_epochs=3).fit(X, y)
-    future = forecast(model, data, groups="shop")
+    future = forecast(model, data, id_column="shop")
     for k, level in enumerate(levels):
         mine = future[future["shop"] == f"s{k}"]["sales"].to_numpy()
         truth = _seasonal(level, 72, trend=0.005, phase=k)[60:]
@@ -126,7 +126,7 @@ def test_level_forecast_keeps_each_series_season_and_level():
 
 def test_level_windows_of_a_series_start_never_see_the_previous_series():
     data = _panel([1.0, 10000.0], n_steps=40)
-    X, y = make_supervised(data, target="sales", horizon=2, groups="shop")
+    X, y = make_supervised(data, target_column="sales", horizon=2, id_column="shop")
     model = _level_model(max_epochs=1).fit(X, y)
     predicted = model.predict(X)
     second = X["shop"].to_numpy() == "s1"
@@ -137,9 +137,9 @@ def test_level_windows_of_a_series_start_never_see_the_previous_series():
 
 def test_level_with_quantiles_gives_ordered_intervals():
     data = _panel([1.0, 50.0])
-    X, y = make_supervised(data, target="sales", horizon=2, groups="shop")
+    X, y = make_supervised(data, target_column="sales", horizon=2, id_column="shop")
     model = _level_model(max_epochs=2, quantiles=(0.1, 0.5, 0.9)).fit(X, y)
-    result = forecast(model, data, groups="shop", coverage=0.8)
+    result = forecast(model, data, id_column="shop", coverage=0.8)
     assert (result["lower"] <= result["sales"]).all()
     assert (result["sales"] <= result["upper"]).all()
 
@@ -154,9 +154,9 @@ def test_level_model_saved_and_loaded_predicts_the_same(tmp_path):
     from lstmforecast import load, save
 
     data = _panel([3.0, 900.0])
-    X, y = make_supervised(data, target="sales", horizon=2, groups="shop")
-    windows = Windower(look_back=36, groups="shop").fit_transform(X)
-    model = LSTMRegressor(**{**TINY, "max_epochs": 1}, window_scale="level", seasonality=12)
+    X, y = make_supervised(data, target_column="sales", horizon=2, id_column="shop")
+    windows = Windower(look_back=36, id_column="shop").fit_transform(X)
+    model = LSTMRegressor(**{**TINY, "max_epochs": 1}, window_scale="level", season_length=12)
     model.fit(windows, y)
     save(model, tmp_path / "level")
     np.testing.assert_allclose(load(tmp_path / "level").predict(windows), model.predict(windows))

@@ -70,7 +70,11 @@ def test_series_and_1d_input_are_one_feature():
 
 
 @pytest.mark.parametrize(
-    "look_back, match", [(0, "look_back must be an integer >= 1"), (2.5, "look_back")]
+    "look_back, match",
+    [
+        (0, r"'look_back' parameter of Windower must be an int in the range \[1, inf\)"),
+        (2.5, "look_back"),
+    ],
 )
 def test_bad_look_back(look_back, match):
     with pytest.raises(ValueError, match=match):
@@ -93,7 +97,7 @@ def test_feature_count_is_checked_and_unfitted_raises():
 
 def test_make_supervised_aligns_and_drops_only_the_last_rows():
     frame = pd.DataFrame({"sales": np.arange(10.0), "price": np.arange(10.0) * 2})
-    X, y = make_supervised(frame, target="sales", horizon=3)
+    X, y = make_supervised(frame, target_column="sales", horizon=3)
     assert len(X) == 7 and X.index.equals(frame.index[:7])
     np.testing.assert_array_equal(y.to_numpy(), np.arange(7)[:, None] + [1, 2, 3])
     assert list(y.columns) == ["sales_t+1", "sales_t+2", "sales_t+3"]
@@ -104,10 +108,10 @@ def test_make_supervised_aligns_and_drops_only_the_last_rows():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(target="nope"), "not a column"),
-        (dict(horizon=0), "horizon must be a positive integer"),
-        (dict(target="a", horizon=20), "too few for horizon=20"),
-        (dict(), "pass target="),
+        (dict(target_column="nope"), "not a column"),
+        (dict(horizon=0), "'horizon' parameter of make_supervised must be an int"),
+        (dict(target_column="a", horizon=20), "too few for horizon=20"),
+        (dict(), "pass target_column="),
     ],
 )
 def test_make_supervised_errors(kwargs, match):

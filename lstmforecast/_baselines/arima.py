@@ -11,10 +11,13 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils._param_validation import StrOptions
 
-from .._utils.params import check_choice, check_int
+from .._utils.docstrings import shared_docs
+from .._utils.params import positive_int
 from .css import fit_css, is_admissible
 from .row_forecaster import (
+    ROW_FORECASTER_CONSTRAINTS,
     RowForecaster,
     normal_quantiles,
     resolve_target_column,
@@ -435,6 +438,7 @@ def _forecasts_from_each_origin(results, first_origin, n_origins, horizon):
     return forecasts
 
 
+@shared_docs
 class ARIMARegressor(RowForecaster):
     """Seasonal ARIMA forecaster (statsmodels SARIMAX) with the sklearn regressor API.
 
@@ -468,8 +472,9 @@ class ARIMARegressor(RowForecaster):
         seasonal term would add a season of states). The candidates are scored as
         ``search_method`` says; the chosen one is then fitted by exact maximum
         likelihood (the next best if that fit fails). A series too short for the largest
-        starting model is searched among the orders it can support, with a warning;
-        only a series of fewer than 4 values is refused.
+        starting model is searched among the orders it can support, with a warning; a
+        series of 3 values (too few to compare models by AICc) gets the smallest model,
+        ARIMA(0, 0, 0) with a constant, with a warning; only a shorter one is refused.
     seasonal_order : tuple of 4 int or None, default=None
         (P, D, Q, s): seasonal orders and the season length s in rows. None means no
         seasonal part. With ``order="auto"``, only s is used: D, P and Q are chosen.
@@ -477,9 +482,7 @@ class ARIMARegressor(RowForecaster):
         Deterministic trend as in statsmodels: none, constant, linear in time, or both;
         None means no trend, except that ``order="auto"`` then also decides whether to
         include a constant (only when d + D <= 1).
-    target_column : int or str, default=0
-        Column of ``X`` that holds the target series: a position, or a name when ``X`` is
-        a pandas DataFrame.
+    {{target_column}}
     exog_columns : None, "others" or list of int or str, default=None
         Columns of ``X`` used as exogenous regressors: none, every column except the
         target, or the listed positions or names.
@@ -524,19 +527,18 @@ class ARIMARegressor(RowForecaster):
         for models ruled out). The candidates are fitted on the differenced series (as
         R's ``auto.arima`` does), by CSS or exact likelihood (``search_method``), so the
         criterion of the chosen model differs from ``results_``'s, which is an exact
-        fit on the series itself.
+        fit on the series itself. None with an explicit order, or when the series was
+        too short to search.
     series_ : ndarray of shape (n_observations,)
         The target history the model is fitted on: X's target column, plus the last row
         of ``y`` when ``y`` is that column shifted ahead (``make_supervised`` output) and
         there are no exogenous columns.
-    target_index_ : int
-        Position of the target column in ``X``.
+    {{target_index_}}
     exog_indices_ : ndarray of int
         Positions of the exogenous columns in ``X`` (empty without regressors).
-    horizon_ : int
+    n_outputs_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
-    index_signature_ : tuple or None
-        Last index label and step of a pandas ``X`` seen in ``fit`` (None otherwise).
+    {{index_signature_}}
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -586,6 +588,24 @@ class ARIMARegressor(RowForecaster):
         self.information_criterion = information_criterion
         self.maxiter = maxiter
 
+    _parameter_constraints = {
+        **ROW_FORECASTER_CONSTRAINTS,
+        "order": [StrOptions({"auto"}), tuple, list],  # (p, d, q): checked in _check_params
+        "seasonal_order": [tuple, list, None],  # (P, D, Q, s): idem
+        "trend": [StrOptions(set(_TREND_STRINGS)), list, tuple, None],
+        "exog_columns": [StrOptions({"others"}), list, tuple, None],
+        "information_criterion": [StrOptions(set(_CRITERIA))],
+        "maxiter": positive_int(),
+        "verbose": ["verbose"],
+        "search_method": [StrOptions(set(_SEARCH_METHODS))],
+    }
+    _parameter_hints = {
+        **RowForecaster._parameter_hints,
+        "order": "Give (p, d, q), e.g. (1, 0, 0), or 'auto' for an automatic search.",
+        "trend": "None: no trend, 'c': a constant, 't': linear in time, 'ct': both.",
+        "exog_columns": "Use None, 'others' or a list of column positions or names.",
+    }
+
     _min_fit_rows = 2
     _uses_statsmodels = True
 
@@ -596,9 +616,22 @@ class ARIMARegressor(RowForecaster):
     def _fit_series(self, series, X):
         seasonal_order = self._seasonal_order
         self.exog_indices_ = self._resolve_exog_columns()
-        self._check_length(len(series), seasonal_order)
+        too_short_to_search = self._check_length(len(series), seasonal_order)
         exog = self._exog(X, previous_row=None)
-        if self.order == "auto":
+        if too_short_to_search:
+            # The smallest model fits but its AICc is undefined: nothing to compare.
+            order, trend = (0, 0, 0), "c" if self.trend is None else self.trend
+            seasonal_order = (0, 0, 0, seasonal_order[3])
+            self.search_ = None
+            self.results_ = _fit_sarimax(series, exog, order, seasonal_order, trend, self.maxiter)
+            converged = self.results_.mle_retvals.get("converged", True)
+            self._defer_warning(
+                f"order='auto': the series has {len(series)} values, too few to compare "
+                "models by an information criterion; fitted the smallest model, "
+                f"ARIMA(0, 0, 0) with trend={trend!r} (the mean), without a search.",
+                UserWarning,
+            )
+        elif self.order == "auto":
             ranked, self.search_ = _search_order(
                 series,
                 exog,
@@ -657,7 +690,7 @@ class ARIMARegressor(RowForecaster):
         return fallback
 
     def _forecast(self, before, target, X, skipped, levels):
-        n_rows, horizon = len(target), self.horizon_
+        n_rows, horizon = len(target), self.n_outputs_
         continuing = before is not None
         lead = 0 if before is None else len(before)
         # Unknown rows (skipped after training) enter the filter as missing observations;
@@ -713,19 +746,6 @@ class ARIMARegressor(RowForecaster):
                 "seasonal_order must be None or a tuple (P, D, Q, s) of non-negative integers "
                 f"with a season length s >= 2 (e.g. (0, 1, 1, 12)); got {self.seasonal_order!r}."
             )
-        if isinstance(self.trend, str) and self.trend not in _TREND_STRINGS:
-            raise ValueError(
-                f"trend must be None, one of {_TREND_STRINGS} or a list of 0/1 polynomial "
-                f"flags; got {self.trend!r}."
-            )
-        if self.information_criterion not in _CRITERIA:
-            raise ValueError(
-                f"information_criterion must be one of {_CRITERIA}; "
-                f"got {self.information_criterion!r}."
-            )
-        check_int(self.maxiter, "maxiter", 1)
-        check_choice(self.search_method, "search_method", _SEARCH_METHODS)
-        check_int(self.verbose, "verbose", 0)
         self._seasonal_order = tuple(int(v) for v in seasonal_order)
 
     def _resolve_exog_columns(self):
@@ -751,19 +771,24 @@ class ARIMARegressor(RowForecaster):
         return indices
 
     def _check_length(self, n_rows, seasonal_order):
+        """Raise on a series too short for the model; True where ``order="auto"`` can fit
+        only the smallest model, without a search."""
         n_exog = self.exog_indices_.size
         if self.order == "auto":
             # The search keeps to the orders the series supports: only the smallest
             # model, white noise with a constant, must fit, with one value more for its
             # information criterion (AICc is undefined at n = parameters + 1).
-            needed = _rows_needed(0, 0, 0, (0, 0, 0, seasonal_order[3]), n_exog) + 1
+            smallest = _rows_needed(0, 0, 0, (0, 0, 0, seasonal_order[3]), n_exog)
+            needed = smallest + 1
+            if n_rows == smallest:
+                return True  # the smallest model alone, with a warning
             if n_rows < needed:
                 raise ValueError(
                     f"The series is too short for order='auto': {n_rows} values, while "
-                    f"the smallest ARIMA model needs at least {needed}. Pass a longer "
+                    f"the smallest ARIMA model needs at least {smallest}. Pass a longer "
                     "series (make_supervised's y adds the last horizon values to X's rows)."
                 )
-            return
+            return False
         p, d, q = self.order
         needed = _rows_needed(p, d, q, seasonal_order, n_exog)
         if n_rows < needed:
@@ -771,3 +796,4 @@ class ARIMARegressor(RowForecaster):
                 f"The series is too short: {n_rows} values, while this ARIMA specification "
                 f"needs at least {needed}. Pass a longer series or a smaller order."
             )
+        return False

@@ -4,9 +4,12 @@ import itertools
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import StrOptions
 
-from .._utils.params import check_int
-from .row_forecaster import RowForecaster, normal_quantiles
+from .._utils.docstrings import shared_docs
+from .._utils.params import SEASON_LENGTH_HINT, positive_int
+from .ets_likelihood import fit_ets_params
+from .row_forecaster import ROW_FORECASTER_CONSTRAINTS, RowForecaster, normal_quantiles
 
 __all__ = ["ETSRegressor"]
 
@@ -17,10 +20,17 @@ _SEASONALS = (None, "add", "mul")
 _EXACT_VARIANCE = ("ANN", "AAN", "AAdN", "ANA", "AAA", "AAdA")
 _SIMULATIONS = 1000
 _LONGEST_AUTO_SEASON = 24
-# L-BFGS-B stopping rules for each candidate's likelihood: statsmodels' own (factr=1e2,
-# pgtol=1e-8). Looser ones (scipy's 1e7 and 1e-5) cut the CPU 2.6x on M3 monthly but
-# moved sMAPE / MASE by 1-8% per subset, either way: the likelihoods have local optima.
-_OPTIMIZER = {}
+# The model search ranks the seasonal candidates by fits with these L-BFGS-B stopping
+# rules (the full fits use scipy's defaults, 1e7 and 1e-5, as statsmodels does), then
+# fits the best _CONFIRMED of them in full. None: every candidate is fitted in full.
+# On 200-series samples (benchmarks/ets_speed.py) 4 kept M3 monthly's sMAPE / MASE of
+# the full search (M1 monthly's moved -1.2% / -1.6%) at 0.65x its CPU; with 3, MASE
+# moved +0.2% and +1.8% on 100-series samples of M3 and M1 monthly (+1.4% on all of
+# M3 monthly when every candidate was ranked).
+_RANKING_FIT = dict(factr=1e10, pgtol=1e-3)
+_CONFIRMED = 4
+# The fallback of a series no model can be estimated on: all but the last value forgotten.
+_LAST_VALUE_SMOOTHING = 0.9999
 
 
 def _candidates(error, trend, damped_trend, seasonal, seasonal_allowed, positive):
@@ -43,13 +53,53 @@ def _candidates(error, trend, damped_trend, seasonal, seasonal_allowed, positive
         yield e, t, d, s
 
 
+def _fit_candidate(series, key, m, stopping, model=None):
+    """(AICc, model, parameters) of one candidate, or None where it cannot be fitted.
+
+    Parameters only: a results object costs a Hessian by complex steps (15% of a fit),
+    needed for the chosen model alone. ``model``: the candidate's ETSModel, when a
+    ranking fit built it already (its construction costs a fifth of a monthly fit).
+    """
+    from statsmodels.tools.eval_measures import aicc
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    error, trend, damped, seasonal = key
+    try:
+        if model is None:
+            model = ETSModel(
+                series,
+                error=error,
+                trend=trend,
+                damped_trend=damped,
+                seasonal=seasonal,
+                seasonal_periods=m if seasonal else None,
+            )
+        params = fit_ets_params(model, **stopping)
+        score = float(aicc(model.loglike(params), model.nobs, model.k_params + 1))
+    except (ValueError, IndexError, np.linalg.LinAlgError, ZeroDivisionError):
+        return None  # statsmodels' start values index a second value: IndexError
+    return (score, model, params) if np.isfinite(score) else None
+
+
+def _short_name(error, trend, damped, seasonal):
+    """R's name of a model: ETS(M,Ad,A)."""
+    code = {None: "N", "add": "A", "mul": "M"}
+    return f"ETS({code[error]},{code[trend]}{'d' if damped else ''},{code[seasonal]})"
+
+
+@shared_docs
 class ETSRegressor(RowForecaster):
     """Exponential smoothing state-space (ETS) forecaster with the sklearn regressor API.
 
     Built on statsmodels' ``ETSModel``: error, trend (possibly damped) and seasonal
     components, each additive or multiplicative. Parameters set to ``"auto"`` are chosen
     by the corrected Akaike criterion (AICc) over the models they allow, as in Hyndman
-    et al. (2008). The data contract is that of the other row forecasters: the target is
+    et al. (2008). The seasonal candidates, whose season of initial states makes them
+    slow to fit, are ranked by fits stopped early (loose L-BFGS-B rules) and only the
+    best few are fitted in full; the others are all fitted in full. A series on which
+    no model can be estimated (too short for the AICc, or fitted exactly) falls back to
+    simple exponential smoothing, ETS(A,N,N), with a warning. The data contract is that
+    of the other row forecasters: the target is
     one column of ``X``, each row t of ``predict`` is an origin and steps t+1..t+h (one
     per column of ``y``) are forecast with the parameters estimated in ``fit``.
 
@@ -73,9 +123,7 @@ class ETSRegressor(RowForecaster):
         of initial states.
     season_length : int, default=1
         Rows per season (12 for monthly data with a yearly cycle); 1 means no season.
-    target_column : int or str, default=0
-        Column of ``X`` that holds the target series: a position, or a name when ``X`` is
-        a pandas DataFrame.
+    {{target_column}}
     target_transform : {None, "log", "boxcox"}, default=None
         ``"log"`` models the logarithm of a positive target, ``"boxcox"`` its Box-Cox
         transform with Guerrero's lambda (``target_lambda_``, fitted on the training
@@ -89,16 +137,17 @@ class ETSRegressor(RowForecaster):
     error_, trend_, damped_trend_, seasonal_ : str, None or bool
         The components of the model used.
     search_ : pandas.DataFrame or None
-        With any "auto" parameter, every model tried and its AICc, best first.
+        With any "auto" parameter, every model tried and its AICc, best first: that of
+        its full fit, or for a seasonal candidate ranked out, of its ranking fit (an
+        upper bound: a full fit continues the same optimizer steps). None when the
+        search fell back to simple exponential smoothing.
     series_ : ndarray of shape (n_observations,)
         The target history seen in ``fit``: X's target column, plus the last row of ``y``
         when ``y`` is that column shifted ahead (``make_supervised`` output).
-    target_index_ : int
-        Position of the target column in ``X``.
-    horizon_ : int
+    {{target_index_}}
+    n_outputs_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
-    index_signature_ : tuple or None
-        Last index label and step of a pandas ``X`` seen in ``fit`` (None otherwise).
+    {{index_signature_}}
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -127,7 +176,6 @@ class ETSRegressor(RowForecaster):
     """
 
     _uses_statsmodels = True
-    _min_fit_rows = 4
 
     def __init__(
         self,
@@ -147,18 +195,17 @@ class ETSRegressor(RowForecaster):
         self.target_column = target_column
         self.target_transform = target_transform
 
+    _parameter_constraints = {
+        **ROW_FORECASTER_CONSTRAINTS,
+        "error": [StrOptions({"auto", *_ERRORS})],
+        "trend": [StrOptions({"auto", "add"}), None],
+        "damped_trend": [StrOptions({"auto"}), "boolean"],
+        "seasonal": [StrOptions({"auto", "add", "mul"}), None],
+        "season_length": positive_int(),
+    }
+    _parameter_hints = {**RowForecaster._parameter_hints, "season_length": SEASON_LENGTH_HINT}
+
     def _check_params(self):
-        for name, choices in (
-            ("error", ("auto", *_ERRORS)),
-            ("trend", ("auto", *_TRENDS)),
-            ("damped_trend", ("auto", True, False)),
-            ("seasonal", ("auto", *_SEASONALS)),
-        ):
-            value = getattr(self, name)
-            if isinstance(value, np.bool_ | bool | str | type(None)) and value in choices:
-                continue
-            raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}.")
-        check_int(self.season_length, "season_length", 1)
         if self.seasonal not in ("auto", None) and self.season_length < 2:
             raise ValueError(
                 f"seasonal={self.seasonal!r} needs season_length >= 2 (rows per season, "
@@ -168,7 +215,6 @@ class ETSRegressor(RowForecaster):
             raise ValueError("damped_trend=True needs a trend: set trend='add' or 'auto'.")
 
     def _fit_series(self, series, X):
-        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
         m = self.season_length
         # As R's ets(): a seasonal model estimates m initial seasonal states, too many for
@@ -191,38 +237,34 @@ class ETSRegressor(RowForecaster):
                 "No ETS model fits these options: multiplicative components need a "
                 "positive series, a seasonal one two full seasons of data."
             )
-        from statsmodels.tools.eval_measures import aicc
 
+        # Seasonal candidates (each with a season of initial states, 93% of the CPU of
+        # a monthly search) in two stages when there are more than _CONFIRMED: ranked
+        # by a fit with loose stopping rules (the first iterates of the full fit), the
+        # best _CONFIRMED fitted in full. The others are always fitted in full.
+        seasonal = [key for key in candidates if key[3] is not None]
+        ranking = _CONFIRMED is not None and len(seasonal) > _CONFIRMED
         fits = {}
-        for error, trend, damped, seasonal in candidates:
-            try:
-                model = ETSModel(
-                    series,
-                    error=error,
-                    trend=trend,
-                    damped_trend=damped,
-                    seasonal=seasonal,
-                    seasonal_periods=m if seasonal else None,
-                )
-                # Parameters only: a results object costs a Hessian by complex steps
-                # (15% of a fit), needed for the chosen model alone.
-                params = model.fit(disp=False, return_params=True, **_OPTIMIZER)
-                score = float(aicc(model.loglike(params), model.nobs, model.k_params + 1))
-            except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
-                continue
-            if np.isfinite(score):
-                fits[error, trend, damped, seasonal] = (score, model, params)
+        for key in candidates:
+            stopping = _RANKING_FIT if ranking and key[3] is not None else {}
+            fitted = _fit_candidate(series, key, m, stopping)
+            if fitted is not None:
+                fits[key] = fitted
+        if ranking:
+            ranked = sorted((key for key in fits if key[3] is not None), key=lambda k: fits[k][0])
+            for key in ranked[:_CONFIRMED]:
+                fitted = _fit_candidate(series, key, m, {}, model=fits[key][1])
+                fits[key] = fitted if fitted is not None else (np.inf, None, None)
+            fits = {key: value for key, value in fits.items() if np.isfinite(value[0])}
+        automatic = "auto" in (self.error, self.trend, self.damped_trend, self.seasonal)
+        self.search_ = None
         if not fits:
-            raise ValueError(
-                "No ETS model could be fitted to this series; check that it is long enough "
-                "(two seasons for a seasonal model) and not constant."
-            )
+            self._fit_fallback(series, candidates)
+            return
         best = min(fits, key=lambda key: fits[key][0])
         self.error_, self.trend_, self.damped_trend_, self.seasonal_ = best
         _, model, params = fits[best]
         self.results_ = model.smooth(params)
-        automatic = "auto" in (self.error, self.trend, self.damped_trend, self.seasonal)
-        self.search_ = None
         if automatic:
             rows = [
                 dict(zip(("error", "trend", "damped_trend", "seasonal"), key), aicc=value[0])
@@ -233,9 +275,39 @@ class ETSRegressor(RowForecaster):
         if self.results_.short_name not in _EXACT_VARIANCE:
             self._simulated_ratios = self._simulate_ratios()
 
+    def _fit_fallback(self, series, candidates):
+        """Simple exponential smoothing, ETS(A,N,N), where no asked-for model could be
+        estimated with a finite AICc: a series too short for any (AICc needs more values
+        than parameters plus two: 5 for the smallest model) or one the models fit
+        exactly (zeros throughout). Its smoothing level is estimated when the likelihood
+        is finite, otherwise the forecast is the last value (level smoothing 0.9999)."""
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+        asked = ", ".join(_short_name(*candidate) for candidate in candidates)
+        self.error_, self.trend_, self.damped_trend_, self.seasonal_ = "add", None, False, None
+        self._simulated_ratios = None
+        how = "its smoothing level estimated"
+        try:
+            model = ETSModel(series, error="add")
+            params = fit_ets_params(model)
+            if not np.isfinite(model.loglike(params)):
+                raise ValueError("an exact fit")
+        except (ValueError, IndexError, np.linalg.LinAlgError, ZeroDivisionError):
+            model = ETSModel(
+                series, error="add", initialization_method="known", initial_level=series[0]
+            )
+            params = np.array([_LAST_VALUE_SMOOTHING])
+            how = "the last value as its forecast"
+        self.results_ = model.smooth(params)
+        self._defer_warning(
+            f"ETSRegressor: no ETS model ({asked}) could be estimated on this series of "
+            f"{len(series)} values (too short for the AICc, or fitted exactly): fell back "
+            f"to simple exponential smoothing, ETS(A,N,N), with {how}."
+        )
+
     def _simulate_ratios(self):
         """Simulated paths from the end of training, relative to its point forecast."""
-        results, horizon = self.results_, self.horizon_
+        results, horizon = self.results_, self.n_outputs_
         paths = results.simulate(
             horizon, anchor="end", repetitions=_SIMULATIONS, rng=np.random.default_rng(0)
         )
@@ -261,7 +333,9 @@ class ETSRegressor(RowForecaster):
             initial_seasonal=results.initial_seasonal if self.seasonal_ else None,
         )
         smoothing = np.asarray(results.params)[: len(model.param_names)]
-        return np.asarray(model.smooth(smoothing).states)
+        # The raw states only: a results object would cost a Hessian (standard errors).
+        _, states = model.smooth(smoothing, return_raw=True)
+        return np.asarray(states)
 
     def _forecast(self, before, target, X, skipped, levels):
         if before is not None and np.isnan(before).any():
@@ -269,7 +343,7 @@ class ETSRegressor(RowForecaster):
         context = target if before is None else np.concatenate([before, target])
         states = self._smoothed_states(context)
         origins = len(context) - len(target) + np.arange(len(target))
-        steps = np.arange(1, self.horizon_ + 1)
+        steps = np.arange(1, self.n_outputs_ + 1)
         forecasts = np.repeat(states[origins, :1], len(steps), axis=1)
         if self.trend_:
             phi = self.results_.phi if self.damped_trend_ else 1.0

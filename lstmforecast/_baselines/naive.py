@@ -5,15 +5,17 @@ target's own value; ``y`` holds what to predict from row t (t+1, or t+1..t+h as 
 The baselines read the target column of ``X`` and never look at a later row.
 """
 
-import numbers
-
 import numpy as np
 
-from .row_forecaster import RowForecaster
+from .._utils.deprecation import renamed_attribute
+from .._utils.docstrings import shared_docs
+from .._utils.params import SEASON_LENGTH_HINT, positive_int
+from .row_forecaster import ROW_FORECASTER_CONSTRAINTS, RowForecaster
 
 __all__ = ["NaiveRegressor", "SeasonalNaiveRegressor"]
 
 
+@shared_docs
 class NaiveRegressor(RowForecaster):
     """Last-value forecast: every future step equals the target's value at the origin.
 
@@ -22,9 +24,7 @@ class NaiveRegressor(RowForecaster):
 
     Parameters
     ----------
-    target_column : int or str, default=0
-        Column of ``X`` that holds the target series: a position, or a name when ``X`` is
-        a pandas DataFrame.
+    {{target_column}}
     target_transform : {None, "log", "boxcox"}, default=None
         ``"log"`` works on the logarithm of a positive target (``"boxcox"``: its Box-Cox
         transform with Guerrero's lambda, ``target_lambda_``): the point forecasts do not
@@ -32,8 +32,7 @@ class NaiveRegressor(RowForecaster):
 
     Attributes
     ----------
-    target_index_ : int
-        Position of the target column in ``X``.
+    {{target_index_}}
     series_ : ndarray of shape (n_observations,)
         The target history seen in ``fit``: X's target column, plus the last row of ``y``
         when ``y`` is that column shifted ahead (``make_supervised`` output).
@@ -41,10 +40,9 @@ class NaiveRegressor(RowForecaster):
         In-sample forecast errors at each step ahead (NaN past the end of the history),
         on the transformed scale; ``predict(X, quantiles=...)`` adds their empirical
         quantiles to the forecasts.
-    horizon_ : int
+    n_outputs_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
-    index_signature_ : tuple or None
-        Last index label and step of a pandas ``X`` seen in ``fit`` (None otherwise).
+    {{index_signature_}}
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -68,17 +66,15 @@ class NaiveRegressor(RowForecaster):
         self.target_column = target_column
         self.target_transform = target_transform
 
-    def _check_params(self):
-        pass
-
     def _fit_series(self, series, X):
         self.residuals_ = self._in_sample_residuals(series)
 
     def _forecast(self, before, target, X, skipped, levels):
-        forecasts = np.repeat(target[:, None], self.horizon_, axis=1)
+        forecasts = np.repeat(target[:, None], self.n_outputs_, axis=1)
         return forecasts if levels is None else self._residual_quantiles(forecasts, levels)
 
 
+@shared_docs
 class SeasonalNaiveRegressor(RowForecaster):
     """Seasonal last-value forecast: repeat the value observed one season earlier.
 
@@ -99,9 +95,7 @@ class SeasonalNaiveRegressor(RowForecaster):
     season_length : int, default=1
         Number of rows in one season (12 for monthly data with a yearly cycle). With 1,
         this is the naive forecast.
-    target_column : int or str, default=0
-        Column of ``X`` that holds the target series: a position, or a name when ``X`` is
-        a pandas DataFrame.
+    {{target_column}}
     target_transform : {None, "log", "boxcox"}, default=None
         ``"log"`` works on the logarithm of a positive target (``"boxcox"``: its Box-Cox
         transform with Guerrero's lambda, ``target_lambda_``): the point forecasts do not
@@ -109,8 +103,7 @@ class SeasonalNaiveRegressor(RowForecaster):
 
     Attributes
     ----------
-    target_index_ : int
-        Position of the target column in ``X``.
+    {{target_index_}}
     series_ : ndarray of shape (n_observations,)
         The target history seen in ``fit``: X's target column, plus the last row of ``y``
         when ``y`` is that column shifted ahead (``make_supervised`` output).
@@ -118,12 +111,11 @@ class SeasonalNaiveRegressor(RowForecaster):
         In-sample forecast errors at each step ahead (NaN past the end of the history),
         on the transformed scale; ``predict(X, quantiles=...)`` adds their empirical
         quantiles to the forecasts.
-    horizon_ : int
+    n_outputs_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
-    history_ : ndarray of shape (min(season_length, n_observations),)
+    last_season_ : ndarray of shape (min(season_length, n_observations),)
         The last season of ``series_``.
-    index_signature_ : tuple or None
-        Last index label and step of a pandas ``X`` seen in ``fit`` (None otherwise).
+    {{index_signature_}}
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -150,19 +142,14 @@ class SeasonalNaiveRegressor(RowForecaster):
         self.target_column = target_column
         self.target_transform = target_transform
 
-    def _check_params(self):
-        if (
-            not isinstance(self.season_length, numbers.Integral)
-            or isinstance(self.season_length, bool)
-            or self.season_length < 1
-        ):
-            raise ValueError(
-                f"season_length must be a positive integer (rows per season, e.g. 12 for "
-                f"monthly data), got {self.season_length!r}."
-            )
+    _parameter_constraints = {**ROW_FORECASTER_CONSTRAINTS, "season_length": positive_int()}
+    # Its last season was ``history_`` before 0.2, a word that also meant training losses.
+    _renamed_attributes = {**RowForecaster._renamed_attributes, "history_": "last_season_"}
+    history_ = renamed_attribute("history_", "last_season_")
+    _parameter_hints = {**RowForecaster._parameter_hints, "season_length": SEASON_LENGTH_HINT}
 
     def _fit_series(self, series, X):
-        self.history_ = self._from_model_scale(series[-self.season_length :])
+        self.last_season_ = self._from_model_scale(series[-self.season_length :])
         # Origins without a full season behind them fall back to the naive forecast:
         # their errors would blur the seasonal forecast's own.
         self.residuals_ = self._in_sample_residuals(series, first_origin=self.season_length - 1)
@@ -170,7 +157,7 @@ class SeasonalNaiveRegressor(RowForecaster):
     def _forecast(self, before, target, X, skipped, levels):
         history = target[:0] if before is None else before
         series = np.concatenate([history, target])
-        steps = np.arange(1, self.horizon_ + 1)
+        steps = np.arange(1, self.n_outputs_ + 1)
         # How far back from the origin the same-season value lies, for each step k.
         lag = self.season_length * np.ceil(steps / self.season_length).astype(int) - steps
         origins = len(history) + np.arange(len(target))

@@ -7,16 +7,22 @@ given to ``predict`` is a forecast origin; rows that continue the fitted rows (b
 pandas index) continue the fitted history, other rows restart from the given rows alone.
 """
 
+import functools
 import numbers
 import warnings
 from contextlib import contextmanager, nullcontext
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._utils.params import check_choice
+from .._utils.deprecation import RenamedState, renamed_attribute
+from .._utils.params import HintedParams
+from .._utils.quantiles import check_quantiles
+from .._utils.seasonality import frequency_season
 from .._utils.target_transform import TRANSFORMS, check_positive, fit_lambda
 from .._utils.target_transform import forward as transform_forward
 from .._utils.target_transform import inverse as transform_inverse
@@ -39,11 +45,20 @@ def statsmodels_context():
     """
     import statsmodels.tsa.statespace.sarimax  # noqa: F401
     import statsmodels.tsa.stattools  # noqa: F401
-    from threadpoolctl import threadpool_limits
 
-    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
+    with warnings.catch_warnings(), _blas_controller().limit(limits=1, user_api="blas"):
         warnings.simplefilter("ignore")
         yield
+
+
+@functools.cache
+def _blas_controller():
+    """One threadpoolctl controller for the process: finding the loaded libraries reads
+    the process's memory map, ~5 ms a time, as long as a fast ETS fit. It is made once
+    statsmodels (with numpy's and scipy's BLAS) is imported."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def as_frame_if_series(X):
@@ -78,8 +93,24 @@ def resolve_target_column(target_column, feature_names, n_features):
     )
 
 
-class RowForecaster(RegressorMixin, BaseEstimator):
+# The parameters every row forecaster has; each subclass adds its own.
+ROW_FORECASTER_CONSTRAINTS = {
+    "target_column": [Integral, str],
+    "target_transform": [StrOptions({t for t in TRANSFORMS if t is not None}), None],
+}
+
+
+class RowForecaster(RegressorMixin, HintedParams, RenamedState, BaseEstimator):
     """Shared fit/predict plumbing: validation, target column, horizon and output shape."""
+
+    _parameter_constraints = ROW_FORECASTER_CONSTRAINTS
+    # The number of y columns was ``horizon_`` before 0.2; sklearn and LSTMRegressor say
+    # n_outputs_.
+    _renamed_attributes = {"horizon_": "n_outputs_"}
+    horizon_ = renamed_attribute("horizon_", "n_outputs_")
+    _parameter_hints = {
+        "target_column": "Give the target column's position in X or, for a DataFrame, its name.",
+    }
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -106,20 +137,20 @@ class RowForecaster(RegressorMixin, BaseEstimator):
         self.target_index_ = resolve_target_column(
             self.target_column, getattr(self, "feature_names_in_", None), self.n_features_in_
         )
-        self.horizon_ = 1 if y.ndim == 1 else y.shape[1]
+        self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         self._y_is_1d = y.ndim == 1
         return X, y
 
     def _validate_predict_data(self, X):
         """Validated X, and the rows skipped since the fitted rows (None: unrelated rows).
 
-        Gaps up to ``horizon_ - 1`` rows, those that keep multi-step training targets out
+        Gaps up to ``n_outputs_ - 1`` rows, those that keep multi-step training targets out
         of a following test fold, are bridged.
         """
         check_is_fitted(self)
         X = as_frame_if_series(X)
         check_time_rows(X)
-        skipped = rows_skipped(self.index_signature_, X, self.horizon_ - 1)
+        skipped = rows_skipped(self.index_signature_, X, self.n_outputs_ - 1)
         X = validate_data(self, X, reset=False)
         return X, skipped
 
@@ -128,7 +159,8 @@ class RowForecaster(RegressorMixin, BaseEstimator):
         return predictions[:, 0] if self._y_is_1d else predictions
 
     # The template below is shared by every row forecaster. A subclass provides
-    # ``_check_params()``, ``_fit_series(series, X)`` (the series on the model's scale)
+    # ``_parameter_constraints``, ``_check_params()`` (checks across parameters, after
+    # sklearn's validation), ``_fit_series(series, X)`` (the series on the model's scale)
     # and ``_forecast(before, target, X, skipped, levels)``: forecasts from every row of
     # ``target``, (n_rows, horizon) on the model's scale, or (n_rows, horizon, n_levels)
     # quantiles when ``levels`` is given; ``before`` holds the known values before the
@@ -158,8 +190,9 @@ class RowForecaster(RegressorMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
+        self._validate_params()
         self._check_params()
-        check_choice(self.target_transform, "target_transform", TRANSFORMS)
+        frequency = frequency_season(getattr(as_frame_if_series(X), "index", None))
         X, y = self._validate_fit_data(X, y, min_samples=self._min_fit_rows)
         target = X[:, self.target_index_].astype(np.float64)
         self._n_fit_rows = len(X)
@@ -167,7 +200,7 @@ class RowForecaster(RegressorMixin, BaseEstimator):
         self.target_lambda_ = None
         if self.target_transform is not None:
             check_positive(self.series_, self.target_transform, "the training target")
-            self.target_lambda_ = fit_lambda(self.target_transform, self.series_)
+            self.target_lambda_ = fit_lambda(self.target_transform, self.series_, frequency)
         series = self._to_model_scale(self.series_, "the training target")
         self._deferred_warnings = []
         try:
@@ -218,6 +251,9 @@ class RowForecaster(RegressorMixin, BaseEstimator):
             forecasts = self._forecast(before, target, X, skipped, levels)
         return self._shape_output(self._from_model_scale(forecasts))
 
+    def _check_params(self):
+        """Checks across parameters, after ``_validate_params``; none by default."""
+
     def _extends_with_y(self):
         """Whether y's last row may extend the history (not when regressors are needed)."""
         return True
@@ -245,23 +281,12 @@ class RowForecaster(RegressorMixin, BaseEstimator):
     def _in_sample_residuals(self, series, first_origin=0):
         """Errors of the forecasts from each training origin, NaN past the series' end."""
         forecasts = self._forecast(None, series, None, None, None)
-        steps = np.arange(1, self.horizon_ + 1)
+        steps = np.arange(1, self.n_outputs_ + 1)
         positions = np.arange(len(series))[:, None] + steps[None, :]
         actual = np.where(
             positions < len(series), series[np.minimum(positions, len(series) - 1)], np.nan
         )
         return (actual - forecasts)[first_origin:]
-
-
-def check_quantiles(quantiles):
-    """Quantile levels as a float array: each in (0, 1), strictly ascending."""
-    levels = np.asarray(quantiles, dtype=np.float64).reshape(-1)
-    if levels.size == 0 or not np.all((levels > 0) & (levels < 1)) or np.any(np.diff(levels) <= 0):
-        raise ValueError(
-            "quantiles must be a non-empty list of levels in (0, 1), sorted ascending "
-            f"without repeats, e.g. [0.1, 0.5, 0.9]; got {quantiles!r}."
-        )
-    return levels
 
 
 def normal_quantiles(mean, std, levels):

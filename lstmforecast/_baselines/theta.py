@@ -1,13 +1,18 @@
 """Theta method baseline as an sklearn regressor, on statsmodels' ThetaModel."""
 
-import numpy as np
+from numbers import Real
 
-from .._utils.params import check_int, check_real
-from .row_forecaster import RowForecaster, normal_quantiles
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from .._utils.docstrings import shared_docs
+from .._utils.params import SEASON_LENGTH_HINT, positive_int
+from .row_forecaster import ROW_FORECASTER_CONSTRAINTS, RowForecaster, normal_quantiles
 
 __all__ = ["ThetaRegressor"]
 
 
+@shared_docs
 class ThetaRegressor(RowForecaster):
     """Theta method forecaster (statsmodels ThetaModel) with the sklearn regressor API.
 
@@ -37,9 +42,7 @@ class ThetaRegressor(RowForecaster):
         Deseasonalise only when a 90% autocorrelation test finds the season.
     method : {"auto", "additive", "multiplicative"}, default="auto"
         Seasonal decomposition; "auto" is multiplicative for a positive series.
-    target_column : int or str, default=0
-        Column of ``X`` that holds the target series: a position, or a name when ``X`` is
-        a pandas DataFrame.
+    {{target_column}}
     target_transform : {None, "log", "boxcox"}, default=None
         ``"log"`` models the logarithm of a positive target, ``"boxcox"`` its Box-Cox
         transform with Guerrero's lambda (``target_lambda_``, fitted on the training
@@ -58,12 +61,10 @@ class ThetaRegressor(RowForecaster):
     series_ : ndarray of shape (n_observations,)
         The target history seen in ``fit``: X's target column, plus the last row of ``y``
         when ``y`` is that column shifted ahead (``make_supervised`` output).
-    target_index_ : int
-        Position of the target column in ``X``.
-    horizon_ : int
+    {{target_index_}}
+    n_outputs_ : int
         Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
-    index_signature_ : tuple or None
-        Last index label and step of a pandas ``X`` seen in ``fit`` (None otherwise).
+    {{index_signature_}}
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -90,7 +91,6 @@ class ThetaRegressor(RowForecaster):
     """
 
     _uses_statsmodels = True
-    _min_fit_rows = 3
 
     def __init__(
         self,
@@ -110,17 +110,19 @@ class ThetaRegressor(RowForecaster):
         self.target_column = target_column
         self.target_transform = target_transform
 
-    def _check_params(self):
-        check_int(self.season_length, "season_length", 1)
-        check_real(self.theta, "theta", 1, np.inf, closed_high=False)
-        for name in ("deseasonalize", "use_test"):
-            if not isinstance(getattr(self, name), bool | np.bool_):
-                raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}.")
-        if self.method not in ("auto", "additive", "multiplicative"):
-            raise ValueError(
-                "method must be one of ['auto', 'additive', 'multiplicative'], "
-                f"got {self.method!r}."
-            )
+    _parameter_constraints = {
+        **ROW_FORECASTER_CONSTRAINTS,
+        "season_length": positive_int(),
+        "theta": [Interval(Real, 1, None, closed="left")],
+        "deseasonalize": ["boolean"],
+        "use_test": ["boolean"],
+        "method": [StrOptions({"auto", "additive", "multiplicative"})],
+    }
+    _parameter_hints = {
+        **RowForecaster._parameter_hints,
+        "season_length": SEASON_LENGTH_HINT,
+        "theta": "2 is the classical Theta method; 1 is simple exponential smoothing.",
+    }
 
     def _fit_series(self, series, X):
         from statsmodels.tsa.forecasting.theta import ThetaModel
@@ -162,7 +164,7 @@ class ThetaRegressor(RowForecaster):
             [alpha], [1.0, alpha - 1.0], context, zi=[(1 - alpha) * context[0]]
         )
         origins = len(context) - len(target) + np.arange(len(target))
-        steps = np.arange(1, self.horizon_ + 1)
+        steps = np.arange(1, self.n_outputs_ + 1)
         n_observed = origins + 1  # observations up to each origin
         drift = np.repeat((steps - 1.0)[None, :], len(origins), axis=0)
         if alpha > 0:

@@ -2,8 +2,10 @@
 
 The graph holds everything between the recurrent estimator's input and its output:
 per-feature scaling of a Pipeline's steps before its Windower, the padding (leading
-all-NaN steps), the network's own input standardisation, the target anchor and the
-target un-scaling, so serving needs no lstmforecast and no private attribute.
+all-NaN steps), the network's own input standardisation and, for a regressor, its
+forecast target in torch (target transform, per-window scale, anchor, un-scaling: the
+``TorchForecastTarget`` of the same ``ForecastTarget`` that ``predict`` decodes with),
+so serving needs no lstmforecast and no private attribute.
 """
 
 import logging
@@ -14,10 +16,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._utils.params import check_int
-from .._utils.target_transform import forward as transform_forward
-from .._utils.target_transform import inverse as transform_inverse
+from .._recurrent.forecast_target import TorchForecastTarget
+from .._utils.params import positive_int, validate_arguments
 from .persistence import _SKLEARN_CLASSES
+
+_NO_LOOK_BACK = (
+    "export_onnx needs the number of steps per window: pass look_back=... (the graph's "
+    "time axis is fixed), or export the Pipeline with its Windower."
+)
 
 # Steps that may come before a Windower in an exported Pipeline: per-feature affine
 # maps (x * a + b), which commute with windowing and leave NaN padding NaN.
@@ -27,63 +33,47 @@ _AFFINE_STEPS = tuple(
 
 
 class ExportedModel(nn.Module):
-    """Windows (n, look_back, n_features) float32, NaN front padding -> predictions."""
+    """Windows (n, look_back, n_features) float32, NaN front padding -> predictions.
 
-    def __init__(
-        self,
-        network,
-        *,
-        affine,
-        y_shift,
-        y_scale,
-        anchor,
-        y_1d,
-        classifier,
-        lags,
-        lam,
-        anchor_units=None,
-    ):
+    ``target``: the regressor's forecast target in torch (``TorchForecastTarget``),
+    which puts the windows on the network's scale and its outputs back on y's; None for
+    a classifier, whose graph returns the class probabilities.
+    """
+
+    def __init__(self, network, *, affine, target, y_1d):
         super().__init__()
         self.network = network
         self.affine = affine is not None
         slope, intercept = affine if affine is not None else (np.ones(1), np.zeros(1))
         self.register_buffer("slope", torch.as_tensor(slope, dtype=torch.float32))
         self.register_buffer("intercept", torch.as_tensor(intercept, dtype=torch.float32))
-        self.register_buffer("y_shift", torch.as_tensor(y_shift, dtype=torch.float64))
-        self.register_buffer("y_scale", torch.as_tensor(y_scale, dtype=torch.float64))
-        self.anchor = anchor
-        self.anchor_units = anchor_units  # (slope, intercept) to y's units, or None
-        # Per output, how many steps before the window's end its anchor value lies.
-        self.register_buffer("lags", torch.as_tensor(lags, dtype=torch.int64))
-        self.lam = lam  # target transform (Box-Cox lambda, 0 = log, None = none)
+        self.target = target
         self.y_1d = y_1d
-        self.classifier = classifier
+        self.classifier = target is None
 
     def forward(self, windows):
         if self.affine:
             windows = windows * self.slope + self.intercept
         n_steps = windows.shape[1]
-        if self.lam is not None:
-            # float64: ONNX has no expm1 / log1p, and exp(x) - 1 loses float32 digits.
-            windows = transform_forward(windows.to(torch.float64), self.lam).to(torch.float32)
         observed = ~torch.isnan(windows).all(dim=2)
         # leading steps with nothing observed yet are padding
         padding = (torch.cumsum(observed.to(torch.int64), dim=1) == 0).sum(dim=1)
-        outputs = self.network(windows, n_steps - padding).to(torch.float64)
         if self.classifier:
+            outputs = self.network(windows, n_steps - padding).to(torch.float64)
             return torch.softmax(outputs, dim=1)
-        y = outputs * self.y_scale + self.y_shift
-        if self.anchor is not None:
-            series = windows[:, :, self.anchor].to(torch.float64)
-            if self.anchor_units is not None:
-                series = series * self.anchor_units[0] + self.anchor_units[1]
-            lagged = series[:, n_steps - 1 - self.lags]
-            last = series[:, -1:]
-            y = y + torch.where(torch.isnan(lagged), last, lagged)  # padding: the last value
-        y = transform_inverse(y, self.lam)
+        inputs, divisors = self.target.encode_inputs(windows)
+        outputs = self.network(inputs, n_steps - padding)
+        y = self.target.decode(outputs, inputs, divisors)
         return y[:, 0] if self.y_1d else y
 
 
+@validate_arguments(
+    {
+        "path": [str, os.PathLike],
+        "look_back": [*positive_int(), None],
+        "opset_version": [*positive_int(), None],
+    }
+)
 def export_onnx(model, path, *, look_back=None, opset_version=None):
     """Write a fitted recurrent model as an ONNX graph whose output equals ``predict``.
 
@@ -151,20 +141,9 @@ def export_onnx(model, path, *, look_back=None, opset_version=None):
     >>> bool(np.allclose(onnx_predictions, model.predict(X), atol=1e-5))  # doctest: +SKIP
     True
     """
-    exported, n_features, windower_look_back = exportable(model)
-    if windower_look_back is not None:
-        if look_back not in (None, windower_look_back):
-            raise ValueError(
-                f"look_back={look_back} differs from the Pipeline's Windower(look_back="
-                f"{windower_look_back}); leave it out."
-            )
-        look_back = windower_look_back
+    exported, n_features, look_back = exportable(model, look_back)
     if look_back is None:
-        raise ValueError(
-            "export_onnx needs the number of steps per window: pass look_back=... (the "
-            "graph's time axis is fixed), or export the Pipeline with its Windower."
-        )
-    check_int(look_back, "look_back", minimum=1)
+        raise ValueError(_NO_LOOK_BACK)
     example = torch.zeros(2, look_back, n_features)
     path = os.fspath(path)
     # The exporter reports its steps and torch's internals through warnings and logging:
@@ -191,8 +170,10 @@ def export_onnx(model, path, *, look_back=None, opset_version=None):
     return path
 
 
-def exportable(model):
-    """(ExportedModel in eval mode on the CPU, n_features, look_back or None)."""
+def exportable(model, look_back=None):
+    """(ExportedModel in eval mode on the CPU, n_features, look_back or None): a
+    Pipeline's Windower gives the look_back, else the argument (a regressor's graph
+    needs it: its anchor and window scale read fixed steps)."""
     from sklearn.pipeline import Pipeline
     from sklearn.utils.validation import check_is_fitted
 
@@ -210,7 +191,6 @@ def exportable(model):
         )
     check_is_fitted(estimator, "network_")
     before = steps[:-1]
-    look_back = None
     affine = None
     if before:
         if not isinstance(before[-1], Windower) or before[-1].flatten:
@@ -219,14 +199,15 @@ def exportable(model):
                 "estimator must be a Windower (flatten=False)."
             )
         check_is_fitted(before[-1], "look_back_")
-        look_back = before[-1].look_back_  # the fitted one: "auto" is resolved in fit
+        windower_look_back = before[-1].look_back_  # the fitted one: "auto" is resolved in fit
+        if look_back not in (None, windower_look_back):
+            raise ValueError(
+                f"look_back={look_back} differs from the Pipeline's Windower(look_back="
+                f"{windower_look_back}); leave it out."
+            )
+        look_back = windower_look_back
         affine = _affine_map(before[:-1], before[-1].n_features_in_)
     network = estimator.network_
-    if getattr(estimator, "window_scale", None) is not None:
-        raise ValueError(
-            "export_onnx does not export window_scale models (the per-window scaling runs "
-            "outside the network); refit with window_scale=None to deploy as ONNX."
-        )
     if getattr(estimator, "future_shape_", (0, 0))[0]:
         raise ValueError(
             "export_onnx does not export models that read known-future covariates yet (the "
@@ -262,17 +243,16 @@ def exportable(model):
 
     network = copy.deepcopy(network).to("cpu").float().eval()
     classifier = isinstance(estimator, LSTMClassifier)
+    target = None
+    if not classifier:
+        if look_back is None:
+            raise ValueError(_NO_LOOK_BACK)
+        target = TorchForecastTarget(estimator._forecast_target(), look_back)
     exported = ExportedModel(
         network,
         affine=affine,
-        y_shift=np.zeros(1) if classifier else estimator._y_shift,
-        y_scale=np.ones(1) if classifier else estimator._y_scale,
-        anchor=None if classifier else estimator.target_anchor_,
+        target=target,
         y_1d=False if classifier else estimator._y_1d,
-        classifier=classifier,
-        lags=np.zeros(1) if classifier else estimator.anchor_lags_,
-        lam=None if classifier else estimator.target_lambda_,
-        anchor_units=None if classifier else getattr(estimator, "anchor_units_", None),
     ).eval()
     return exported, estimator.n_step_features_, look_back
 

@@ -21,6 +21,9 @@ import warnings
 
 import numpy as np
 
+from .._utils.deprecation import renamed_params
+from .._utils.params import validate_arguments
+
 FORMAT = "lstmforecast.model"
 # Version 2 names lstmforecast's classes by stable names ("lstmforecast.LSTMRegressor"),
 # so that moving a module inside the package never breaks a saved model. Version 1 named
@@ -75,6 +78,7 @@ class ModelFileError(ValueError):
     The message names the file and what is wrong with it."""
 
 
+@validate_arguments({"path": [str, os.PathLike]})
 def save(model, path):
     """Save a fitted model to ``path`` without pickle.
 
@@ -170,6 +174,7 @@ def _umask():
     return mask
 
 
+@validate_arguments({"path": [str, os.PathLike]})
 def load(path):
     """Load a model written by :func:`save`.
 
@@ -743,7 +748,7 @@ class _Decoder:
 
     def decode_estimator(self, node):
         cls = _allowed_estimator(node["class"])
-        params = self.decode(node["params"])
+        params = renamed_params(cls, self.decode(node["params"]))  # files before a rename
         estimator = cls(**params)
         state = {**vars(estimator), **self.decode(node["state"])}
         if cls.__module__.startswith("sklearn.") and self.sklearn_version:

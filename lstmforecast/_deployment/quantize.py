@@ -4,14 +4,20 @@ import copy
 import warnings
 
 import torch
+from sklearn.utils._param_validation import HasMethods
 from torch import nn
 
 from .._torch.network import is_quantized
+from .._utils.params import validate_arguments
 
 # torch's dynamic int8 kernels: LSTM and GRU recurrences and linear layers (nn.RNN has none).
 _QUANTIZABLE_CELLS = ("lstm", "gru")
 
 
+@validate_arguments(
+    {"model": [HasMethods(["predict"])]},
+    {"model": "Pass a fitted LSTMRegressor, LSTMClassifier or a Pipeline ending in one."},
+)
 def quantize(model):
     """Return a copy of a fitted recurrent model with int8 dynamic quantization.
 

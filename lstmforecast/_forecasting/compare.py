@@ -4,7 +4,9 @@ import os
 import sys
 import time
 import warnings
+from collections.abc import Iterable
 from functools import partial
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -13,9 +15,18 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.metrics import get_scorer as get_sklearn_scorer
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import HasMethods
 
-from .._preprocessing.panel import check_groups, panel_step, split_panel
+from .._preprocessing.panel import ID_COLUMN_CONSTRAINT, ID_COLUMN_HINT, panel_step, split_panel
 from .._preprocessing.panel_split import PanelSplit
+from .._utils.deprecation import DEPRECATED, renamed_parameter
+from .._utils.params import (
+    COVERAGE_HINT,
+    SEASON_LENGTH_HINT,
+    coverage_constraint,
+    positive_int,
+    validate_arguments,
+)
 from .._utils.threads import torch_threads
 from ..metrics import (
     INTERVAL_METRICS,
@@ -32,6 +43,23 @@ DEFAULT_METRICS = ("mae", "rmse", "smape", "mase")
 DEFAULT_N_SPLITS = 5
 
 
+@validate_arguments(
+    {
+        "models": [dict, list, tuple],
+        "X": ["array-like"],
+        "y": ["array-like"],
+        "cv": [*positive_int(), HasMethods(["split"]), Iterable, None],
+        "n_jobs": [Integral, None],
+        "plot": ["boolean", str, os.PathLike],
+        "season_length": positive_int(),
+        "coverage": coverage_constraint(),
+        "return_predictions": ["boolean"],
+        "verbose": ["verbose"],
+        "id_column": ID_COLUMN_CONSTRAINT,
+        "groups": ID_COLUMN_CONSTRAINT,
+    },
+    {"season_length": SEASON_LENGTH_HINT, "coverage": COVERAGE_HINT, "id_column": ID_COLUMN_HINT},
+)
 def compare(
     models,
     X,
@@ -45,7 +73,8 @@ def compare(
     coverage=None,
     return_predictions=False,
     verbose=False,
-    groups=None,
+    id_column=None,
+    groups=DEPRECATED,
 ):
     """Fit and score every model on the same time-ordered folds.
 
@@ -77,7 +106,7 @@ def compare(
         "mase", "rmsse"), sklearn scorer names, or a dict of name to scorer. None means
         mae, rmse, smape and mase (add "mape" if the series stays away from zero).
         "mase" and "rmsse" take their naive scale from the fold's training rows (the
-        first column of their ``y``; with ``groups``, each series' own), as
+        first column of their ``y``; with ``id_column``, each series' own), as
         ``metrics.mase(..., y_train=...)`` does.
         Errors are reported as positive numbers: the negated ``neg_*`` scores are turned
         back into errors and the prefix dropped.
@@ -102,12 +131,15 @@ def compare(
         were scored.
     verbose : bool, default=False
         Print one progress line per model on stderr.
-    groups : str, default=None
+    id_column : str, default=None
         For a panel (a long frame of many series, see :ref:`panels`): the series-id
         column or MultiIndex level of X. The default folds are then
-        ``PanelSplit(n_splits=cv or 5, gap=horizon - 1, groups=groups)``, which cut
+        ``PanelSplit(n_splits=cv or 5, gap=horizon - 1, id_column=id_column)``, which cut
         every series at the same times (a custom ``cv`` is checked in time steps, not
         rows), and every metric is computed per series, each series' rows in time order.
+    groups : str, default="deprecated"
+        Deprecated alias of ``id_column``, its name before 0.2 (removed in 0.4): in
+        scikit-learn, ``groups`` is an array of labels, not a column name.
 
     Returns
     -------
@@ -115,7 +147,7 @@ def compare(
         One row per (model, metric) with columns ``model``, ``metric``, ``mean``,
         ``std`` (over folds, as ``GridSearchCV``'s ``std_test_score``) and ``fold_1``,
         ``fold_2``, ...; the metrics include ``fit_seconds`` and ``predict_seconds``.
-        With ``groups``, a ``series`` column follows ``model``: one row per (model,
+        With ``id_column``, a ``series`` column follows ``model``: one row per (model,
         series, metric), NaN in the folds where a series has no test row, and first
         the pooled rows (``series == "pooled"``), whose per-fold value is the mean
         of the series' values (and which alone carry the timings).
@@ -124,7 +156,7 @@ def compare(
         step), columns ``model``, ``fold``, ``origin`` (the label of the row of X the
         forecast is made from), ``step``, ``time`` (the label of the forecast time, from
         X's index, when it can be told), ``y_true``, ``y_pred``, and ``lower`` and
-        ``upper`` with ``coverage``; with ``groups``, a ``series`` column too.
+        ``upper`` with ``coverage``; with ``id_column``, a ``series`` column too.
     figure : matplotlib.figure.Figure
         Only when ``plot`` is true. The returned tuple is ``(table, predictions,
         figure)`` with only the parts asked for after ``table``.
@@ -144,6 +176,7 @@ def compare(
     >>> table.loc[table.metric == "mae", ["model", "mean"]].round(2).to_numpy().tolist()
     [['naive', 2.44], ['seasonal', 0.0]]
     """
+    id_column = renamed_parameter("compare", "groups", "id_column", groups, id_column, None)
     named = _named_models(models)
     X = X.to_frame() if isinstance(X, pd.Series) else X
     n_rows = _n_rows(X)
@@ -154,9 +187,8 @@ def compare(
         )
     horizon = 1 if np.ndim(y) == 1 else np.shape(y)[1]
     panel = None
-    if groups is not None:
-        check_groups(groups)
-        panel = split_panel(X, groups)
+    if id_column is not None:
+        panel = split_panel(X, id_column)
         _check_series_ids(panel.ids)
         if plot:
             raise ValueError(
@@ -164,9 +196,9 @@ def compare(
                 "the returned predictions of the series you want)."
             )
         if cv is None or isinstance(cv, int):
-            cv = PanelSplit(n_splits=cv or DEFAULT_N_SPLITS, gap=horizon - 1, groups=groups)
+            cv = PanelSplit(n_splits=cv or DEFAULT_N_SPLITS, gap=horizon - 1, id_column=id_column)
     splits, contexts = _time_splits(cv, X, y, horizon, panel)
-    scoring = _FoldScores(_scorers(scoring, season_length), coverage, groups, panel)
+    scoring = _FoldScores(_scorers(scoring, season_length), coverage, id_column, panel)
 
     n_workers = min(effective_n_jobs(n_jobs), len(splits))
     # Process workers get cores // workers threads from joblib itself; thread workers
@@ -193,8 +225,8 @@ def compare(
     for name, folds in results.items():
         if coverage is not None and all(fold["bounds"] is None for fold in folds):
             warnings.warn(
-                f"{name} gives no quantiles (its predict takes no quantiles=, or refused "
-                "them): its interval metrics are NaN. Wrap it in ConformalForecaster to "
+                f"{name} gives no quantiles (its predict takes no quantiles=, or not these "
+                "levels): its interval metrics are NaN. Wrap it in ConformalForecaster to "
                 "get intervals.",
                 UserWarning,
                 stacklevel=2,
@@ -279,7 +311,7 @@ def _time_splits(cv, X, y, horizon, panel=None):
                     f"Fold {number} trains on times up to {panel.times[train].max()!r} and "
                     f"tests from {panel.times[test].min()!r}: every training time must come "
                     f"at least horizon={horizon} steps before the test times. Use "
-                    f"PanelSplit(gap={horizon - 1}, groups=...) (the default)."
+                    f"PanelSplit(gap={horizon - 1}, id_column=...) (the default)."
                 )
             continue
         if test.min() - train.max() < horizon:
@@ -373,11 +405,11 @@ def _fit_and_score(model, X, y, train, test, context, scoring):
 
 class _FoldScores:
     """Every metric of one fold's forecasts, errors reported positive; MASE and RMSSE
-    scaled by the fold's training rows (with ``groups``: each series' own)."""
+    scaled by the fold's training rows (with ``id_column``: each series' own)."""
 
-    def __init__(self, scorers, coverage, groups=None, panel=None):
+    def __init__(self, scorers, coverage, id_column=None, panel=None):
         self.scorers, self.coverage = scorers, coverage
-        self.groups = groups
+        self.id_column = id_column
         # Every fold reports every series (NaN where absent), so the folds stack.
         self.series = None if panel is None else panel.ids
 
@@ -387,14 +419,14 @@ class _FoldScores:
         return [*self.scorers, *interval]
 
     def __call__(self, X, y, y_pred, bounds, X_train, y_train):
-        if self.groups is not None:
+        if self.id_column is not None:
             return self._per_series(X, y, y_pred, bounds, X_train, y_train)
         return self._scores(X, y, y_pred, bounds, y_train)
 
     def _per_series(self, X, y, y_pred, bounds, X_train, y_train):
         """Each metric on each series' rows, and their mean over the series."""
-        panel = split_panel(X, self.groups)
-        trained = split_panel(X_train, self.groups)
+        panel = split_panel(X, self.id_column)
+        trained = split_panel(X_train, self.id_column)
         train_rows = dict(zip(trained.ids, _series_rows(trained)))
         number = pd.Index(self.series).get_indexer(panel.ids)
         per_series = {name: np.full(len(self.series), np.nan) for name in self.names}
@@ -483,18 +515,12 @@ def _panel_table(results, metrics, n_folds, series):
 def _interval_bounds(estimator, X, coverage):
     """``predict(X, quantiles=[lower, upper])`` reshaped to (..., 2) in y's shape, or None
     when the estimator gives no quantiles."""
-    from .._utils.quantiles import coverage_quantiles
+    from .._utils.quantiles import coverage_quantiles, predicts_quantiles
 
-    try:
-        bounds = estimator.predict(X, quantiles=list(coverage_quantiles(coverage)))
-    except TypeError as error:
-        if "quantiles" in str(error):
-            return None
-        raise
-    except ValueError as error:
-        if "quantiles" in str(error):
-            return None
-        raise
+    levels = list(coverage_quantiles(coverage))
+    if not predicts_quantiles(estimator, levels):
+        return None
+    bounds = estimator.predict(X, quantiles=levels)
     return np.asarray(bounds, dtype=np.float64)
 
 

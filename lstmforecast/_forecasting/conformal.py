@@ -1,15 +1,16 @@
 """Conformal prediction intervals around any point forecaster, calibrated on the most
 recent rows of the training data."""
 
-import numbers
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
-from .._utils.params import check_choice
+from .._utils.params import HintedParams
 from .._utils.quantiles import check_quantiles, conformal_quantiles, weighted_residual_quantiles
 from .._utils.transaction import transactional
 
@@ -18,7 +19,7 @@ __all__ = ["ConformalForecaster"]
 _MIN_CALIBRATION_ROWS = 2
 
 
-class ConformalForecaster(RegressorMixin, BaseEstimator):
+class ConformalForecaster(RegressorMixin, HintedParams, BaseEstimator):
     """Prediction intervals for any point forecaster, from its held-out residuals.
 
     ``fit`` trains a clone of ``estimator`` on all but the most recent rows, forecasts
@@ -118,6 +119,18 @@ n_quantiles) with ``quantiles``
         self.refit = refit
         self.quantiles = quantiles
 
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "calibration_size": [
+            Interval(RealNotInt, 0, 1, closed="neither"),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "method": [StrOptions({"split", "adaptive"})],
+        "half_life": [Interval(Real, 0, None, closed="neither")],
+        "refit": ["boolean"],
+        "quantiles": ["array-like", None],  # the levels: check_quantiles
+    }
+
     @transactional
     def fit(self, X, y):
         """Fit the estimator on the older rows, calibrate on the recent ones, refit.
@@ -133,13 +146,7 @@ n_quantiles) with ``quantiles``
         -------
         self : ConformalForecaster
         """
-        check_choice(self.method, "method", ("split", "adaptive"))
-        if self.method == "adaptive" and not (
-            isinstance(self.half_life, numbers.Real)
-            and not isinstance(self.half_life, bool)
-            and self.half_life > 0
-        ):
-            raise ValueError(f"half_life must be a positive number, got {self.half_life!r}.")
+        self._validate_params()
         if scipy.sparse.issparse(X):
             raise TypeError(
                 "ConformalForecaster needs dense, time-ordered rows; sparse input is not "
@@ -249,15 +256,8 @@ n_quantiles) with ``quantiles``
 
     def _n_calibration(self, n_rows):
         size = self.calibration_size
-        if isinstance(size, numbers.Integral) and not isinstance(size, bool):
-            n_calibration = int(size)
-        elif isinstance(size, numbers.Real) and not isinstance(size, bool) and 0 < size < 1:
-            n_calibration = int(np.floor(size * n_rows))
-        else:
-            raise ValueError(
-                "calibration_size must be a share of the rows in (0, 1) or a number of "
-                f"rows, got {size!r}."
-            )
+        # a row count or a share of the rows (validated by _parameter_constraints)
+        n_calibration = int(size) if isinstance(size, Integral) else int(np.floor(size * n_rows))
         if n_calibration < _MIN_CALIBRATION_ROWS:
             raise ValueError(
                 f"calibration_size={size!r} leaves {n_calibration} calibration rows of "

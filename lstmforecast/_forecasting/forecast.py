@@ -1,30 +1,56 @@
 """Forecast the future: the next values after the observed data, with their timestamps."""
 
-import numbers
+from numbers import Real
 
 import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier, is_outlier_detector
+from sklearn.utils._param_validation import HasMethods
 
 from .._preprocessing.future import model_layout, with_future_covariates
-from .._preprocessing.panel import check_groups, model_groups, split_panel
+from .._preprocessing.panel import (
+    ID_COLUMN_CONSTRAINT,
+    ID_COLUMN_HINT,
+    model_id_column,
+    split_panel,
+)
 from .._preprocessing.supervised import _as_frame, _target_column
-from .._utils.quantiles import check_quantiles, coverage_quantiles
+from .._utils.deprecation import DEPRECATED, renamed_parameter
+from .._utils.params import COVERAGE_HINT, coverage_constraint, positive_int, validate_arguments
+from .._utils.quantiles import check_quantiles, coverage_quantiles, predicts_quantiles
 from .._utils.time_index import inferred_freq
 
 __all__ = ["forecast", "future_index"]
 
 
+@validate_arguments(
+    {
+        "model": [HasMethods(["predict"])],
+        "data": ["array-like"],
+        "horizon": [*positive_int(), None],
+        "coverage": coverage_constraint(),
+        "quantiles": ["array-like", Real, None],
+        "id_column": ID_COLUMN_CONSTRAINT,
+        "groups": ID_COLUMN_CONSTRAINT,
+    },
+    {
+        "model": "Pass a fitted forecaster, e.g. NaiveRegressor().fit(*make_supervised(data)).",
+        "coverage": COVERAGE_HINT,
+        "id_column": ID_COLUMN_HINT,
+    },
+)
 def forecast(
     model,
     data,
     horizon=None,
     *,
-    target=None,
+    target_column=None,
     coverage=None,
     quantiles=None,
     future=None,
-    groups=None,
+    id_column=None,
+    target=DEPRECATED,
+    groups=DEPRECATED,
 ):
     """Forecast the values that follow ``data``, indexed by their future timestamps.
 
@@ -54,7 +80,7 @@ def forecast(
     horizon : int, default=None
         Number of future steps. None: the model's own horizon (the number of columns of
         the y it was fitted on).
-    target : str or int, default=None
+    target_column : str or int, default=None
         Column of ``data`` that is forecast (and, for a one-step model, fed back). May be
         None when ``data`` has one column.
     coverage : float, default=None
@@ -72,13 +98,18 @@ def forecast(
         columns whose index holds the forecast dates, starting one step after ``data``'s
         last row (anything else is refused). A one-step model with exogenous columns
         needs at least ``horizon - 1`` rows (the first is used for step 2).
-    groups : str, default=None
+    id_column : str, default=None
         For a panel (see :ref:`panels`): the series-id column or MultiIndex level of
         ``data``, which then holds every series' observed rows. Each series is forecast
         from its own last row, all series in one ``predict`` per step. None: the
-        model's own, when it was built for a panel (a ``Windower(groups=...)`` or
-        ``PerSeriesForecaster(groups=...)`` in it); ``target`` may then be left out
+        model's own, when it was built for a panel (a ``Windower(id_column=...)`` or
+        ``PerSeriesForecaster(id_column=...)`` in it); ``target_column`` may then be left out
         when the id is the only other column.
+    groups : str, default="deprecated"
+        Deprecated alias of ``id_column``, its name before 0.2 (removed in 0.4): in
+        scikit-learn, ``groups`` is an array of labels, not a column name.
+    target : str or int, default="deprecated"
+        Deprecated alias of ``target_column``, its name before 0.2 (removed in 0.4).
 
     Returns
     -------
@@ -90,7 +121,7 @@ def forecast(
         ``upper`` and the quantile columns when asked; with ``coverage``,
         ``forecasts.attrs["coverage"]`` holds it (:func:`plot_forecast` names it).
 
-        With ``groups``: ``horizon`` rows per series, laid out as ``data``: the id
+        With ``id_column``: ``horizon`` rows per series, laid out as ``data``: the id
         column then the forecast columns, indexed by each series' future times (the
         time step of the panel after each series' last time, or the next positions of
         a panel without time labels), or a MultiIndex (series, time) when ``data`` has
@@ -109,24 +140,25 @@ def forecast(
     2024-04-01    5.0
     2024-05-01    5.0
     """
+    target = renamed_parameter("forecast", "target", "target_column", target, target_column, None)
+    id_column = renamed_parameter("forecast", "groups", "id_column", groups, id_column, None)
     model = _forecasting_model(model)
-    if groups is None and isinstance(data, pd.DataFrame):
-        groups = model_groups(model)  # a panel model names its id column itself
-    if groups is not None:
+    if id_column is None and isinstance(data, pd.DataFrame):
+        id_column = model_id_column(model)  # a panel model names its id column itself
+    if id_column is not None:
         if model_layout(model)[0]:
             raise ValueError(
-                "forecast(..., groups=) does not yet build the future-covariate block of "
+                "forecast(..., id_column=) does not yet build the future-covariate block of "
                 "a panel; forecast each series on its own, or predict on rows from "
-                "make_supervised(..., groups=..., future_covariates=[...])."
+                "make_supervised(..., id_column=..., future_covariates=[...])."
             )
-        return _panel_forecast(model, data, horizon, target, coverage, quantiles, groups)
+        return _panel_forecast(model, data, horizon, target, coverage, quantiles, id_column)
     frame = _as_frame(data)
     column = _target_column(frame, target)
     if len(frame) == 0:
         raise ValueError("data is empty: forecasts need at least one observed row.")
     levels = _levels(coverage, quantiles)
 
-    _check_horizon(horizon)
     if _has_index(data):  # an index forecast() cannot continue fails before predicting
         future_index(frame.index, len(frame), 1)
 
@@ -187,19 +219,10 @@ def _covariate_labels(model, data, frame):
     return future_index(frame.index if _has_index(data) else None, len(frame), max(horizon, 1))
 
 
-def _check_horizon(horizon):
-    if horizon is not None and (
-        not isinstance(horizon, numbers.Integral) or isinstance(horizon, bool) or horizon < 1
-    ):
-        raise ValueError(f"horizon must be a positive integer, got {horizon!r}.")
-
-
-def _panel_forecast(model, data, horizon, target, coverage, quantiles, groups):
+def _panel_forecast(model, data, horizon, target, coverage, quantiles, id_column):
     """forecast() for a long frame: every series from its own last row, at once."""
-    check_groups(groups)
-    _check_horizon(horizon)
     levels = _levels(coverage, quantiles)
-    panel = split_panel(data, groups, "data")
+    panel = split_panel(data, id_column, "data")
     frame = data.to_frame() if isinstance(data, pd.Series) else data
     column = _target_column(panel.values, target)
     if len(frame) == 0:
@@ -215,7 +238,7 @@ def _panel_forecast(model, data, horizon, target, coverage, quantiles, groups):
             raise ValueError(
                 f"The model forecasts {model_horizon} steps directly; horizon={horizon} is "
                 f"beyond them. Refit it on make_supervised(..., horizon={horizon}, "
-                "groups=...) or ask for fewer steps."
+                "id_column=...) or ask for fewer steps."
             )
         points = predicted[last_rows, :horizon]
         if levels is not None:
@@ -226,10 +249,10 @@ def _panel_forecast(model, data, horizon, target, coverage, quantiles, groups):
             raise ValueError(
                 "Intervals over several steps need a direct multi-horizon model: this "
                 "model forecasts one step and is applied recursively. Fit it on "
-                f"make_supervised(..., horizon={horizon}, groups=...), or ask for horizon=1."
+                f"make_supervised(..., horizon={horizon}, id_column=...), or ask for horizon=1."
             )
         first = predicted[last_rows, 0]
-        points = _panel_recurse(model, frame, panel, column, first, horizon, times, groups)
+        points = _panel_recurse(model, frame, panel, column, first, horizon, times, id_column)
         if levels is not None:
             bounds = _quantile_rows(model, frame, levels)[last_rows][:, None, :]
     ids = np.repeat(np.asarray(panel.ids, dtype=object), horizon)
@@ -245,10 +268,10 @@ def _panel_forecast(model, data, horizon, target, coverage, quantiles, groups):
                 result[f"q{level:g}"] = bounds[:, offset + number]
     if panel.level:
         names = list(frame.index.names)
-        arrays = [ids, future_times] if names[0] == groups else [future_times, ids]
+        arrays = [ids, future_times] if names[0] == id_column else [future_times, ids]
         result.index = pd.MultiIndex.from_arrays(arrays, names=names)
         return result
-    result.insert(0, groups, ids)
+    result.insert(0, id_column, ids)
     result.index = pd.Index(future_times, name=frame.index.name)
     return result
 
@@ -272,7 +295,7 @@ def _panel_future_times(panel, last_rows, horizon):
     return np.stack(columns, axis=1)
 
 
-def _panel_recurse(model, frame, panel, column, first, horizon, times, groups):
+def _panel_recurse(model, frame, panel, column, first, horizon, times, id_column):
     """A one-step model applied recursively to every series: each step appends one row
     per series holding the last forecast, then predicts the extended frame once."""
     points = np.empty((panel.n_series, horizon))
@@ -284,7 +307,7 @@ def _panel_recurse(model, frame, panel, column, first, horizon, times, groups):
         raise ValueError(
             f"data has exogenous columns {others} besides the target: a recursive panel "
             "forecast of more than one step would need their future values. Fit a direct "
-            "model on make_supervised(..., horizon=h, groups=...)."
+            "model on make_supervised(..., horizon=h, id_column=...)."
         )
     ids = np.asarray(panel.ids, dtype=object)
     extended = frame.astype({column: np.float64})
@@ -293,11 +316,11 @@ def _panel_recurse(model, frame, panel, column, first, horizon, times, groups):
         if panel.level:
             names = list(frame.index.names)
             arrays = [ids, times[:, step - 1]]
-            if names[0] != groups:
+            if names[0] != id_column:
                 arrays.reverse()
             ahead.index = pd.MultiIndex.from_arrays(arrays, names=names)
         else:
-            ahead.insert(0, groups, ids)
+            ahead.insert(0, id_column, ids)
             if panel.timed:
                 ahead.index = pd.Index(list(times[:, step - 1]), name=frame.index.name)
         extended = pd.concat([extended, ahead[extended.columns]], ignore_index=not panel.timed)
@@ -340,16 +363,13 @@ def _quantile_rows(model, frame, levels):
     on its own call, since the contract wants one ascending list."""
     order = np.argsort(levels, kind="stable")
     unique, inverse = np.unique(np.asarray(levels)[order], return_inverse=True)
-    try:
-        values = model.predict(frame, quantiles=unique.tolist())
-    except TypeError as error:
-        if "quantiles" not in str(error):
-            raise
+    if not predicts_quantiles(model):  # levels out of its range: predict says so
         raise ValueError(
             f"{type(model).__name__}.predict does not give quantiles. Use a model that "
-            "does: LSTMRegressor(quantiles=...) or any forecaster wrapped in "
-            "ConformalForecaster."
-        ) from None
+            "does: LSTMRegressor(quantiles=...) (or one trained with early_stopping=True), "
+            "a statistical baseline, or any forecaster wrapped in ConformalForecaster."
+        )
+    values = model.predict(frame, quantiles=unique.tolist())
     values = np.asarray(values, dtype=np.float64)
     values = values.reshape(len(frame), -1, len(unique))  # (n, steps, levels)
     picked = np.empty((len(frame), values.shape[1], len(levels)))

@@ -1,27 +1,32 @@
 """One model per series of a panel, behind one estimator (local models, fitted in parallel)."""
 
 from contextlib import contextmanager
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted
 
-from .._preprocessing.panel import check_groups, split_panel
+from .._preprocessing.panel import ID_COLUMN_CONSTRAINT, ID_COLUMN_HINT, split_panel
+from .._utils.deprecation import DEPRECATED, RenamedState, renamed_attribute, renamed_value
+from .._utils.params import HintedParams
+from .._utils.quantiles import predicts_quantiles
 from .._utils.time_index import inferred_freq
 from .._utils.transaction import transactional
 
 __all__ = ["PerSeriesForecaster"]
 
 
-class PerSeriesForecaster(RegressorMixin, BaseEstimator):
+class PerSeriesForecaster(RegressorMixin, HintedParams, RenamedState, BaseEstimator):
     """Fit a clone of a forecaster on each series of a panel; predict each series with its own.
 
     The local counterpart of a global model: ``PerSeriesForecaster(ARIMARegressor(),
-    groups="store")`` takes the same long frame as ``Pipeline([("win", Windower(groups=
+    id_column="store")`` takes the same long frame as ``Pipeline([("win", Windower(id_column=
     "store")), ("lstm", LSTMRegressor())])``, so both go through :func:`compare`
-    (``groups="store"``) or ``GridSearchCV`` on the same folds. Each clone sees its series'
+    (``id_column="store"``) or ``GridSearchCV`` on the same folds. Each clone sees its series'
     rows only, without the id column and indexed by time, so it carries its history into
     a test fold as on a single series. The series are fitted in parallel by joblib.
 
@@ -29,9 +34,12 @@ class PerSeriesForecaster(RegressorMixin, BaseEstimator):
     ----------
     estimator : estimator object
         The forecaster cloned for each series (a baseline, a Pipeline, ...).
-    groups : str, default=None
+    id_column : str, default=None
         The series-id column or MultiIndex level of X (see :func:`make_supervised`).
         None: X is one series, and one clone is fitted on it.
+    groups : str, default="deprecated"
+        Deprecated alias of ``id_column``, its name before 0.2 (removed in 0.4): in
+        scikit-learn, ``groups`` is an array of labels, not a column name.
     n_jobs : int, default=None
         Series fitted (and predicted) in parallel by joblib; -1 uses every core.
 
@@ -39,8 +47,8 @@ class PerSeriesForecaster(RegressorMixin, BaseEstimator):
     ----------
     estimators_ : list of estimators
         The fitted clones, one per series.
-    series_ : ndarray of shape (n_series,)
-        The series ids, in the order of ``estimators_`` (``[None]`` without groups).
+    series_ids_ : ndarray of shape (n_series,)
+        The series ids, in the order of ``estimators_`` (``[None]`` without id_column).
     n_features_in_ : int
         Columns of X the clones see (without the id column).
 
@@ -49,15 +57,29 @@ class PerSeriesForecaster(RegressorMixin, BaseEstimator):
     >>> import pandas as pd
     >>> from lstmforecast import NaiveRegressor, PerSeriesForecaster, make_supervised
     >>> data = pd.DataFrame({"id": ["a"] * 3 + ["b"] * 3, "v": [1.0, 2, 3, 10, 20, 30]})
-    >>> X, y = make_supervised(data, target="v", groups="id")
-    >>> PerSeriesForecaster(NaiveRegressor(), groups="id").fit(X, y).predict(X)
+    >>> X, y = make_supervised(data, target_column="v", id_column="id")
+    >>> PerSeriesForecaster(NaiveRegressor(), id_column="id").fit(X, y).predict(X)
     array([ 1.,  2., 10., 20.])
     """
 
-    def __init__(self, estimator, *, groups=None, n_jobs=None):
+    def __init__(self, estimator, *, id_column=None, n_jobs=None, groups=DEPRECATED):
         self.estimator = estimator
-        self.groups = groups
+        self.id_column = id_column
         self.n_jobs = n_jobs
+        self.groups = groups
+
+    # The ids were ``series_`` before 0.2, the baselines' word for their target history.
+    _renamed_attributes = {"series_": "series_ids_"}
+    _renamed_parameters = {"groups": "id_column"}
+    series_ = renamed_attribute("series_", "series_ids_")
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "id_column": ID_COLUMN_CONSTRAINT,
+        "n_jobs": [Integral, None],
+        "groups": ID_COLUMN_CONSTRAINT,
+    }
+    _parameter_hints = {"id_column": ID_COLUMN_HINT}
 
     @transactional
     def fit(self, X, y):
@@ -65,7 +87,7 @@ class PerSeriesForecaster(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : pandas.DataFrame, or array-like without ``groups``
+        X : pandas.DataFrame, or array-like without ``id_column``
             The long frame of all series.
         y : array-like of shape (n_rows,) or (n_rows, horizon)
             Aligned with X row by row (e.g. from :func:`make_supervised`).
@@ -74,12 +96,13 @@ class PerSeriesForecaster(RegressorMixin, BaseEstimator):
         -------
         self : PerSeriesForecaster
         """
-        check_groups(self.groups)
-        if self.groups is None:
+        self._validate_params()
+        id_column = self._id_column(warn=True)
+        if id_column is None:
             self.estimators_ = [clone(self.estimator).fit(X, y)]
-            self.series_ = np.array([None], dtype=object)
+            self.series_ids_ = np.array([None], dtype=object)
         else:
-            parts = _series_rows(X, self.groups)
+            parts = _series_rows(X, id_column)
             if len(y) != len(X):
                 raise ValueError(
                     f"X has {len(X)} rows but y has {len(y)}; they must be aligned row by row."
@@ -88,16 +111,23 @@ class PerSeriesForecaster(RegressorMixin, BaseEstimator):
                 delayed(_fit_one)(clone(self.estimator), part, _take(y, rows), series)
                 for series, (part, rows) in parts.items()
             )
-            self.series_ = np.asarray(list(parts), dtype=object)
+            self.series_ids_ = np.asarray(list(parts), dtype=object)
         self.n_features_in_ = self.estimators_[0].n_features_in_
         return self
+
+    def _id_column(self, warn=False):
+        """``id_column``, or the deprecated ``groups`` when only that was given."""
+        return renamed_value(self, "groups", "id_column", None, warn)
+
+    def _predicts_quantiles(self, levels):  # see _utils.quantiles.predicts_quantiles
+        return predicts_quantiles(self.estimator, levels)
 
     def predict(self, X, **predict_params):
         """Predict each series' rows with its own model.
 
         Parameters
         ----------
-        X : pandas.DataFrame, or array-like without ``groups``
+        X : pandas.DataFrame, or array-like without ``id_column``
             Rows of series seen in ``fit``, any order.
         **predict_params : dict
             Passed to each model's ``predict``, e.g. ``quantiles=[0.1, 0.9]``.
@@ -108,10 +138,11 @@ class PerSeriesForecaster(RegressorMixin, BaseEstimator):
             One row per row of X, as each model's ``predict`` shapes it.
         """
         check_is_fitted(self, "estimators_")
-        if self.groups is None:
+        id_column = self._id_column()
+        if id_column is None:
             return self.estimators_[0].predict(X, **predict_params)
-        parts = _series_rows(X, self.groups)
-        number = pd.Index(self.series_).get_indexer(list(parts))
+        parts = _series_rows(X, id_column)
+        number = pd.Index(self.series_ids_).get_indexer(list(parts))
         if (number < 0).any():
             unknown = [series for series, k in zip(parts, number) if k < 0]
             raise ValueError(
@@ -137,9 +168,9 @@ class PerSeriesForecaster(RegressorMixin, BaseEstimator):
         return tags
 
 
-def _series_rows(X, groups):
+def _series_rows(X, id_column):
     """{series id: (its rows without the id column, indexed by time; their positions)}."""
-    panel = split_panel(X, groups)
+    panel = split_panel(X, id_column)
     order = panel.order()
     starts = np.cumsum(panel.sizes)[:-1]
     values = panel.values

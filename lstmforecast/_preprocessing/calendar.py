@@ -5,6 +5,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._utils.params import HintedParams
+
 __all__ = ["CalendarFeatures"]
 
 # name -> (periods per cycle, value read from the DatetimeIndex)
@@ -17,7 +19,7 @@ _FLAGS = ("weekend", "workday")
 FEATURES = (*_CYCLES, *_FLAGS)
 
 
-class CalendarFeatures(TransformerMixin, BaseEstimator):
+class CalendarFeatures(TransformerMixin, HintedParams, BaseEstimator):
     """Add calendar columns computed from the rows' time index.
 
     Cyclic quantities become sin/cos pairs (``"hour_sin"``, ``"hour_cos"``, ...), so
@@ -76,6 +78,13 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
         self.subdivision = subdivision
         self.keep_input = keep_input
 
+    _parameter_constraints = {
+        "features": [str, list, tuple],  # the names: _check_features
+        "country": [str, None],
+        "subdivision": [str, None],
+        "keep_input": ["boolean"],
+    }
+
     def fit(self, X, y=None):
         """Check the features and remember X's columns.
 
@@ -89,6 +98,7 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
         -------
         self : CalendarFeatures
         """
+        self._validate_params()
         features = self._check_features()
         frame = _as_frame(X)
         _time_index(frame)

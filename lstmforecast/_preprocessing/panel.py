@@ -1,17 +1,25 @@
 """Panels: many series in one long frame, told apart by a series-id column or index level.
 
-A panel row is one (series, time) observation. The series id comes from ``groups``: the
+A panel row is one (series, time) observation. The series id comes from ``id_column``: the
 name of a column of the frame, or of a level of its MultiIndex (then the other level is
 the time). With a column, the frame's index is the time (repeated across series); a
 RangeIndex there carries no time, and each row's time is its position in its series.
 """
 
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 
 from .._utils.time_index import inferred_freq
+
+# The ``id_column`` parameter (of estimators and functions alike) and what to pass.
+ID_COLUMN_CONSTRAINT = [str, Integral, None]
+ID_COLUMN_HINT = (
+    "id_column names the series-id column (or MultiIndex level) of a long pandas frame; "
+    "None for one series."
+)
 
 
 @dataclass
@@ -42,54 +50,45 @@ class Panel:
         return order[ends]
 
 
-def check_groups(groups):
-    """``groups`` must name a column or index level: a string or an integer label."""
-    if groups is not None and not isinstance(groups, str | int | np.integer):
-        raise ValueError(
-            "groups must be None, or the name of the series-id column (or MultiIndex level) "
-            f"of a long pandas frame, got {groups!r}."
-        )
-
-
-def split_panel(X, groups, name="X"):
+def split_panel(X, id_column, name="X"):
     """Read the series id, the time and the features of a long pandas frame.
 
-    Raises a ValueError naming the fix when ``X`` is not a pandas frame, ``groups`` is
+    Raises a ValueError naming the fix when ``X`` is not a pandas frame, ``id_column`` is
     neither a column nor an index level, or a series' times are not strictly increasing.
     """
     if isinstance(X, pd.Series):
         X = X.to_frame()
     if not isinstance(X, pd.DataFrame):
         raise ValueError(
-            f"groups={groups!r} needs {name} as a pandas DataFrame holding a series-id column "
-            f"(or a MultiIndex level) named {groups!r}; got {type(X).__name__}. Build it "
-            "with make_supervised(data, target=..., groups=...)."
+            f"id_column={id_column!r} needs {name} as a pandas DataFrame holding a series-id "
+            f"column (or a MultiIndex level) named {id_column!r}; got {type(X).__name__}. Build it "
+            "with make_supervised(data, target_column=..., id_column=...)."
         )
     index = X.index
-    if groups in X.columns:
-        ids = X[groups]
-        values = X.drop(columns=[groups])
+    if id_column in X.columns:
+        ids = X[id_column]
+        values = X.drop(columns=[id_column])
         level = False
         times = None if isinstance(index, pd.RangeIndex) else index  # None: positions
-    elif isinstance(index, pd.MultiIndex) and groups in index.names:
+    elif isinstance(index, pd.MultiIndex) and id_column in index.names:
         if index.nlevels != 2:
             raise ValueError(
                 f"{name}'s MultiIndex has {index.nlevels} levels; a panel index has two: "
-                f"the series id ({groups!r}) and the time."
+                f"the series id ({id_column!r}) and the time."
             )
-        position = index.names.index(groups)
+        position = index.names.index(id_column)
         ids = index.get_level_values(position)
         times = index.get_level_values(1 - position)
         values = X
         level = True
     else:
         raise ValueError(
-            f"groups={groups!r} is neither a column of {name} {list(X.columns)[:10]} nor a "
+            f"id_column={id_column!r} is neither a column of {name} {list(X.columns)[:10]} nor a "
             f"level of its index {list(index.names)}: name the column (or level) that holds "
             "the series ids."
         )
     if pd.isna(ids).any():
-        raise ValueError(f"The series-id column {groups!r} of {name} holds missing ids.")
+        raise ValueError(f"The series-id column {id_column!r} of {name} holds missing ids.")
     codes, uniques = pd.factorize(np.asarray(ids), sort=False)
     codes = codes.astype(np.int64)
     sizes = np.bincount(codes, minlength=len(uniques)).astype(np.int64)
@@ -216,9 +215,9 @@ def steps_after(last_times, step, first_times, max_skipped):
     return skipped
 
 
-def model_groups(model):
+def model_id_column(model):
     """The series-id column a fitted model was built for (a Windower's or a
-    PerSeriesForecaster's ``groups``, inside Pipelines and wrappers), or None."""
+    PerSeriesForecaster's ``id_column``, inside Pipelines and wrappers), or None."""
     seen = set()
     pending = [model]
     while pending:
@@ -226,9 +225,12 @@ def model_groups(model):
         if current is None or isinstance(current, str) or id(current) in seen:
             continue
         seen.add(id(current))
-        groups = vars(current).get("groups") if hasattr(current, "get_params") else None
-        if isinstance(groups, str | int | np.integer) and not isinstance(groups, bool):
-            return groups
+        state = vars(current) if hasattr(current, "get_params") else {}
+        id_column = state.get("id_column")
+        if id_column is None and state.get("groups") != "deprecated":
+            id_column = state.get("groups")  # the deprecated name of id_column
+        if isinstance(id_column, str | int | np.integer) and not isinstance(id_column, bool):
+            return id_column
         pending.extend(step for _, step in getattr(current, "steps", []))
         for attribute in ("best_estimator_", "estimator_", "estimator"):
             pending.append(getattr(current, attribute, None))

@@ -1,10 +1,14 @@
 """Rolling-origin cross-validation that cuts every series of a panel at the same times."""
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import Interval
 
-from .._utils.params import check_int
-from .panel import check_groups, split_panel
+from .._utils.deprecation import DEPRECATED, renamed_value
+from .._utils.params import check_parameters, positive_int
+from .panel import ID_COLUMN_CONSTRAINT, ID_COLUMN_HINT, split_panel
 
 __all__ = ["PanelSplit"]
 
@@ -31,11 +35,14 @@ class PanelSplit:
         the test times.
     max_train_size : int, default=None
         Keep at most this many of the latest times in each training fold.
-    groups : str, default=None
+    id_column : str, default=None
         The series-id column (or MultiIndex level) of X, as in
         :func:`make_supervised`. With a MultiIndex it tells the time level; with a column
         and a RangeIndex (no time labels), each row's time is its position in its series.
         None: X's index is the time of each row.
+    groups : str, default="deprecated"
+        Deprecated alias of ``id_column``, its name before 0.2 (removed in 0.4): in
+        scikit-learn, ``groups`` is an array of labels, not a column name.
 
     Examples
     --------
@@ -44,17 +51,27 @@ class PanelSplit:
     >>> dates = pd.date_range("2024-01-01", periods=4, freq="D")
     >>> X = pd.DataFrame({"id": ["a"] * 4 + ["b"] * 4, "v": range(8)},
     ...                  index=dates.append(dates))
-    >>> for train, test in PanelSplit(n_splits=2, test_size=1, groups="id").split(X):
+    >>> for train, test in PanelSplit(n_splits=2, test_size=1, id_column="id").split(X):
     ...     print(train, test)
     [0 1 4 5] [2 6]
     [0 1 2 4 5 6] [3 7]
     """
 
-    def __init__(self, n_splits=5, *, test_size=None, gap=0, max_train_size=None, groups=None):
+    def __init__(
+        self,
+        n_splits=5,
+        *,
+        test_size=None,
+        gap=0,
+        max_train_size=None,
+        id_column=None,
+        groups=DEPRECATED,
+    ):
         self.n_splits = n_splits
         self.test_size = test_size
         self.gap = gap
         self.max_train_size = max_train_size
+        self.id_column = id_column
         self.groups = groups
 
     def get_n_splits(self, X=None, y=None, groups=None):
@@ -79,7 +96,7 @@ class PanelSplit:
             The long frame (rows of all series), e.g. from :func:`make_supervised`.
         y : ignored
         groups : ignored
-            The series are read from X (the ``groups`` parameter).
+            The series are read from X (the ``id_column`` parameter).
 
         Yields
         ------
@@ -108,24 +125,35 @@ class PanelSplit:
             test = np.flatnonzero((position >= origin) & (position < origin + test_size))
             yield train, test
 
+    # sklearn's splitters are no estimators (no get_params): the same constraints,
+    # checked on the constructor's arguments when split() runs.
+    _parameter_constraints = {
+        "n_splits": positive_int(),
+        "test_size": [*positive_int(), None],
+        "gap": [Interval(Integral, 0, None, closed="left")],
+        "max_train_size": [*positive_int(), None],
+        "id_column": ID_COLUMN_CONSTRAINT,
+        "groups": ID_COLUMN_CONSTRAINT,
+    }
+
     def _check_params(self):
-        check_groups(self.groups)
-        for name, minimum in (("n_splits", 1), ("gap", 0)):
-            check_int(getattr(self, name), f"PanelSplit's {name}", minimum)
-        for name in ("test_size", "max_train_size"):
-            if getattr(self, name) is not None:
-                check_int(getattr(self, name), f"PanelSplit's {name}", 1)
+        params = {name: getattr(self, name) for name in self._parameter_constraints}
+        check_parameters(
+            self._parameter_constraints, params, "PanelSplit", {"id_column": ID_COLUMN_HINT}
+        )
+        renamed_value(self, "groups", "id_column", None, warn=True)
 
     def _times(self, X):
-        if self.groups is not None:
-            panel = split_panel(X, self.groups)
+        id_column = renamed_value(self, "groups", "id_column", None)
+        if id_column is not None:
+            panel = split_panel(X, id_column)
             times = panel.times
         else:
             index = getattr(X, "index", None)
             if not isinstance(index, pd.Index):
                 raise ValueError(
                     "PanelSplit reads each row's time from X's pandas index; X has none. "
-                    "Pass a pandas frame indexed by time, or groups= with a MultiIndex."
+                    "Pass a pandas frame indexed by time, or id_column= with a MultiIndex."
                 )
             times = index
         if isinstance(times, pd.PeriodIndex):
@@ -135,5 +163,5 @@ class PanelSplit:
     def __repr__(self):
         return (
             f"PanelSplit(n_splits={self.n_splits}, test_size={self.test_size}, gap={self.gap}, "
-            f"max_train_size={self.max_train_size}, groups={self.groups!r})"
+            f"max_train_size={self.max_train_size}, id_column={self.id_column!r})"
         )

@@ -5,22 +5,43 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from .._utils.deprecation import DEPRECATED, renamed_parameter
+from .._utils.params import positive_int, validate_arguments
 from .._utils.time_index import check_time_order
 from .future import check_covariates, future_block, future_names
-from .panel import check_groups, split_panel
+from .panel import ID_COLUMN_CONSTRAINT, ID_COLUMN_HINT, split_panel
 from .sequences import reject_non_numeric_columns
 
 __all__ = ["make_supervised"]
 
 
-def make_supervised(data, target=None, horizon=1, groups=None, future_covariates=None):
+@validate_arguments(
+    {
+        "data": ["array-like"],
+        "horizon": positive_int(),
+        "id_column": ID_COLUMN_CONSTRAINT,
+        "groups": ID_COLUMN_CONSTRAINT,
+        "future_covariates": [str, list, tuple, None],
+    },
+    {"id_column": ID_COLUMN_HINT},
+)
+def make_supervised(
+    data,
+    target_column=None,
+    horizon=1,
+    id_column=None,
+    future_covariates=None,
+    *,
+    target=DEPRECATED,
+    groups=DEPRECATED,
+):
     """Turn a time-ordered series or frame into aligned forecasting rows ``X, y``.
 
     Row t of ``X`` holds what is known at time t (every column of ``data``); row t of
     ``y`` holds the target at t+1 .. t+horizon. Only the final ``horizon`` rows, which
     have no future to learn from, are dropped; no row of ``X`` is changed.
 
-    With ``groups``, ``data`` is a panel (see :ref:`panels`): a long frame of many
+    With ``id_column``, ``data`` is a panel (see :ref:`panels`): a long frame of many
     series, told apart by a series-id column or MultiIndex level. ``y`` is then built
     within each series, and the final ``horizon`` rows of *each* series are dropped; the
     rows keep their order and index, and ``X`` keeps the id column.
@@ -38,18 +59,23 @@ def make_supervised(data, target=None, horizon=1, groups=None, future_covariates
     data : pandas.Series, pandas.DataFrame or array-like of shape (n_timesteps,) or \
 (n_timesteps, n_features)
         The series, oldest row first.
-    target : str or int, default=None
+    target_column : str or int, default=None
         Column of ``data`` to forecast: a column name, or a position for arrays. May be
         None when ``data`` has a single column.
     horizon : int, default=1
         Number of future steps to predict from each row.
-    groups : str, default=None
+    id_column : str, default=None
         For a panel: the column of ``data`` (or level of its MultiIndex) holding the
         series ids. Each series' rows must be in time order; series may be interleaved.
         A series with ``horizon`` rows or fewer contributes no row.
+    groups : str, default="deprecated"
+        Deprecated alias of ``id_column``, its name before 0.2 (removed in 0.4): in
+        scikit-learn, ``groups`` is an array of labels, not a column name.
     future_covariates : list of str, default=None
         Columns of ``data`` known ahead of time, given to each row for the ``horizon``
         steps after it. Numeric, without NaN; the target is not allowed.
+    target : str or int, default="deprecated"
+        Deprecated alias of ``target_column``, its name before 0.2 (removed in 0.4).
 
     Returns
     -------
@@ -69,11 +95,14 @@ def make_supervised(data, target=None, horizon=1, groups=None, future_covariates
     >>> X["sales"].tolist(), y.values.tolist()
     ([1.0, 2.0], [[2.0, 3.0], [3.0, 4.0]])
     """
-    if groups is not None:
-        return _panel_supervised(data, target, horizon, groups, future_covariates)
+    target = renamed_parameter(
+        "make_supervised", "target", "target_column", target, target_column, None
+    )
+    id_column = renamed_parameter("make_supervised", "groups", "id_column", groups, id_column, None)
+    if id_column is not None:
+        return _panel_supervised(data, target, horizon, id_column, future_covariates)
     frame = _as_frame(data)
     check_time_order(frame, "data")
-    _check_horizon(horizon)
     column = _target_column(frame, target)
     if len(frame) <= horizon:
         raise ValueError(
@@ -94,11 +123,6 @@ def make_supervised(data, target=None, horizon=1, groups=None, future_covariates
     return X, pd.DataFrame(steps.copy(), index=X.index, columns=columns)
 
 
-def _check_horizon(horizon):
-    if not isinstance(horizon, numbers.Integral) or isinstance(horizon, bool) or horizon < 1:
-        raise ValueError(f"horizon must be a positive integer, got {horizon!r}.")
-
-
 def _with_block(X, block, covariates):
     """X with the covariate block appended as named columns."""
     horizon = block.shape[1] // len(covariates)
@@ -109,11 +133,9 @@ def _with_block(X, block, covariates):
     return pd.concat([X, pd.DataFrame(block, index=X.index, columns=names)], axis=1)
 
 
-def _panel_supervised(data, target, horizon, groups, future_covariates=None):
+def _panel_supervised(data, target, horizon, id_column, future_covariates=None):
     """make_supervised within each series of a long frame."""
-    check_groups(groups)
-    _check_horizon(horizon)
-    panel = split_panel(data, groups, "data")
+    panel = split_panel(data, id_column, "data")
     frame = data.to_frame() if isinstance(data, pd.Series) else data
     column = _target_column(panel.values, target)
     reject_non_numeric_columns(panel.values[[column]], "data")
@@ -160,7 +182,7 @@ def _target_column(frame, target):
     if target is None:
         if frame.shape[1] != 1:
             raise ValueError(
-                f"data has {frame.shape[1]} columns {list(frame.columns)}; pass target= to "
+                f"data has {frame.shape[1]} columns {list(frame.columns)}; pass target_column= to "
                 "say which one to forecast."
             )
         return frame.columns[0]
@@ -168,4 +190,4 @@ def _target_column(frame, target):
         return target
     if isinstance(target, numbers.Integral) and 0 <= target < frame.shape[1]:
         return frame.columns[target]
-    raise ValueError(f"target={target!r} is not a column of data {list(frame.columns)}.")
+    raise ValueError(f"target_column={target!r} is not a column of data {list(frame.columns)}.")

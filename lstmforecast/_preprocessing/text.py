@@ -10,13 +10,14 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._utils.params import HintedParams
 from .._utils.transaction import transactional
 from .sequences import preview
 
 __all__ = ["TextSequencer"]
 
 
-class TextSequencer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class TextSequencer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, HintedParams, BaseEstimator):
     """Turn raw strings into front-padded sequences of token ids.
 
     The transformer that Keras users know as ``Tokenizer`` + ``pad_sequences``, as one

@@ -6,15 +6,17 @@ import weakref
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._utils.params import check_int
+from .._utils.deprecation import DEPRECATED, RenamedState, renamed_attribute, renamed_value
+from .._utils.params import HintedParams, positive_int
 from .._utils.seasonality import auto_look_back, frequency_season, series_look_back
 from .._utils.time_index import check_time_rows, index_signature, rows_skipped
 from .._utils.transaction import transactional
 from .future import FutureWindows, future_layout
-from .panel import check_groups, panel_step, split_panel, steps_after
+from .panel import ID_COLUMN_CONSTRAINT, ID_COLUMN_HINT, panel_step, split_panel, steps_after
 from .sequences import reject_nonfinite
 
 __all__ = ["Windower"]
@@ -24,7 +26,9 @@ __all__ = ["Windower"]
 _WARNED = weakref.WeakSet()
 
 
-class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class Windower(
+    TransformerMixin, HintedParams, RenamedState, BaseEstimator, auto_wrap_output_keys=None
+):
     """Turn time-ordered rows into look-back windows, one window per row.
 
     Window t holds rows t-look_back+1 .. t, so it ends at row t and ``y[t]`` stays
@@ -69,19 +73,22 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         to 24. The season is the one the frequency of X's time index implies (12 for
         monthly, 4 quarterly, 7 daily, 24 hourly rows); without a frequency, or for
         yearly rows, it is read from the autocorrelation of the rows seen in ``fit``
-        (each column; the longest wins). With ``groups`` (a panel), the rule of a long
+        (each column; the longest wins). With ``id_column`` (a panel), the rule of a long
         series is read from the longest series. See :ref:`seasonal-defaults`.
     flatten : bool, default=False
         If True, return 2-D windows of shape (n, look_back * n_features), steps oldest
         first and features fastest, so that tabular regressors (Ridge, gradient boosting)
         can be compared on the same windows.
-    groups : str, default=None
+    id_column : str, default=None
         For a panel (many series in one long pandas frame, see :ref:`panels`): the name of
         the column, or MultiIndex level, that holds the series ids. Windows then never
         cross series: each series is front-padded with NaN at its start, and the id
         column is not a feature. In ``transform``, a series whose rows continue (or
         follow within ``look_back - 1`` steps) its rows seen in ``fit`` gets its own
         last training rows as history; other series are padded.
+    groups : str, default="deprecated"
+        Deprecated alias of ``id_column``, its name before 0.2 (removed in 0.4): in
+        scikit-learn, ``groups`` is an array of labels, not a column name.
 
     Attributes
     ----------
@@ -91,14 +98,14 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         Column names of X seen in ``fit``, when they are all strings.
     look_back_ : int
         The window length in use (``look_back``, or the one chosen by "auto").
-    history_ : ndarray of shape (look_back_ - 1, n_features_in_), or \
-(n_series, look_back_ - 1, n_features_in_) with ``groups``
-        The last rows seen in ``fit`` (NaN-padded when fewer), float32; with ``groups``,
-        those of each series in ``series_``.
+    last_rows_ : ndarray of shape (look_back_ - 1, n_features_in_), or \
+(n_series, look_back_ - 1, n_features_in_) with ``id_column``
+        The last rows seen in ``fit`` (NaN-padded when fewer), float32; with ``id_column``,
+        those of each series in ``series_ids_``.
     future_covariates_ : list of str
         The known-future covariates found among X's columns (empty without them).
-    series_ : ndarray of shape (n_series,)
-        With ``groups`` only: the series ids seen in ``fit``, in order of first
+    series_ids_ : ndarray of shape (n_series,)
+        With ``id_column`` only: the series ids seen in ``fit``, in order of first
         appearance. ``n_features_in_`` and ``feature_names_in_`` then count the
         numeric columns only, without the id column.
 
@@ -109,7 +116,7 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     ``transform`` returns a read-only strided view over one padded float32 copy of X:
     its memory is O(n_timesteps * n_features) whatever ``look_back`` is. Copy it (or
-    use ``flatten=True``, which must copy) before writing to it. With ``groups`` the
+    use ``flatten=True``, which must copy) before writing to it. With ``id_column`` the
     padded copy holds every series, each behind its own ``look_back - 1`` rows of
     history, and the windows are gathered from one strided view over it by computed
     offsets: one array of n_timesteps windows (the gaps between series cannot be one
@@ -130,10 +137,33 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
            [ 2.,  3.,  4.]], dtype=float32)
     """
 
-    def __init__(self, look_back=24, flatten=False, groups=None):
+    def __init__(self, look_back=24, flatten=False, id_column=None, *, groups=DEPRECATED):
         self.look_back = look_back
         self.flatten = flatten
+        self.id_column = id_column
         self.groups = groups
+
+    # Its last rows were ``history_`` before 0.2 (a word that also meant training losses),
+    # its series ids ``series_`` (also the baselines' target history).
+    _renamed_attributes = {"history_": "last_rows_", "series_": "series_ids_"}
+    _renamed_parameters = {"groups": "id_column"}
+    history_ = renamed_attribute("history_", "last_rows_")
+    series_ = renamed_attribute("series_", "series_ids_")
+
+    _parameter_constraints = {
+        "look_back": [*positive_int(), StrOptions({"auto"})],
+        "flatten": ["boolean"],
+        "id_column": ID_COLUMN_CONSTRAINT,
+        "groups": ID_COLUMN_CONSTRAINT,
+    }
+    _parameter_hints = {
+        "look_back": 'It is the number of rows per window, or "auto" to read it from the data.',
+        "id_column": ID_COLUMN_HINT,
+    }
+
+    def _id_column(self, warn=False):
+        """``id_column``, or the deprecated ``groups`` when only that was given."""
+        return renamed_value(self, "groups", "id_column", None, warn)
 
     @transactional
     def fit(self, X, y=None):
@@ -171,19 +201,19 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             output configured (:meth:`set_output`), a data frame with X's index and
             ``"<feature>_lag<k>"`` columns.
         """
-        check_is_fitted(self, "history_")
-        if self.groups is not None:
+        check_is_fitted(self, "last_rows_")
+        if self._id_column() is not None:
             return self._wrap(self._panel_transform(X), X)
         rows, block = self._split_block(self._validate_rows(X, reset=False))
-        pad = len(self.history_)
+        pad = len(self.last_rows_)
         skipped = rows_skipped(self._index_signature, X, max(pad - 1, 0))
         if skipped is None or not pad:
-            history = np.full_like(self.history_, np.nan)
+            history = np.full_like(self.last_rows_, np.nan)
             self._warn_short_history(X, rows)
         elif skipped == 0:
-            history = self.history_
+            history = self.last_rows_
         else:
-            history = _bridge(self.history_, rows[0], skipped)
+            history = _bridge(self.last_rows_, rows[0], skipped)
         return self._wrap(self._with_block(self._windows(rows, history), block), X)
 
     @transactional
@@ -202,14 +232,14 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             As :meth:`transform`.
         """
         rows = self._fit(X)
-        if self.groups is not None:
+        if self._id_column() is not None:
             panel, rows = rows
             rows, block = self._split_block(rows)
-            history = np.full_like(self.history_, np.nan)
+            history = np.full_like(self.last_rows_, np.nan)
             windows = self._panel_windows(rows, panel, history)
             return self._wrap(self._with_block(windows, block), X)
         rows, block = self._split_block(rows)
-        windows = self._windows(rows, np.full_like(self.history_, np.nan))
+        windows = self._windows(rows, np.full_like(self.last_rows_, np.nan))
         return self._wrap(self._with_block(windows, block), X)
 
     def set_output(self, *, transform=None):
@@ -251,7 +281,7 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         -------
         names : ndarray of str of shape (look_back * n_features_in_,)
         """
-        check_is_fitted(self, "history_")
+        check_is_fitted(self, "last_rows_")
         if not self.flatten:
             raise ValueError(
                 "3-D windows have no column names; use Windower(flatten=True) to get "
@@ -268,22 +298,19 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         return np.asarray([*lagged, *block], dtype=object)
 
     def _fit(self, X):
-        """Fit and return the validated rows (with groups: the panel and its rows)."""
-        auto = isinstance(self.look_back, str) and self.look_back == "auto"
-        if not auto:
-            check_int(self.look_back, "look_back", minimum=1)
-        check_groups(self.groups)
-        if self.groups is not None:
+        """Fit and return the validated rows (with id_column: the panel and its rows)."""
+        self._validate_params()
+        self._id_column(warn=True)
+        auto = isinstance(self.look_back, str)
+        if self._id_column() is not None:
             return self._fit_panel(X, auto)
-        season = frequency_season(getattr(X, "index", None))
+        frequency = frequency_season(getattr(X, "index", None))
         rows = self._validate_rows(X, reset=True)
         self._find_block()
         window_rows, _ = self._split_block(rows)
-        if auto and season is not None and season >= 2:
-            self.look_back_ = series_look_back(window_rows[:, 0], seasons=(season,))
-        elif auto:
+        if auto:
             self.look_back_ = max(
-                series_look_back(window_rows[:, j]) for j in range(window_rows.shape[1])
+                series_look_back(window_rows[:, j], frequency) for j in range(window_rows.shape[1])
             )
         else:
             self.look_back_ = int(self.look_back)
@@ -292,13 +319,13 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         if pad:
             tail = window_rows[-pad:]
             history[pad - len(tail) :] = tail  # a fit set shorter than pad stays NaN-padded
-        self.history_ = history
+        self.last_rows_ = history
         self._index_signature = index_signature(X)
         _WARNED.discard(self)
         return rows
 
     def _fit_panel(self, X, auto):
-        panel = split_panel(X, self.groups)
+        panel = split_panel(X, self._id_column())
         all_rows = self._validate_rows(panel.values.reset_index(drop=True), reset=True)
         self._find_block()
         rows, _ = self._split_block(all_rows)
@@ -315,8 +342,8 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         inside = positions >= (ends - panel.sizes)[:, None]
         history = np.full((panel.n_series, pad, rows.shape[1]), np.nan, dtype=np.float32)
         history[inside] = by_series[positions[inside]]
-        self.history_ = history
-        self.series_ = np.asarray(panel.ids, dtype=object)
+        self.last_rows_ = history
+        self.series_ids_ = np.asarray(panel.ids, dtype=object)
         self._panel_last_times = panel.times[panel.last_rows()] if panel.timed else None
         self._panel_step = panel_step(panel)
         self._index_signature = None
@@ -324,12 +351,12 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         return panel, all_rows
 
     def _panel_transform(self, X):
-        panel = split_panel(X, self.groups)
+        panel = split_panel(X, self._id_column())
         rows = self._validate_rows(panel.values.reset_index(drop=True), reset=False)
         rows, block = self._split_block(rows)
-        pad = self.history_.shape[1]
+        pad = self.last_rows_.shape[1]
         history = np.full((panel.n_series, pad, rows.shape[1]), np.nan, dtype=np.float32)
-        fitted = pd.Index(self.series_).get_indexer(panel.ids)
+        fitted = pd.Index(self.series_ids_).get_indexer(panel.ids)
         known = np.flatnonzero(fitted >= 0)
         if pad and len(known) and panel.timed and self._panel_last_times is not None:
             order = panel.order()
@@ -341,10 +368,10 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
                 pad - 1,
             )
             continued = known[skipped == 0]
-            history[continued] = self.history_[fitted[continued]]
+            history[continued] = self.last_rows_[fitted[continued]]
             for series, gap in zip(known[skipped > 0], skipped[skipped > 0]):
                 history[series] = _bridge(
-                    self.history_[fitted[series]], rows[firsts[series]], int(gap)
+                    self.last_rows_[fitted[series]], rows[firsts[series]], int(gap)
                 )
         return self._with_block(self._panel_windows(rows, panel, history), block)
 
@@ -437,7 +464,7 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         )
         # Fewer rows than look_back, when fit had no more either (a short series), is
         # padding that no rows could fill.
-        fitted_history = int((~np.isnan(self.history_).any(axis=1)).sum())
+        fitted_history = int((~np.isnan(self.last_rows_).any(axis=1)).sum())
         lone = len(rows) < min(self.look_back_, fitted_history + 1)
         if not (unplaced or lone):
             return  # the index says X does not follow the fitted rows: padding is right
@@ -453,7 +480,7 @@ class Windower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
                 "its last window lacks history"
             )
         warnings.warn(
-            f"Windower: {'; and '.join(reasons)}. The first {min(len(rows), len(self.history_))}"
+            f"Windower: {'; and '.join(reasons)}. The first {min(len(rows), len(self.last_rows_))}"
             " window(s) are front-padded with NaN (shorter sequences, often worse "
             "forecasts). Fix: pass X as a pandas object with its time index (in a Pipeline "
             'behind a scaler, call pipeline.set_output(transform="pandas") so the index '

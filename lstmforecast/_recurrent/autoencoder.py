@@ -10,12 +10,14 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from .._torch.network import CELLS, RecurrentNetwork, _left_align
+from .._utils.docstrings import shared_docs
 from .._utils.transaction import transactional
 from .base import STATS_MAX_STEPS, RecurrentEstimator, feature_stats
 
 __all__ = ["LSTMAutoencoder"]
 
 
+@shared_docs
 class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
     """Recurrent autoencoder that flags sequences it cannot reconstruct.
 
@@ -90,20 +92,13 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         other step of it. A sequence abnormal by its level alone is then no longer
         flagged; None keeps the levels (standardised by the training data's mean and
         spread per feature).
-    warm_start : bool, default=False
-        Continue training the fitted network on the next ``fit``.
-    random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, dropout and batch order.
-    device : {"auto", "cpu", "cuda"}, default="auto"
-        "auto" trains on CUDA when PyTorch sees a GPU.
-    n_threads : "auto", int or None, default="auto"
-        torch's intra-op threads during fit and prediction (see :class:`LSTMRegressor`).
-    precision : {"fp32", "bf16", "fp16"}, default="fp32"
-        Mixed precision for training and scoring (see :class:`LSTMRegressor`).
-    verbose : int, default=0
-        If > 0, show a progress bar with the per-epoch losses on stderr.
-    callbacks : list of objects, default=None
-        Training callbacks (see :mod:`lstmforecast.callbacks`).
+    {{warm_start}}
+    {{random_state}}
+    {{device}}
+    {{n_threads}}
+    {{precision}}
+    {{verbose}}
+    {{callbacks}}
 
     Attributes
     ----------
@@ -115,17 +110,13 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         Mean squared reconstruction error of the training sequences at each step
         (counted from each sequence's first observed step), which ``score_samples``
         divides the errors by; steps beyond the longest training sequence use the mean.
-    history_ : dict
-        ``"train_loss"`` and ``"valid_loss"`` (mean squared reconstruction error of the
-        standardised inputs) per epoch.
-    n_iter_ : int
-        Epochs run.
+    {{loss_curve_}}
+    {{n_iter_}}
     n_features_in_ : int
         Columns of a 2-D X (time steps), or features per step of a 3-D X.
     n_step_features_ : int
         Features per time step.
-    device_ : torch.device
-        Where the network was trained and scores.
+    {{device_}}
 
     Examples
     --------
@@ -175,7 +166,11 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         self._store_params(locals())
 
     _parameter_constraints = {
-        **RecurrentEstimator._parameter_constraints,
+        **RecurrentEstimator._constraints_of(
+            set(RecurrentEstimator._parameter_constraints)
+            - {"bidirectional", "pooling", "recurrent_dropout", "conv_channels"}
+            - {"conv_kernel_size", "embedding_dim", "module"}
+        ),
         "latent_size": [Interval(Integral, 1, None, closed="left")],
         "contamination": [Interval(Real, 0, 0.5, closed="right")],
         "error_window": [Interval(Integral, 1, None, closed="left"), None],

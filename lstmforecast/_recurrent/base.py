@@ -32,6 +32,8 @@ from .._torch.training import (
     to_tensor,
     train,
 )
+from .._utils.deprecation import RenamedState, renamed_attribute
+from .._utils.params import HintedParams, positive_int
 from .._utils.threads import torch_threads, training_threads
 from .._utils.transaction import transactional
 from ..callbacks import EpochLogger, ProgressBar
@@ -42,12 +44,13 @@ _GLOBAL_RNG_LOCK = threading.Lock()
 STATS_MAX_STEPS = 2_000_000
 
 
-def _positive_int():
-    return [Interval(Integral, 1, None, closed="left")]
-
-
-class RecurrentEstimator(BaseEstimator):
+class RecurrentEstimator(HintedParams, RenamedState, BaseEstimator):
     """Base class; use :class:`LSTMRegressor` or :class:`LSTMClassifier`."""
+
+    # ``history_`` meant three things (this, the Windower's last rows, the seasonal
+    # naive's last season); the training losses are ``loss_curve_`` since 0.2.
+    _renamed_attributes = {"history_": "loss_curve_"}
+    history_ = renamed_attribute("history_", "loss_curve_")
 
     _network_class = RecurrentNetwork  # a subclass may change the head (e.g. per step)
 
@@ -55,22 +58,22 @@ class RecurrentEstimator(BaseEstimator):
     # data or the machine (device, target_anchor's range, bf16) is checked where known.
     _parameter_constraints = {
         "cell": [StrOptions(set(CELLS))],
-        "hidden_size": _positive_int(),
-        "num_layers": _positive_int(),
+        "hidden_size": positive_int(),
+        "num_layers": positive_int(),
         "bidirectional": ["boolean"],
         "pooling": [StrOptions(set(POOLINGS))],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
-        "conv_channels": [*_positive_int(), None],
-        "conv_kernel_size": _positive_int(),
-        "embedding_dim": [*_positive_int(), None],
+        "conv_channels": [*positive_int(), None],
+        "conv_kernel_size": positive_int(),
+        "embedding_dim": [*positive_int(), None],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "batch_size": _positive_int(),
-        "max_epochs": _positive_int(),
+        "batch_size": positive_int(),
+        "max_epochs": positive_int(),
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": _positive_int(),
+        "n_iter_no_change": positive_int(),
         "tol": [Interval(Real, 0, None, closed="left")],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "lr_schedule": [StrOptions({"plateau"}), None],
@@ -83,6 +86,12 @@ class RecurrentEstimator(BaseEstimator):
         "callbacks": [list, tuple, None],
         "module": "no_validation",  # _module.build_custom says what a module must be
     }
+
+    @classmethod
+    def _constraints_of(cls, names):
+        """The shared constraints of the parameters ``names`` (a subclass without, e.g.,
+        ``pooling`` declares exactly its own, as sklearn's check_param_validation wants)."""
+        return {name: cls._parameter_constraints[name] for name in names}
 
     def _store_params(self, arguments):
         """Keep the ``__init__`` arguments as attributes, nothing else (sklearn's rule);
@@ -217,15 +226,17 @@ or list of arrays of shape (n_steps_i, n_features)
         rng_devices = [device.index or 0] if device.type == "cuda" else []
         if not keep_network:
             self._seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+            # The training inputs' statistics: the out-of-range warning of predict's, and
+            # the network's input standardisation (computed once for both).
+            tokens = self.embedding_dim is not None
+            self._input_stats = None if tokens else feature_stats(sequences.values)
             # The only draws from torch's process-wide RNG that need its lock: the
             # initial weights. Dropout draws per batch (see _dropout_scope).
             with _seeded_global_rng(self._seed, rng_devices):
                 self.network_ = self._build_network(sequences, n_outputs)
-            self.history_ = new_history()
+            self.loss_curve_ = new_history()
             self.n_iter_ = 0
             self.__dict__.pop("_optimizer_state", None)
-            tokens = self.embedding_dim is not None
-            self._input_stats = None if tokens else feature_stats(sequences.values)
         # Continued training draws new batch orders and dropout masks, not the first ones.
         seed = self._seed + self.n_iter_
         network = self.network_.to(device)
@@ -239,7 +250,7 @@ or list of arrays of shape (n_steps_i, n_features)
         )
         if keep_network and hasattr(self, "_optimizer_state"):
             optimizer.load_state_dict(self._optimizer_state)  # Adam's moments go on
-        before = len(self.history_["train_loss"])
+        before = len(self.loss_curve_["train_loss"])
         batch_size = self._batch_size(len(train_set))
         try:
             with torch_threads(self._threads(device, batch_size)):
@@ -257,10 +268,10 @@ or list of arrays of shape (n_steps_i, n_features)
                     clip_grad_norm=self.clip_grad_norm,
                     precision=self.precision,
                     forward_scope=self._dropout_scope(seed, rng_devices),
-                    history=self.history_,
+                    history=self.loss_curve_,
                 )
         finally:
-            self.n_iter_ += len(self.history_["train_loss"]) - before
+            self.n_iter_ += len(self.loss_curve_["train_loss"]) - before
             self._optimizer_state = optimizer.state_dict()
         return self
 
@@ -373,13 +384,18 @@ or list of arrays of shape (n_steps_i, n_features)
                 embedding_dim=self.embedding_dim,
             )
         if not tokens and self._scales_inputs():
-            shift, scale = feature_stats(sequences.values)
+            shift, scale = self._input_stats  # feature_stats(sequences.values), set by _fit
             network.input_shift.copy_(torch.from_numpy(shift))
             network.input_scale.copy_(torch.from_numpy(scale))
         return network
 
     def _scales_inputs(self):
         return True
+
+    def _encode_inputs(self, sequences):
+        """The validated sequences on the scale the network was trained on, for
+        prediction (a subclass's target encoding may transform them); as they are."""
+        return sequences
 
     def _network_inputs(self, sequences, device):
         values = sequences.values
@@ -398,9 +414,10 @@ or list of arrays of shape (n_steps_i, n_features)
         wrapping ``network_`` that gives other outputs (e.g. per-step errors)."""
         check_is_fitted(self, "network_")
         sequences = check_sequences(self, X, reset=False, tokens=self.embedding_dim is not None)
+        sequences = self._encode_inputs(sequences)
         device = self.device_
         inputs = self._network_inputs(sequences, device)
-        # After _network_inputs: a target transform puts the values on the fit's scale.
+        # After _encode_inputs: a target transform puts the values on the fit's scale.
         warn_out_of_range(self, sequences.values, getattr(self, "_input_stats", None))
         lengths = torch.from_numpy(sequences.lengths)
         precision = self.precision
@@ -446,18 +463,6 @@ or list of arrays of shape (n_steps_i, n_features)
                 "module=YourModule, or drop them."
             )
         check_callbacks(self.callbacks)
-        for name, constraints in self._parameter_constraints.items():
-            if name not in params:  # a subclass without this parameter (e.g. no pooling)
-                continue
-            # sklearn's Interval takes True for 1; a flag is never meant as a count.
-            numeric = isinstance(constraints, list) and any(
-                isinstance(c, Interval) for c in constraints
-            )
-            if numeric and isinstance(getattr(self, name), bool):
-                raise ValueError(
-                    f"The {name!r} parameter of {type(self).__name__} must be a number, not "
-                    f"a bool. Got {getattr(self, name)!r} instead."
-                )
 
     # -- pickling -------------------------------------------------------------------
     def __getstate__(self):
@@ -470,7 +475,6 @@ or list of arrays of shape (n_steps_i, n_features)
         return state
 
     def __setstate__(self, state):
-        state.setdefault("n_threads", "auto")  # pickled before the parameter existed
         super().__setstate__(state)
         device = state.get("device_")
         if device is None or device.type == "cpu":
@@ -538,10 +542,18 @@ def feature_stats(values):
     n, n_steps, _ = values.shape
     if n * n_steps > STATS_MAX_STEPS:
         values = values[:: int(np.ceil(n * n_steps / STATS_MAX_STEPS))]
-    shift = np.nanmean(values, axis=(0, 1), dtype=np.float64)
-    scale = np.nanstd(values, axis=(0, 1), dtype=np.float64)
+    # numpy's nanmean and nanstd (float64 sums; the deviations squared in the input's
+    # dtype) in one pass over one copy instead of two: the same sums, the same bits.
+    missing = np.isnan(values)
+    deviations = np.where(missing, values.dtype.type(0), values)
+    count = np.sum(~missing, axis=(0, 1), dtype=np.intp, keepdims=True)
+    mean = np.sum(deviations, axis=(0, 1), dtype=np.float64, keepdims=True) / count
+    np.subtract(deviations, mean, out=deviations, casting="unsafe")
+    deviations[missing] = 0
+    np.multiply(deviations, deviations, out=deviations)
+    scale = np.sqrt(np.sum(deviations, axis=(0, 1), dtype=np.float64) / count[0, 0])
     scale[~(scale > 1e-12)] = 1.0  # constant features: shift only
-    return shift.astype(np.float32), scale.astype(np.float32)
+    return mean[0, 0].astype(np.float32), scale.astype(np.float32)
 
 
 def check_targets_finite(y):

@@ -13,8 +13,10 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from .._torch.training import check_validation_weights
+from .._utils.docstrings import shared_docs
+from .._utils.params import positive_int
 from .._utils.transaction import transactional
-from .base import RecurrentEstimator, _positive_int
+from .base import RecurrentEstimator
 
 __all__ = ["LSTMClassifier"]
 
@@ -24,6 +26,7 @@ AUTO_STEPS = 1000
 AUTO_EPOCHS = (10, 1000)
 
 
+@shared_docs
 class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
     """Recurrent-network classifier (LSTM, GRU or RNN) with the scikit-learn API.
 
@@ -92,30 +95,13 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         recurrences of whole-sequence classification stable.
     lr_schedule : {None, "plateau"}, default=None
         "plateau" halves the learning rate when the monitored loss stalls.
-    warm_start : bool, default=False
-        Continue training the fitted network on the next ``fit``.
-    random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, dropout and batch order (bit-identical fits on CPU);
-        torch's global RNG is left untouched.
-    device : {"auto", "cpu", "cuda"}, default="auto"
-        "auto" trains on CUDA when PyTorch sees a GPU.
-    n_threads : "auto", int or None, default="auto"
-        torch's intra-op threads during fit and prediction (see :class:`LSTMRegressor`).
-    precision : {"fp32", "bf16", "fp16"}, default="fp32"
-        Mixed precision for training and prediction (torch.autocast); "fp16" needs
-        CUDA and uses loss scaling; "bf16" runs on CPUs with a bf16 kernel for the cell
-        (probed once; x86 needs AVX-512 for the LSTM, else a clear error). The recurrence stays on
-        the fused cuDNN kernel in every precision.
-    verbose : int, default=0
-        1 shows a tqdm progress bar with the latest losses on stderr; 2 also logs one
-        line per epoch through ``logging.getLogger("lstmforecast")`` (to stderr when
-        logging is not configured). See :class:`~lstmforecast.callbacks.ProgressBar` and
-        :class:`~lstmforecast.callbacks.EpochLogger`.
-    callbacks : list of objects, default=None
-        Called during training: any object with some of ``on_train_begin(estimator)``,
-        ``on_batch_end(estimator, batch, logs)``, ``on_epoch_end(estimator, epoch,
-        logs)`` (a truthy return stops training) and ``on_train_end(estimator)``. See
-        :mod:`lstmforecast.callbacks` for the built-in ones (checkpoints, logging).
+    {{warm_start}}
+    {{random_state}}
+    {{device}}
+    {{n_threads}}
+    {{precision}}
+    {{verbose}}
+    {{callbacks}}
     module : torch.nn.Module class, default=None
         Your own network instead of the built-in one, constructed as
         ``module(n_inputs=..., n_outputs=..., **module__params)`` and called as
@@ -134,12 +120,8 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         Class labels.
     network_ : torch.nn.Module
         The trained network.
-    history_ : dict of lists
-        One row per epoch: ``"epoch"``, ``"train_loss"``, ``"valid_loss"`` (NaN without
-        early stopping), ``"lr"``, and any key a callback adds to the logs. The lists
-        have equal lengths: ``pandas.DataFrame(est.history_)`` is the table.
-    n_iter_ : int
-        Epochs run.
+    {{loss_curve_}}
+    {{n_iter_}}
     max_epochs_ : int
         Epochs the latest ``fit`` could run: ``max_epochs``, or the number
         ``max_epochs="auto"`` chose for the data (1 after ``partial_fit``).
@@ -151,8 +133,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         Column names of a 2-D DataFrame X, when all strings.
     vocabulary_size_ : int
         With ``embedding_dim``: largest token id seen in ``fit`` plus one.
-    device_ : torch.device
-        Where the network was trained and predicts.
+    {{device_}}
 
     Notes
     -----
@@ -216,7 +197,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
     _parameter_constraints = {
         **RecurrentEstimator._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
-        "max_epochs": [*_positive_int(), StrOptions({"auto"})],
+        "max_epochs": [*positive_int(), StrOptions({"auto"})],
     }
 
     @transactional
@@ -243,6 +224,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         self : LSTMClassifier
         """
         first = not hasattr(self, "network_")
+        self._check_params()  # before the checks of the arguments below, which read them
         if self.class_weight == "balanced":
             raise ValueError(
                 'class_weight="balanced" needs the class counts of all the data, which '

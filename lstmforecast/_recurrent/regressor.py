@@ -7,16 +7,17 @@ import numpy as np
 import torch
 from sklearn.base import RegressorMixin
 from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Hidden, Interval, StrOptions
 from sklearn.utils.validation import check_array
 
 from .._preprocessing.future import check_future_model
 from .._preprocessing.sequences import Sequences
-from .._preprocessing.window_level import level_divisors
 from .._torch.covariate_network import pack_inputs, with_future_head
 from .._torch.training import Chunks as TrainingChunks
 from .._torch.training import check_validation_weights, to_tensor, validation_size
-from .._utils.params import check_choice, check_int
+from .._utils.deprecation import DEPRECATED, renamed_parameter
+from .._utils.docstrings import shared_docs
+from .._utils.params import positive_int
 from .._utils.quantiles import (
     check_quantiles,
     held_out_intervals,
@@ -27,13 +28,12 @@ from .._utils.quantiles import (
     spread_factors,
     widen,
 )
-from .._utils.seasonality import frequency_season, season_lengths
-from .._utils.target_transform import TRANSFORMS, check_positive, fit_lambda
-from .._utils.target_transform import forward as transform_forward
-from .._utils.target_transform import inverse as transform_inverse
+from .._utils.seasonality import frequency_season
+from .._utils.target_transform import TRANSFORMS, check_positive
 from .._utils.transaction import transactional
 from .base import STATS_MAX_STEPS, RecurrentEstimator, check_targets_finite, feature_stats
-from .smoothing_anchor import MIN_VALIDATION_ROWS, fit_smoothing, smoothing_forecast
+from .forecast_target import WINDOW_SCALES, ForecastTarget, level_season
+from .smoothing_anchor import MIN_VALIDATION_ROWS
 
 # Sequence mode: each chunk carries a loss on this many look_backs of rows after its
 # burn-in, so an epoch costs about (1 + 1 / _CHUNK_FACTOR) cell steps per row.
@@ -45,9 +45,25 @@ SEQUENCE_FROM_LOOK_BACK = 256
 
 __all__ = ["LSTMRegressor"]
 
-_WINDOW_SCALES = ("std", "mean_abs", "level")
+# The fitted attributes that hold the ForecastTarget (see _store_target); saved files
+# hold them under these names.
+_TARGET_ATTRIBUTES = (
+    "target_lambda_",
+    "target_anchor_",
+    "season_lengths_",
+    "anchor_lags_",
+    "anchor_units_",
+    "smoothing_params_",
+    "_y_shift",
+    "_y_scale",
+)
+_LOSS_NAMES = ("mae", "mse", "huber")  # the keys of _LOSSES
+# season_length: "auto", one season, a list of them (checked in _check_params), or None
+_SEASON_LENGTHS = [StrOptions({"auto"}), Interval(Integral, 2, None, closed="left")]
+_SEASON_LENGTHS += ["array-like", None]
 
 
+@shared_docs
 class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     """Recurrent-network regressor (LSTM, GRU or RNN) with the scikit-learn API.
 
@@ -117,35 +133,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         Clip the gradient norm to this value.
     lr_schedule : {None, "plateau"}, default=None
         "plateau" halves the learning rate when the monitored loss stalls.
-    warm_start : bool, default=False
-        Continue training the fitted network on the next ``fit``.
-    random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, dropout and batch order: two fits with the same integer
-        are bit-identical on CPU. torch's global RNG is left untouched.
-    device : {"auto", "cpu", "cuda"}, default="auto"
-        "auto" trains on CUDA when PyTorch sees a GPU.
-    n_threads : "auto", int or None, default="auto"
-        torch's intra-op threads during fit and predict, restored afterwards. "auto" uses
-        one thread on the CPU unless a batch is large enough to gain from more (batch
-        size x hidden size squared of at least 2**24; no default configuration reaches
-        it): a small recurrent model gains nothing from more, and on a busy machine
-        torch's spinning workers make it many times slower. None leaves torch's setting
-        as it is.
-    precision : {"fp32", "bf16", "fp16"}, default="fp32"
-        Mixed precision for training and prediction (torch.autocast); "fp16" needs
-        CUDA and uses loss scaling; "bf16" runs on CPUs with a bf16 kernel for the cell
-        (probed once; x86 needs AVX-512 for the LSTM, else a clear error). The recurrence stays on
-        the fused cuDNN kernel in every precision.
-    verbose : int, default=0
-        1 shows a tqdm progress bar with the latest losses on stderr; 2 also logs one
-        line per epoch through ``logging.getLogger("lstmforecast")`` (to stderr when
-        logging is not configured). See :class:`~lstmforecast.callbacks.ProgressBar` and
-        :class:`~lstmforecast.callbacks.EpochLogger`.
-    callbacks : list of objects, default=None
-        Called during training: any object with some of ``on_train_begin(estimator)``,
-        ``on_batch_end(estimator, batch, logs)``, ``on_epoch_end(estimator, epoch,
-        logs)`` (a truthy return stops training) and ``on_train_end(estimator)``. See
-        :mod:`lstmforecast.callbacks` for the built-in ones (checkpoints, logging).
+    {{warm_start}}
+    {{random_state}}
+    {{device}}
+    {{n_threads}}
+    {{precision}}
+    {{verbose}}
+    {{callbacks}}
     module : torch.nn.Module class, default=None
         Your own network instead of the built-in one, constructed as
         ``module(n_inputs=..., n_outputs=..., **module__params)`` and called as
@@ -161,13 +155,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         Input feature whose last observed value the target is learned relative to.
         "auto" picks, on the training data, the feature whose last value is the best
         last-value forecast of y. Each column of y then anchors on that feature's last
-        value or, when a season is known (``seasonality``), on its value one season
+        value or, when a season is known (``season_length``), on its value one season
         before that column's step (a seasonal naive forecast), whichever has the smaller
         training error (``anchor_lags_``). "auto" uses no anchor when these anchors do
         not beat predicting the mean; when only the seasonal one does (a cyclic series),
         ``fit`` trains with and without it and keeps the better on the validation rows
         (see :ref:`seasonal-defaults`). None learns absolute targets.
-    seasonality : "auto", int, list of int or None, default="auto"
+    season_length : "auto", int, list of int or None, default="auto"
         Season lengths (in rows) the anchor may use. "auto": the season the frequency of
         y's time index implies (12 for monthly, 4 quarterly, 7 daily, 24 hourly rows;
         ``make_supervised`` keeps the index), else the seasons read from the
@@ -225,12 +219,12 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         moving average, kept where an F-test finds that the season's phases differ;
         needs positive values and, in practice, three seasons of window), and each
         step ahead is multiplied back by the level and the profile at its phase; the
-        anchor is the last value, deseasonalised; the season is ``seasonality``'s (give
+        anchor is the last value, deseasonalised; the season is ``season_length``'s (give
         it on a panel). The scale comes from the window alone, so ``predict`` needs no
         series id, and a series multiplied by c gets forecasts multiplied by c. A
         window with no spread or level falls back to its mean absolute value, then to
         1. Not with ``training="sequence"`` (``"auto"`` then trains on windows) or
-        token inputs, and not exported by :func:`export_onnx`.
+        token inputs; :func:`export_onnx` puts the scaling in the graph.
     smoothing_anchor : bool, default=True
         With ``target_anchor="auto"``, a point forecast (no ``quantiles``),
         ``early_stopping`` and the consecutive windows of one series (a
@@ -243,17 +237,15 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         validated, and on M1/M3 one trained there lost to seasonal naive. See
         :ref:`seasonal-defaults`. False trains the network
         regardless.
+    seasonality : "auto", int, list of int or None, default="deprecated"
+        Deprecated alias of ``season_length``, its name before 0.2 (removed in 0.4).
 
     Attributes
     ----------
     network_ : torch.nn.Module
         The trained network (on ``device_``).
-    history_ : dict of lists
-        One row per epoch: ``"epoch"``, ``"train_loss"``, ``"valid_loss"`` (NaN without
-        early stopping), ``"lr"``, and any key a callback adds to the logs. The lists
-        have equal lengths: ``pandas.DataFrame(est.history_)`` is the table.
-    n_iter_ : int
-        Epochs run.
+    {{loss_curve_}}
+    {{n_iter_}}
     n_features_in_ : int
         Columns of a 2-D X (time steps), or features per step of a 3-D X.
     n_step_features_ : int
@@ -279,8 +271,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         parameters, ``season`` (0: no seasonal adjustment), ``damped`` (alpha, beta,
         phi) and ``theta_alpha``; ``predict`` then returns the anchor and the network is
         untrained (``n_iter_`` is 0). None otherwise.
-    device_ : torch.device
-        Where the network was trained and predicts.
+    {{device_}}
     training_ : {"window", "sequence"}
         The training mode in use (``training``, or the one "auto" chose).
     target_lambda_ : float or None
@@ -346,7 +337,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         module=None,
         scale=True,
         target_anchor="auto",
-        seasonality="auto",
+        season_length="auto",
         loss="mae",
         target_transform=None,
         training="auto",
@@ -354,6 +345,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         calibrate_quantiles=True,
         window_scale=None,
         smoothing_anchor=True,
+        seasonality=DEPRECATED,
         **module_params,
     ):
         self._store_params(locals())
@@ -361,23 +353,41 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     _parameter_constraints = {
         **RecurrentEstimator._parameter_constraints,
         "scale": ["boolean"],
-        "target_anchor": [StrOptions({"auto"}), Integral, None],
+        "target_anchor": [StrOptions({"auto"}), Integral, None],  # range: known in fit
+        # A list's entries are checked in _check_params.
+        "season_length": _SEASON_LENGTHS,
+        "seasonality": [*_SEASON_LENGTHS, Hidden(StrOptions({DEPRECATED}))],
+        "loss": [StrOptions(set(_LOSS_NAMES))],
+        "target_transform": [StrOptions({t for t in TRANSFORMS if t is not None}), None],
         "training": [StrOptions({"auto", "window", "sequence"})],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "quantiles": ["array-like", None],
+        "batch_size": [StrOptions({"auto"}), *positive_int()],
+        "quantiles": ["array-like", None],  # levels: check_quantiles in _check_params
         "calibrate_quantiles": ["boolean"],
-        "window_scale": [StrOptions(set(_WINDOW_SCALES)), None],
+        "window_scale": [StrOptions(set(WINDOW_SCALES)), None],
         "smoothing_anchor": ["boolean"],
     }
+    _parameter_hints = {
+        "season_length": 'Give season lengths in rows (e.g. 12 for monthly data), "auto" or None.',
+    }
+    # season_length was seasonality before 0.2, the word of no other estimator.
+    _renamed_parameters = {"seasonality": "season_length"}
+
+    def _season_length(self, warn=False):
+        """``season_length``, or the deprecated ``seasonality`` when only that was given."""
+        return renamed_parameter(
+            "LSTMRegressor",
+            "seasonality",
+            "season_length",
+            self.seasonality,
+            self.season_length,
+            "auto",
+            warn=warn,
+        )
 
     _reads_future = True  # windows may carry known-future covariates (_future.py)
 
     def _check_params(self):
         super()._check_params()
-        check_choice(self.training, "training", ("auto", "window", "sequence"))
-        check_choice(self.loss, "loss", tuple(_LOSSES))
-        check_choice(self.target_transform, "target_transform", TRANSFORMS)
-        check_choice(self.window_scale, "window_scale", (None, *_WINDOW_SCALES))
         if self.window_scale is not None and (
             self.training == "sequence" or self.embedding_dim is not None
         ):
@@ -386,10 +396,17 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                 'training="window" or "auto" (sequence mode shares rows between windows) and '
                 "numeric inputs (no embedding_dim); use window_scale=None there."
             )
-        seasonality = self.seasonality
-        if seasonality is not None and not (isinstance(seasonality, str) and seasonality == "auto"):
-            for season in np.atleast_1d(np.asarray(seasonality, dtype=object)):
-                check_int(season, "seasonality (each season length)", minimum=2)
+        season_length = self._season_length(warn=True)
+        if season_length is not None and not isinstance(season_length, str | Integral):
+            seasons = np.asarray(season_length, dtype=object).ravel()
+            valid = [
+                isinstance(m, Integral) and not isinstance(m, bool) and m >= 2 for m in seasons
+            ]
+            if not seasons.size or not all(valid):
+                raise ValueError(
+                    f"season_length={season_length!r}: each season length must be an integer "
+                    ">= 2 (rows per season, e.g. [24, 168] for hourly data)."
+                )
         if self.training == "sequence" and (
             self.bidirectional or self.pooling != "last" or self.embedding_dim is not None
         ):
@@ -412,31 +429,58 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
                 'every step); use training="window" with a custom module.'
             )
 
+    def _predicts_quantiles(self, levels):  # see _utils.quantiles.predicts_quantiles
+        """A quantile head trained for ``levels``' range (predict interpolates between
+        its levels, never beyond), or the residuals of the rows early stopping held out."""
+        if self.quantiles is not None:
+            trained = check_quantiles(self.quantiles)
+            wanted = trained if levels is None else check_quantiles(levels)
+            return bool(trained[0] - 1e-12 <= wanted[0] and wanted[-1] <= trained[-1] + 1e-12)
+        if hasattr(self, "network_"):
+            return getattr(self, "interval_residuals_", None) is not None
+        return bool(self.early_stopping)
+
     # fit's docstring is RecurrentEstimator.fit's (inherited by help() and the API docs);
     # the anchor contest below is documented under ``target_anchor``.
     @transactional
     def fit(self, X, y, sample_weight=None):
-        super().fit(X, y, sample_weight)
-        # Set by _choose_anchor on a fresh fit (a warm start keeps its anchor).
-        if self.__dict__.pop("_seasonal_anchor_only", False) and self.early_stopping:
-            anchored = dict(self.__dict__)
-            error = self._validation_error(X, y, sample_weight)
-            self._fit(
-                X,
-                y,
-                sample_weight,
-                max_epochs=self.max_epochs,
-                keep_network=False,
-                anchored=False,
-            )
-            if not self._validation_error(X, y, sample_weight) < error:
-                self.__dict__.clear()
-                self.__dict__.update(anchored)
+        keep = self.warm_start and hasattr(self, "network_")
+        contested = []  # filled by a fresh fit's target: is its anchor contested?
+        self._fit(
+            X, y, sample_weight, max_epochs=self.max_epochs, keep_network=keep, contested=contested
+        )
+        if any(contested) and self.early_stopping:
+            self._anchor_contest(X, y, sample_weight)
         if self.quantiles is not None:
             self._calibrate_quantiles(X, y)
         else:
             self._calibrate_intervals(X, y)
         return self
+
+    # What a training run sets that differs between the two fits of the anchor contest;
+    # everything else fit sets is the same for both.
+    _TRAINED_STATE = (
+        "network_",
+        "loss_curve_",
+        "n_iter_",
+        "_optimizer_state",
+        "_seed",
+        "_input_stats",
+        *_TARGET_ATTRIBUTES,
+    )
+
+    def _anchor_contest(self, X, y, sample_weight):
+        """The anchor contest: when only the seasonal anchor beats predicting the mean,
+        train again without an anchor and keep the fit with the smaller error on the
+        rows early stopping held out (the anchored one on a tie)."""
+        anchored = {name: getattr(self, name) for name in self._TRAINED_STATE}
+        error = self._validation_error(X, y, sample_weight)
+        self._fit(
+            X, y, sample_weight, max_epochs=self.max_epochs, keep_network=False, anchored=False
+        )
+        if not self._validation_error(X, y, sample_weight) < error:
+            for name, value in anchored.items():
+                setattr(self, name, value)
 
     def _held_out(self, X, y):
         """The rows early stopping held out (the most recent ones): X's and y's, 2-D."""
@@ -474,9 +518,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         self : LSTMRegressor
         """
         keep = hasattr(self, "network_")
+        # No validation rows to decide an anchor contest on: the anchor stays.
         self._fit(X, y, sample_weight, max_epochs=1, keep_network=keep, incremental=True)
         self.interval_residuals_ = None  # they measured another network: no intervals
-        self.__dict__.pop("_seasonal_anchor_only", None)  # no validation rows to decide on
         return self
 
     def predict(self, X, quantiles=None):
@@ -505,45 +549,25 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             (n_samples, n_outputs, n_quantiles) for a 2-D y; never crossing.
         """
         levels = None if quantiles is None else check_quantiles(quantiles)
-        outputs, sequences = self._forward(X)
+        outputs, encoded = self._forward(X)
+        target = self._forecast_target()
         if self.quantiles is not None:
             fitted = check_quantiles(self.quantiles)
-            values = self._working_quantiles(outputs, sequences)
+            values = self._working_quantiles(target, outputs, encoded)
             wanted = np.array([0.5]) if quantiles is None else levels
-            values = interpolate_quantiles(values, fitted, wanted)
-            values = transform_inverse(values, self.target_lambda_)
+            values = target.inverse(interpolate_quantiles(values, fitted, wanted))
             if quantiles is None:
                 y_pred = values[..., 0]
             else:
                 return values[:, 0, :] if self._y_1d else values
         else:
-            y_pred = self._points(outputs, sequences)
+            y_pred = target.decode(outputs, encoded)
             if quantiles is not None:
-                values = held_out_intervals(self, y_pred, self._residual_spread(sequences), levels)
-                values = transform_inverse(values, self.target_lambda_)
+                values = held_out_intervals(self, y_pred, target.spreads(encoded), levels)
+                values = target.inverse(values)
                 return values[:, 0, :] if self._y_1d else values
-            y_pred = transform_inverse(y_pred, self.target_lambda_)
+            y_pred = target.inverse(y_pred)
         return y_pred.ravel() if self._y_1d else y_pred
-
-    def _points(self, outputs, sequences):
-        """Point forecasts (n, n_outputs) on the model's target scale (before the
-        inverse ``target_transform``)."""
-        y_pred = outputs.astype(np.float64) * self._y_scale + self._y_shift
-        if getattr(self, "smoothing_params_", None) is not None:
-            y_pred = np.zeros_like(y_pred)  # the smoothing anchor alone: no network trained
-        if self.target_anchor_ is not None:
-            y_pred += self._anchor_values(sequences)
-        if self.window_scale is not None:
-            y_pred *= self._scale_windows(sequences)
-        return y_pred
-
-    def _residual_spread(self, sequences):
-        """What the interval residuals are measured in: each window's own scale with
-        ``window_scale`` (so a panel's intervals scale with each series), else 1."""
-        if self.window_scale is None:
-            return np.ones(len(sequences))
-        # One spread per window: with "level", the mean of its steps-ahead divisors.
-        return self._scale_windows(sequences).mean(axis=1)
 
     def _calibrate_intervals(self, X, y):
         """``interval_residuals_`` from the rows early stopping held out (see predict)."""
@@ -551,23 +575,17 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         if not self.early_stopping:
             return
         X_valid, y_valid, _ = self._held_out(X, y)
-        outputs, sequences = self._forward(X_valid)
+        outputs, encoded = self._forward(X_valid)
+        target = self._forecast_target()
         self.interval_residuals_ = held_out_residuals(
-            transform_forward(y_valid, self.target_lambda_),
-            self._points(outputs, sequences),
-            self._residual_spread(sequences),
+            target.transformed(y_valid), target.decode(outputs, encoded), target.spreads(encoded)
         )
 
-    def _working_quantiles(self, outputs, sequences):
+    def _working_quantiles(self, target, outputs, encoded):
         """The head's quantiles (n, n_outputs, k) on y's scale (its log with
         a target_transform), widened by ``quantile_spread_``."""
         fitted = check_quantiles(self.quantiles)
-        values = ordered_quantiles(outputs, len(fitted))
-        values = values * self._y_scale[:, None] + self._y_shift[:, None]
-        if self.target_anchor_ is not None:
-            values += self._anchor_values(sequences)[:, :, None]
-        if self.window_scale is not None:
-            values *= self._scale_windows(sequences)[:, :, None]
+        values = target.decode(ordered_quantiles(outputs, len(fitted)), encoded)
         return widen(values, fitted, self.quantile_spread_)
 
     def _calibrate_quantiles(self, X, y):
@@ -577,9 +595,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         if not (self.calibrate_quantiles and self.early_stopping):
             return
         X_valid, y_valid, _ = self._held_out(X, y)
-        values = self._working_quantiles(*self._forward(X_valid))
-        y_valid = transform_forward(y_valid, self.target_lambda_)
-        self.quantile_spread_ = spread_factors(values, y_valid, fitted)
+        target = self._forecast_target()
+        values = self._working_quantiles(target, *self._forward(X_valid))
+        self.quantile_spread_ = spread_factors(values, target.transformed(y_valid), fitted)
 
     # -- targets ---------------------------------------------------------------------
     def _validate_y(self, sequences, y):
@@ -594,56 +612,102 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         check_targets_finite(y)
         return y
 
-    def _fit_targets(self, sequences, y, anchored=True):
+    def _fit_targets(self, sequences, y, *, anchored=True, validating=True, contested=None):
+        """Fit the forecast target (the anchor contest's anchor-free fit: ``anchored``
+        False); put ``sequences`` on the network's scale. ``contested`` (a list) is told
+        whether the anchor is contested (see ``ForecastTarget.fit``)."""
         # A time-indexed y (make_supervised's) says which season is plausible.
-        self._frequency_season = frequency_season(getattr(y, "index", None))
+        season_hint = frequency_season(getattr(y, "index", None))
         y = self._validate_y(sequences, y)
         check_future_model(self, sequences, y)
         self.training_ = self._training_mode(sequences)
-        self.target_lambda_ = None
-        if self.target_transform is not None:
-            check_positive(y, self.target_transform, "y")
-            self.target_lambda_ = fit_lambda(self.target_transform, y.reshape(len(y), -1)[:, 0])
-        y = self._transformed(sequences, y)
         self._y_1d = y.ndim == 1
         y = y.reshape(len(y), -1)
         self.n_outputs_ = y.shape[1]
         if self.quantiles is not None:
             self.quantile_spread_ = np.ones(len(self.quantiles))  # calibrated by fit
-        self.target_anchor_, self.season_lengths_, self.anchor_lags_ = self._choose_anchor(
-            sequences, y, anchored
+        tokens = self.embedding_dim is not None
+        # Too few validation rows to tell whether a network forecasts well: the
+        # smoothing anchor may forecast alone (see smoothing_anchor).
+        n_valid = validation_size(len(y), self.validation_fraction)
+        smoothing = (
+            self.smoothing_anchor
+            and self.quantiles is None
+            and validating
+            and not tokens
+            and n_valid < MIN_VALIDATION_ROWS
         )
-        self.smoothing_params_ = self._choose_smoothing(sequences, y, anchored)
-        # Divided first: the anchor is then read on the scaled windows, as predict reads it
-        # (with window_scale="level" the divisor differs per step ahead).
-        if self.window_scale is not None:
-            y = y / self._scale_windows(sequences)
-        if self.target_anchor_ is not None:
-            y = y - self._anchor_values(sequences)
-        if self.scale:
-            self._y_shift = y.mean(axis=0)
-            std = y.std(axis=0)
-            self._y_scale = np.where(std > 1e-12, std, 1.0)
-        else:
-            self._y_shift, self._y_scale = np.zeros(y.shape[1]), np.ones(y.shape[1])
+        target, encoded, targets, is_contested = ForecastTarget.fit(
+            sequences,
+            y,
+            transform=self.target_transform,
+            anchor=None if tokens or not anchored else self.target_anchor,
+            season_length=self._season_length(),
+            season_hint=season_hint,
+            window_scale=self.window_scale,
+            scale=self.scale,
+            smoothing=smoothing,
+        )
+        self._store_target(target)
+        sequences.values = encoded.values  # the network trains on the encoded windows
+        if contested is not None:
+            contested.append(is_contested)
+        if target.smoothing is not None:
+            warnings.warn(
+                f"LSTMRegressor: {len(y)} training rows hold {n_valid} validation row(s) "
+                f"(validation_fraction={self.validation_fraction}), fewer than the "
+                f"{MIN_VALIDATION_ROWS} needed to tell whether a network forecasts well: the "
+                "forecasts are the smoothing anchor's alone and the network is not trained. "
+                "Pass a longer series for the network to learn, or smoothing_anchor=False to "
+                "train it regardless.",
+                UserWarning,
+                stacklevel=6,  # the caller of fit
+            )
         # A quantile head has one output per (target, level).
         width = 1 if self.quantiles is None else len(self.quantiles)
-        return self._scaled(y), self.n_outputs_ * width
+        return targets, self.n_outputs_ * width
 
     def _transform_targets(self, sequences, y):
-        y = self._transformed(sequences, self._validate_y(sequences, y))
+        y = self._validate_y(sequences, y)
+        if self.target_lambda_ is not None:
+            check_positive(y, self.target_transform, "y")
+        target = self._forecast_target()
+        encoded = target.encode_inputs(sequences)
         y = y.reshape(len(sequences), -1)
         if y.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {y.shape[1]} outputs, but this model was fitted with {self.n_outputs_}."
             )
-        # Divided first: the anchor is then read on the scaled windows, as predict reads it
-        # (with window_scale="level" the divisor differs per step ahead).
-        if self.window_scale is not None:
-            y = y / self._scale_windows(sequences)
-        if self.target_anchor_ is not None:
-            y = y - self._anchor_values(sequences)
-        return self._scaled(y)
+        sequences.values = encoded.values  # the network trains on the encoded windows
+        return target.encode(y, encoded)
+
+    def _store_target(self, target):
+        """Keep a fitted ForecastTarget as the fitted attributes persistence writes."""
+        self.target_lambda_ = target.lam
+        self.target_anchor_ = target.anchor
+        self.season_lengths_ = target.seasons
+        self.anchor_lags_ = target.lags
+        self.anchor_units_ = target.units
+        self.smoothing_params_ = target.smoothing
+        self._y_shift, self._y_scale = target.shift, target.scale
+
+    def _forecast_target(self):
+        """The fitted ForecastTarget, from the attributes :meth:`_store_target` sets
+        (files saved before ``anchor_units_`` and ``smoothing_params_`` lack them)."""
+        return ForecastTarget(
+            self.n_outputs_,
+            transform=self.target_transform,
+            lam=self.target_lambda_,
+            window_scale=self.window_scale,
+            level_season=level_season(self.season_lengths_, self._season_length()),
+            anchor=self.target_anchor_,
+            lags=self.anchor_lags_,
+            units=getattr(self, "anchor_units_", None),
+            smoothing=getattr(self, "smoothing_params_", None),
+            shift=self._y_shift,
+            scale=self._y_scale,
+            seasons=self.season_lengths_,
+        )
 
     def _training_mode(self, sequences):
         """``training``, with "auto" resolved on the training sequences."""
@@ -660,254 +724,32 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         )
         return "sequence" if sequence_ready and sequences.consecutive else "window"
 
-    def _transformed(self, sequences, y):
-        """With a target_transform: y and the inputs (in place, once) on its scale."""
-        if self.target_lambda_ is None:
-            return y
-        check_positive(y, self.target_transform, "y")
-        self._transform_inputs(sequences)
-        return transform_forward(y, self.target_lambda_)
-
-    def _transform_inputs(self, sequences):
-        if getattr(sequences, "transformed", False):
-            return
-        if self.embedding_dim is not None or not (np.nanmin(sequences.values) > 0):
-            raise ValueError(
-                f"target_transform={self.target_transform!r} works on X's scale too, so "
-                "every value of X must be > 0 (numeric, not token ids). Use "
-                "target_transform=None."
-            )
-        # A copy: the windows stay untouched.
-        sequences.values = transform_forward(sequences.values, self.target_lambda_)
-        sequences.transformed = True
+    def _encode_inputs(self, sequences):
+        return self._forecast_target().encode_inputs(sequences)
 
     def _network_inputs(self, sequences, device):
-        if self.target_lambda_ is not None:
-            self._transform_inputs(sequences)  # predict: the anchor reads the same values
-        self._scale_windows(sequences)
         inputs = super()._network_inputs(sequences, device)
         if sequences.future is not None:
             return pack_inputs(inputs, sequences.future)
         return inputs
 
-    def _scale_windows(self, sequences):
-        """With window_scale: divide each window by its own per-feature scale (a copy,
-        once per sequences) and return the targets' divisors, (n, 1) or, with "level",
-        (n, n_outputs_); else None.
-
-        Called after the anchor and seasons are chosen on the raw windows, so the
-        anchor read afterwards is in the window's units, as the scaled targets are.
-        """
-        if self.window_scale is None:
-            return None
-        if getattr(sequences, "target_divisors", None) is None:
-            feature = 0 if self.target_anchor_ is None else self.target_anchor_
-            if self.window_scale == "level":
-                steps, targets = level_divisors(
-                    sequences.values, self._level_season(), self.n_outputs_, feature
-                )
-            else:
-                scales = window_scales(sequences.values, self.window_scale)
-                steps, targets = scales[:, None, :], scales[:, feature, None]
-            sequences.values = (sequences.values / steps).astype(np.float32)
-            sequences.target_divisors = targets
-        return sequences.target_divisors
-
-    def _level_season(self):
-        """Season length of window_scale="level": the anchor's season, else the first
-        one given in ``seasonality``; 1 (none) when neither is known."""
-        seasons = self.season_lengths_
-        if not seasons and not (
-            self.seasonality is None
-            or (isinstance(self.seasonality, str) and self.seasonality == "auto")
-        ):
-            seasons = np.atleast_1d(self.seasonality)
-        return int(seasons[0]) if len(seasons) else 1
-
-    def _fit(self, X, y, sample_weight, **kwargs):
+    def _fit(self, X, y, sample_weight, *, anchored=True, contested=None, **kwargs):
         # partial_fit holds nothing out, so the smoothing anchor never stands in for it.
-        self._validating = self.early_stopping and not kwargs.get("incremental", False)
-        super()._fit(X, y, sample_weight, **kwargs)
+        validating = self.early_stopping and not kwargs.get("incremental", False)
+        super()._fit(
+            X,
+            y,
+            sample_weight,
+            anchored=anchored,
+            validating=validating,
+            contested=contested,
+            **kwargs,
+        )
         if self.window_scale is not None:
             # Levels may differ by orders of magnitude on purpose (that is what
             # window_scale is for): the out-of-range warning on raw inputs would mislead.
             self._input_stats = None
         return self
-
-    def _scaled(self, y):
-        return ((y - self._y_shift) / self._y_scale).astype(np.float32)
-
-    def _choose_anchor(self, sequences, y, anchored=True):
-        """(anchor feature or None, season lengths, per-column anchor lags)."""
-        n_outputs = y.shape[1]
-        none = None, (), np.zeros(n_outputs, dtype=np.int64)
-        anchor = self.target_anchor
-        self.anchor_units_ = None
-        if anchor is None or self.embedding_dim is not None or not anchored:
-            return none
-        n_features = self.n_step_features_
-        units = self._feature_units(sequences, y)
-        if anchor == "auto":
-            last = sequences.values[:, -1, :] * units[:, 0] + units[:, 1]  # (n, f), y's units
-            errors = np.array([np.abs(y - last[:, [j]]).mean() for j in range(n_features)])
-            feature = int(np.argmin(errors))
-        elif (
-            isinstance(anchor, (int, np.integer))
-            and not isinstance(anchor, bool)
-            and -n_features <= anchor < n_features
-        ):
-            feature = int(anchor) % n_features
-        else:
-            raise ValueError(
-                f'target_anchor must be "auto", None or a feature index in [0, {n_features}), '
-                f"got {anchor!r}."
-            )
-        if not np.array_equal(units[feature], [1.0, 0.0]):
-            self.anchor_units_ = (float(units[feature, 0]), float(units[feature, 1]))
-        seasons = self._find_seasons(sequences, feature)
-        if self.window_scale == "level":
-            # The last value, deseasonalised by the window's profile and put back in the
-            # season of each step ahead: the seasonal anchor is built in.
-            return feature, seasons, np.zeros(n_outputs, dtype=np.int64)
-        lags, errors = self._choose_anchor_lags(sequences, y, feature, seasons)
-        if anchor == "auto":
-            # Anchor where it forecasts better than the mean. A cyclic series (sunspots,
-            # El Nino) is worse off with its last value, not always with its last cycle:
-            # whether the network does better with that anchor, only training tells (fit).
-            mean_error = np.abs(y - y.mean(axis=0)).mean()
-            if not errors.mean() < mean_error:
-                self.anchor_units_ = None
-                return none
-            last_error = np.abs(y - self._anchor_at(sequences, lags * 0, feature)).mean()
-            if not last_error < mean_error:
-                self._seasonal_anchor_only = True
-        return feature, seasons, lags
-
-    def _feature_units(self, sequences, y):
-        """Per feature, ``(slope, intercept)`` with ``y[t, 0] == slope * x[t + 1] +
-        intercept`` on every training row when the feature is an exactly rescaled copy
-        of the target (a scaler in front of the Windower), else ``(1, 0)``: the anchor
-        is then read in y's units, and a scaler loses nothing (the network's inputs are
-        level-free and standardised anyway). Needs consecutive windows, where row t+1's
-        value is the next window's last step."""
-        units = np.tile([1.0, 0.0], (self.n_step_features_, 1))
-        if (
-            self.target_lambda_ is not None
-            or self.window_scale is not None
-            or len(sequences) < 4
-            or not sequences.consecutive
-        ):
-            return units
-        target = y[:-1, 0]
-        spread = np.ptp(target)
-        if not spread > 0:
-            return units
-        for j, later in enumerate(sequences.values[1:, -1, :].astype(np.float64).T):
-            if not (np.ptp(later) > 0):  # constant, or NaN (padding)
-                continue
-            # A look at the first rows settles almost every feature without a fit over all
-            # rows (2% of a one-epoch fit on 200k windows): most are no copy of the
-            # target, and the target itself needs no units.
-            head = slice(0, 64)
-            if len(np.unique(later[head])) > 1:
-                slope, intercept = np.polyfit(later[head], target[head], 1)
-                off = np.abs(slope * later[head] + intercept - target[head]).max()
-                if off > 1e-5 * spread or _same_units(slope, intercept, target):
-                    continue
-            slope, intercept = np.polyfit(later, target, 1)
-            exact = np.abs(slope * later + intercept - target).max() <= 1e-5 * spread
-            same_units = _same_units(slope, intercept, target)
-            if exact and slope > 0 and not same_units:
-                units[j] = slope, intercept
-        return units
-
-    def _find_seasons(self, sequences, feature):
-        """Season lengths of the anchor feature, from the training rows only."""
-        if self.seasonality is None:
-            return ()
-        if not (isinstance(self.seasonality, str) and self.seasonality == "auto"):
-            return tuple(int(m) for m in np.atleast_1d(self.seasonality))
-        season = getattr(self, "_frequency_season", None)
-        if season is not None and season >= 2:
-            return (season,)
-        if self.training_ == "window" and not sequences.consecutive:
-            return ()  # independent sequences: no series to read a season from
-        return season_lengths(sequences.values[:, -1, feature])
-
-    def _choose_anchor_lags(self, sequences, y, feature, seasons):
-        """Per output column, how many rows before the window's end its anchor value lies,
-        and the training error of that anchor.
-
-        Column k (0-based) of y is taken to be the step t+k+1 (as make_supervised builds
-        it). Candidates: the last value (lag 0) and, for each season m, the value one
-        season before that step (lag m * ceil((k+1)/m) - (k+1)) when the window reaches
-        it; the one with the smallest training error wins.
-        """
-        n_outputs = y.shape[1]
-        lags = np.zeros(n_outputs, dtype=np.int64)
-        best = np.abs(y - self._anchor_at(sequences, lags, feature)).mean(axis=0)
-        steps = np.arange(1, n_outputs + 1)
-        for season in seasons:
-            candidate = season * -(-steps // season) - steps
-            candidate = np.where(candidate < sequences.n_steps, candidate, 0)
-            errors = np.abs(y - self._anchor_at(sequences, candidate, feature)).mean(axis=0)
-            better = errors < best
-            lags[better], best[better] = candidate[better], errors[better]
-        return lags, best
-
-    def _anchor_at(self, sequences, lags, feature):
-        """Feature ``feature`` ``lags[j]`` rows before each window's end, (n, len(lags));
-        the last value where the window does not reach back that far (padding)."""
-        values = sequences.values[:, -1 - lags, feature].astype(np.float64)
-        last = sequences.values[:, -1, feature, None].astype(np.float64)
-        values = np.where(np.isnan(values), last, values)
-        units = getattr(self, "anchor_units_", None)  # absent in files saved before it
-        if units is not None:
-            values = values * units[0] + units[1]
-        return values
-
-    def _anchor_values(self, sequences):
-        params = getattr(self, "smoothing_params_", None)
-        if params is not None:
-            windows = sequences.values[:, :, self.target_anchor_]
-            return smoothing_forecast(windows, params, self.n_outputs_)
-        return self._anchor_at(sequences, self.anchor_lags_, self.target_anchor_)
-
-    def _choose_smoothing(self, sequences, y, anchored):
-        """The smoothing anchor's parameters where it forecasts alone (too few rows to
-        validate a network, see ``smoothing_anchor``), else None."""
-        usable = self.smoothing_anchor and self.target_anchor == "auto" and anchored
-        if not (usable and self.quantiles is None and self._validating):
-            return None
-        if getattr(sequences, "future", None) is not None:
-            return None  # known-future covariates carry what the anchor cannot see
-        n_valid = validation_size(len(y), self.validation_fraction)
-        if self.embedding_dim is not None or n_valid >= MIN_VALIDATION_ROWS:
-            return None
-        if not sequences.consecutive:
-            return None  # independent sequences, not the windows of one series
-        feature, seasons = self.target_anchor_, self.season_lengths_
-        if feature is None:  # no lag anchor beat y's mean, which a short trend favours
-            last = sequences.values[:, -1, :]
-            errors = [np.abs(y - last[:, [j]]).mean() for j in range(self.n_step_features_)]
-            feature = int(np.argmin(errors))
-            seasons = self._find_seasons(sequences, feature)
-        windows = sequences.values[:, :, feature]
-        params = fit_smoothing(windows, y[:, 0], max(seasons, default=1))
-        self.target_anchor_, self.season_lengths_ = feature, seasons
-        self.anchor_lags_ = np.zeros(y.shape[1], dtype=np.int64)
-        self.__dict__.pop("_seasonal_anchor_only", None)
-        warnings.warn(
-            f"LSTMRegressor: {len(y)} training rows hold {n_valid} validation row(s) "
-            f"(validation_fraction={self.validation_fraction}), fewer than the "
-            f"{MIN_VALIDATION_ROWS} needed to tell whether a network forecasts well: the "
-            "forecasts are the smoothing anchor's alone and the network is not trained. "
-            "Pass a longer series for the network to learn, or smoothing_anchor=False to "
-            "train it regardless.",
-            UserWarning,
-            stacklevel=5,
-        )
-        return params
 
     def _epoch_budget(self, max_epochs, n_train):
         # The smoothing anchor alone (too few rows to validate a network): no training.
@@ -927,9 +769,13 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
             sample = sequences.values[:: max(1, -(-n * n_steps // STATS_MAX_STEPS))]
             network.input_shift.zero_()
             network.input_scale.fill_(1.0)
+            # torch reads a strided view as it is, but warns on read-only memory (a
+            # Windower's) and refuses negative strides: those are copied.
+            if not sample.flags.writeable or min(sample.strides) < 0:
+                sample = sample.copy()
             with torch.no_grad():
-                level_free = network._standardise(torch.from_numpy(np.ascontiguousarray(sample)))
-            shift, scale = feature_stats(level_free.numpy())
+                level_free = network._standardise(torch.from_numpy(sample))
+            shift, scale = feature_stats(level_free.contiguous().numpy())
             network.input_shift.copy_(torch.from_numpy(shift))
             network.input_scale.copy_(torch.from_numpy(scale))
         return network
@@ -997,38 +843,9 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         return _LOSSES[self.loss]
 
 
-def window_scales(values, kind):
-    """Per window and feature, the scale of its observed steps, (n, f) float64.
-
-    "std": standard deviation over the window's steps; "mean_abs": mean absolute value.
-    NaN (front padding) is ignored. A zero or undefined scale falls back to the mean
-    absolute value, then to 1, so that division is always defined.
-    """
-    values = values.astype(np.float64)  # (n, T, f): float32 sums lose digits at large levels
-    observed = ~np.isnan(values)
-    count = np.maximum(observed.sum(axis=1), 1)
-    filled = np.where(observed, values, 0.0)
-    mean_abs = np.abs(filled).sum(axis=1) / count
-    if kind == "std":
-        mean = filled.sum(axis=1) / count
-        spread = np.where(observed, values - mean[:, None, :], 0.0)
-        scales = np.sqrt((spread**2).sum(axis=1) / count)
-    else:
-        scales = mean_abs
-    tiny = np.finfo(np.float32).tiny
-    scales = np.where(scales > tiny, scales, mean_abs)
-    return np.where(scales > tiny, scales, 1.0)
-
-
 # Losses on the standardised targets (Huber's threshold is one target standard deviation).
 _LOSSES = {
     "mse": torch.nn.functional.mse_loss,
     "mae": torch.nn.functional.l1_loss,
     "huber": torch.nn.functional.huber_loss,
 }
-
-
-def _same_units(slope, intercept, target):
-    """Whether ``slope * x + intercept`` is x itself, on the target's scale."""
-    spread = np.ptp(target)
-    return abs(slope - 1) <= 1e-5 and abs(intercept) <= 1e-5 * (spread + np.abs(target).mean())

@@ -8,6 +8,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .._preprocessing.sequences import _is_ragged
 from .._torch.network import RecurrentNetwork, _left_align
+from .._utils.docstrings import shared_docs
 from .._utils.transaction import transactional
 from .base import RecurrentEstimator
 
@@ -49,6 +50,7 @@ class _TaggerNetwork(RecurrentNetwork):
         return self.head(out)
 
 
+@shared_docs
 class LSTMTagger(RecurrentEstimator):
     """Recurrent sequence labeller: a label for every time step of every sequence.
 
@@ -102,20 +104,13 @@ class LSTMTagger(RecurrentEstimator):
         Clip the gradient norm to this value.
     lr_schedule : {None, "plateau"}, default=None
         "plateau" halves the learning rate when the monitored loss stalls.
-    warm_start : bool, default=False
-        Continue training the fitted network on the next ``fit``.
-    random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, dropout and batch order.
-    device : {"auto", "cpu", "cuda"}, default="auto"
-        "auto" trains on CUDA when PyTorch sees a GPU.
-    n_threads : "auto", int or None, default="auto"
-        torch's intra-op threads during fit and prediction (see :class:`LSTMRegressor`).
-    precision : {"fp32", "bf16", "fp16"}, default="fp32"
-        Mixed precision (see :class:`LSTMRegressor`).
-    verbose : int, default=0
-        If > 0, show a progress bar with the per-epoch losses on stderr.
-    callbacks : list of objects, default=None
-        Training callbacks (see :mod:`lstmforecast.callbacks`).
+    {{warm_start}}
+    {{random_state}}
+    {{device}}
+    {{n_threads}}
+    {{precision}}
+    {{verbose}}
+    {{callbacks}}
 
     Attributes
     ----------
@@ -123,16 +118,13 @@ class LSTMTagger(RecurrentEstimator):
         The step labels seen in ``fit``.
     network_ : torch.nn.Module
         The trained network.
-    history_ : dict
-        ``"train_loss"`` and ``"valid_loss"`` per epoch.
-    n_iter_ : int
-        Epochs run.
+    {{loss_curve_}}
+    {{n_iter_}}
     n_features_in_ : int
         Columns of a 2-D X (time steps), or features per step of a 3-D X.
     n_step_features_ : int
         Features per time step.
-    device_ : torch.device
-        Where the network was trained and predicts.
+    {{device_}}
 
     Examples
     --------
@@ -182,6 +174,11 @@ class LSTMTagger(RecurrentEstimator):
         callbacks=None,
     ):
         self._store_params(locals())
+
+    # pooling and module are fixed (class attributes above), not parameters.
+    _parameter_constraints = RecurrentEstimator._constraints_of(
+        set(RecurrentEstimator._parameter_constraints) - {"pooling", "module"}
+    )
 
     @transactional
     def fit(self, X, y):

@@ -7,9 +7,12 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from .._utils.params import validate_arguments
+
 __all__ = ["summary"]
 
 
+@validate_arguments({"print_fn": [callable]})
 def summary(estimator, print_fn=print):
     """Print the layers of a fitted recurrent estimator, Keras ``model.summary()`` style.
 

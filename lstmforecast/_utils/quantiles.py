@@ -3,6 +3,7 @@ and the non-crossing map from the head's raw outputs to ordered quantiles, and t
 conformal quantile computation (ConformalForecaster and LSTMRegressor's held-out
 intervals both use it)."""
 
+import inspect
 import numbers
 import sys
 import warnings
@@ -16,7 +17,41 @@ __all__ = [
     "interpolate_quantiles",
     "ordered_quantiles",
     "pinball_loss",
+    "predicts_quantiles",
 ]
+
+
+def predicts_quantiles(model, levels=None):
+    """Whether ``model.predict(X, quantiles=levels)`` gives quantile forecasts (any levels
+    in (0, 1) when ``levels`` is None).
+
+    The one answer that :func:`forecast`, :func:`compare` and the command line use. A
+    Pipeline answers for its last step, a search (``GridSearchCV``...) for its best
+    estimator (for its ``estimator`` before it is fitted). An estimator whose answer
+    depends on its parameters or its fit says so with a method ``_predicts_quantiles(levels)``
+    (``LSTMRegressor``: a quantile head trained for a range that holds ``levels``, or the
+    held-out residuals that early stopping keeps; ``PerSeriesForecaster``: its
+    estimator's answer); any other predicts them when its ``predict`` takes ``quantiles``.
+    """
+    while True:
+        if hasattr(model, "steps"):  # Pipeline
+            model = model.steps[-1][1]
+        elif hasattr(model, "best_estimator_"):  # a fitted search
+            model = model.best_estimator_
+        elif hasattr(model, "param_grid") or hasattr(model, "param_distributions"):
+            model = model.estimator
+        else:
+            break
+    own = getattr(model, "_predicts_quantiles", None)
+    if callable(own):
+        return bool(own(levels))
+    predict = getattr(model, "predict", None)
+    if predict is None:
+        return False
+    try:
+        return "quantiles" in inspect.signature(predict).parameters
+    except (TypeError, ValueError):  # a builtin without a signature
+        return False
 
 
 def check_quantiles(quantiles, name="quantiles"):

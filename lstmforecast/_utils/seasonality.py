@@ -1,5 +1,10 @@
 """Season lengths and a look-back read from a series' autocorrelation (training data only).
 
+``detect_seasons`` is the one season detector every caller uses (the Windower's
+``look_back="auto"``, LSTMRegressor's seasonal anchor, the Box-Cox lambda's blocks): the
+season a time index's frequency implies (``frequency_season``) when it is known, else the
+seasons of the autocorrelation (``season_lengths``).
+
 The rule, documented in the user guide: remove the series' straight-line trend, take its
 autocorrelation function (ACF) up to half the series (two seasons must be seen), and call
 a lag ``m >= 2`` a season when the ACF has a local maximum there that is above
@@ -157,19 +162,38 @@ def frequency_season(index):
     return None
 
 
-def auto_look_back(series, seasons=None):
+def detect_seasons(series, frequency=None):
+    """Season lengths of a time-ordered training series, strongest first; () when none.
+
+    Parameters
+    ----------
+    series : array-like of shape (n,) or None
+        The values; None when there is no series to read (independent windows).
+    frequency : int or None, default=None
+        The season the series' time index implies, ``frequency_season(index)``. When it
+        is 2 or more it is the season; otherwise (no index, yearly rows) the seasons are
+        read from the series' autocorrelation (:func:`season_lengths`).
+    """
+    if frequency is not None and frequency >= 2:
+        return (int(frequency),)
+    if series is None:
+        return ()
+    return season_lengths(series)
+
+
+def auto_look_back(series, frequency=None):
     """The ``look_back`` of ``Windower(look_back="auto")`` for a long series, or for the
     longest series of a panel (``groups=``).
 
-    With a season: the longest season (so that the value one season before every forecast
+    With a season (:func:`detect_seasons`, given the ``frequency`` of the series' time
+    index): the longest season (so that the value one season before every forecast
     step is inside the window), capped at ``MAX_LOOK_BACK``. Without: the last lag up to
     24 whose autocorrelation of the differenced series is significant (beyond
     ``2 / sqrt(n)``), and at least 8.
     """
     values = np.asarray(series, dtype=np.float64)
     values = values[np.isfinite(values)]
-    if seasons is None:
-        seasons = season_lengths(values)
+    seasons = detect_seasons(values, frequency)
     if seasons:
         return int(min(max(max(seasons), MIN_LOOK_BACK), MAX_LOOK_BACK))
     change = np.diff(values)
@@ -182,7 +206,7 @@ def auto_look_back(series, seasons=None):
     return int(np.clip(last, MIN_LOOK_BACK, MAX_SHORT_LOOK_BACK))
 
 
-def series_look_back(series, seasons=None):
+def series_look_back(series, frequency=None):
     """The ``look_back`` of ``Windower(look_back="auto")`` for one training series.
 
     Fewer than ``SHORT_SERIES_ROWS`` rows: the whole series, at least 24 rows. Longer
@@ -192,4 +216,4 @@ def series_look_back(series, seasons=None):
     values = np.asarray(series, dtype=np.float64)
     if len(values) < SHORT_SERIES_ROWS:
         return max(len(values), MAX_SHORT_LOOK_BACK)
-    return auto_look_back(values, seasons)
+    return auto_look_back(values, frequency)

@@ -23,16 +23,17 @@ def check_positive(values, transform, what):
         )
 
 
-def fit_lambda(transform, series):
+def fit_lambda(transform, series, frequency=None):
     """The lambda of ``transform`` for a positive, time-ordered training ``series``; Box-Cox
-    reads it in blocks of the series' season (its autocorrelation), else of two rows."""
+    reads it in blocks of the series' season (``detect_seasons``: the season of its time
+    index's ``frequency``, else of its autocorrelation), else of two rows."""
     if transform is None:
         return None
     if transform == "log":
         return 0.0
-    from .seasonality import season_lengths
+    from .seasonality import detect_seasons
 
-    return guerrero_lambda(series, (*season_lengths(series), None)[0])
+    return guerrero_lambda(series, (*detect_seasons(series, frequency), None)[0])
 
 
 def guerrero_lambda(series, season=None):

@@ -10,7 +10,7 @@ before the call and put back when the call raises.
 The record is cheap. Refits build new objects (a new network, new arrays) and only
 rebind the attributes, so the attributes themselves are kept by reference; what training
 changes in place, a warm-started network's weights and the per-epoch lists of
-``history_``, is copied. A ``KeyboardInterrupt`` is no failure: training stops after the
+``loss_curve_``, is copied. A ``KeyboardInterrupt`` is no failure: training stops after the
 current batch and keeps what it learnt (see the training engine), so only ``Exception``
 restores.
 """
@@ -77,7 +77,7 @@ def _record(value):
         # Warm starts and partial_fit train the fitted network in place.
         return ("module", value, copy.deepcopy(value.state_dict()))
     if isinstance(value, dict) and all(isinstance(v, list) for v in value.values()):
-        # history_: one list per column, appended to by each epoch.
+        # loss_curve_: one list per column, appended to by each epoch.
         return ("lists", {key: list(items) for key, items in value.items()})
     return ("value", value)
 
