@@ -45,7 +45,7 @@ SECTIONS = {
     "gpu": ("GPU: training throughput against the CPU", gpu.run),
     "import": ("import time", imports.run),
     "threads": ("torch threads: default fit and Quickstart, quiet and beside a hog", threads.run),
-    "anomaly": ("anomaly detection: ROC AUC on sktime's labelled data", anomaly.run),
+    "anomaly": ("anomaly detection: ROC AUC on sktime and aeon data and faults", anomaly.run),
     "tagging": ("sequence labelling: per-step accuracy on a segmentation series", tagging.run),
     "arima_auto": ("ARIMARegressor(order='auto') vs statsforecast AutoARIMA", arima_auto.run),
     "ets_speed": ("ETSRegressor's search vs statsforecast AutoETS (M1/M3 sample)", ets_speed.run),
@@ -53,7 +53,7 @@ SECTIONS = {
     "deploy": ("deployment: int8 quantization against fp32", deploy.run),
     "accuracy": ("accuracy: rolling-origin forecasts on shipped series", accuracy.run),
     "classification": (
-        "classification: default vs tuned LSTMClassifier on UCR sets in sktime",
+        "classification: default LSTMClassifier vs MiniRocket on open UCR/UEA and generated sets",
         classification.run,
     ),
     "panels": ("panels: one global LSTM vs per-series models; fit time to 10k series", panels.run),

@@ -117,6 +117,10 @@ scores = pd.DataFrame(
 )
 accuracy = scores.groupby("kind").mean().T
 accuracy["all"] = scores.drop(columns="kind").mean()
+print(
+    f"test accuracy on {len(test)} reviews: LSTM {accuracy.loc['LSTM on tokens', 'all']:.3f}, "
+    f"bag of words {accuracy.loc['bag of words', 'all']:.3f}"
+)
 accuracy.round(3)
 
 # %%

@@ -1,3 +1,5 @@
+import warnings
+
 import joblib
 import numpy as np
 import pandas as pd
@@ -119,3 +121,36 @@ def test_a_detector_pickled_before_the_windowed_score_keeps_its_old_score(rng):
     mean_error = detector._forward(X)[0].ravel()  # the network's per-sequence mean error
     np.testing.assert_allclose(legacy.score_samples(X), -mean_error, rtol=1e-5)
     assert legacy.error_window is None
+
+
+@pytest.mark.parametrize("sequence_level", ["mean", "last"])
+def test_sequence_level_makes_scores_blind_to_each_sequences_level(rng, sequence_level, tmp_path):
+    X = np.stack([waves(rng, 40), waves(rng, 40) ** 2], axis=2)  # two features
+    detector = LSTMAutoencoder(**FAST, sequence_level=sequence_level).fit(X)
+    shifts = rng.uniform(-50, 50, (40, 1, 2))  # far outside the training range
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # levels beyond the training range are expected
+        shifted = detector.score_samples(X + shifts)
+    np.testing.assert_allclose(shifted, detector.score_samples(X), rtol=1e-3, atol=1e-3)
+    lstmforecast.save(detector, tmp_path / "ae.lstm")
+    restored = lstmforecast.load(tmp_path / "ae.lstm")
+    assert restored.sequence_level == sequence_level
+    np.testing.assert_array_equal(restored.score_samples(X), detector.score_samples(X))
+
+
+def test_sequence_level_keeps_a_drifting_series_normal(rng):
+    # Windows of a sine on a rising trend: later windows reach levels never seen in fit.
+    # Without their level, they are the training windows again; with it, all abnormal.
+    steps = np.arange(900)
+    series = np.sin(steps * 2 * np.pi / 24) + 0.01 * steps + rng.normal(0, 0.05, 900)
+    rows = pd.DataFrame({"value": series})
+    flagged = {}
+    for level in (None, "mean"):
+        model = make_pipeline(
+            Windower(look_back=24), LSTMAutoencoder(**FAST, sequence_level=level)
+        ).fit(rows[:240])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # None: values beyond the training range
+            flagged[level] = np.mean(model.predict(rows[700:]) == -1)
+    assert flagged[None] > 0.9
+    assert flagged["mean"] < 0.5

@@ -5,14 +5,14 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import OutlierMixin
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from .._torch.network import CELLS, RecurrentNetwork, _left_align
 from .._utils.docstrings import shared_docs
 from .._utils.transaction import transactional
-from .base import RecurrentEstimator, feature_stats
+from .base import STATS_MAX_STEPS, RecurrentEstimator, feature_stats
 
 __all__ = ["LSTMAutoencoder"]
 
@@ -83,6 +83,15 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         sequence's worst stretch is taken (the whole sequence when it is shorter).
         None averages over the whole sequence: a sequence then scores by its mean
         relative error, which suits faults that span it.
+    sequence_level : {None, "mean", "last"}, default=None
+        Subtract each sequence's own level before encoding, per feature: its mean over
+        the observed steps ("mean") or its last observed step ("last"). The network
+        then reconstructs shapes, not levels: after a :class:`Windower` on a series
+        that drifts or trends beyond the training range, later windows are not all
+        anomalous, and with "last" a sudden jump at a window's newest step moves every
+        other step of it. A sequence abnormal by its level alone is then no longer
+        flagged; None keeps the levels (standardised by the training data's mean and
+        spread per feature).
     {{warm_start}}
     {{random_state}}
     {{device}}
@@ -145,6 +154,7 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         lr_schedule=None,
         contamination=0.1,
         error_window=8,
+        sequence_level=None,
         warm_start=False,
         random_state=None,
         device="auto",
@@ -164,6 +174,7 @@ class LSTMAutoencoder(OutlierMixin, RecurrentEstimator):
         "latent_size": [Interval(Integral, 1, None, closed="left")],
         "contamination": [Interval(Real, 0, 0.5, closed="right")],
         "error_window": [Interval(Integral, 1, None, closed="left"), None],
+        "sequence_level": [StrOptions({"mean", "last"}), None],
     }
 
     @transactional
@@ -184,6 +195,9 @@ or list of arrays of shape (n_steps_i, n_features)
         """
         keep = self.warm_start and hasattr(self, "network_")
         self._fit(X, None, None, max_epochs=self.max_epochs, keep_network=keep)
+        if self.sequence_level is not None:
+            # Levels beyond the training range are what this option is for: no warning.
+            self._input_stats = None
         errors, observed = self._step_errors(X)
         counts = observed.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -280,8 +294,16 @@ or list of arrays of shape (n_steps_i, n_features)
             latent_size=self.latent_size,
             num_layers=self.num_layers,
             dropout=self.dropout,
+            sequence_level=self.sequence_level,
         )
-        shift, scale = feature_stats(sequences.values)
+        values = sequences.values
+        if self.sequence_level is not None:  # the standardisation sees level-free values
+            n, n_steps = values.shape[:2]
+            sample = values[:: max(1, -(-n * n_steps // STATS_MAX_STEPS))]
+            with torch.no_grad():
+                values = network.remove_level(torch.from_numpy(np.ascontiguousarray(sample)))
+            values = values.numpy()
+        shift, scale = feature_stats(values)
         network.encoder.input_shift.copy_(torch.from_numpy(shift))
         network.encoder.input_scale.copy_(torch.from_numpy(scale))
         return network
@@ -293,6 +315,7 @@ or list of arrays of shape (n_steps_i, n_features)
             state.setdefault("error_window", None)
             state["step_error_scale_"] = np.ones(1)
         state.setdefault("error_window", 8)
+        state.setdefault("sequence_level", None)
         super().__setstate__(state)
 
     def __sklearn_tags__(self):
@@ -330,7 +353,9 @@ class _AutoencoderNetwork(nn.Module):
     mean squared reconstruction error over its observed steps, so the shared training
     loop and prediction code treat it like any other network output."""
 
-    def __init__(self, n_inputs, *, cell, hidden_size, latent_size, num_layers, dropout):
+    def __init__(
+        self, n_inputs, *, cell, hidden_size, latent_size, num_layers, dropout, sequence_level=None
+    ):
         arguments = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         super().__init__()
         self.init_args = arguments  # what lstmforecast.load rebuilds the network from
@@ -350,6 +375,15 @@ class _AutoencoderNetwork(nn.Module):
             dropout=dropout if num_layers > 1 else 0.0,
         )
         self.reconstruction = nn.Linear(hidden_size, n_inputs)
+        self.sequence_level = sequence_level
+
+    def remove_level(self, x):
+        """Front-padded (NaN) sequences minus their own mean or last step, per feature."""
+        if self.sequence_level == "mean":
+            return x - torch.nanmean(x, dim=1, keepdim=True)
+        if self.sequence_level == "last":
+            return x - x[:, -1:]  # right-aligned: the last step is always observed
+        return x
 
     def forward(self, x, lengths=None):
         squared, lengths = self.step_errors(x, lengths)
@@ -361,6 +395,7 @@ class _AutoencoderNetwork(nn.Module):
         n_steps = x.shape[1]
         if lengths is None:  # the training loop's "no sequence is padded"
             lengths = torch.full((x.shape[0],), n_steps, dtype=torch.int64)
+        x = self.remove_level(x)
         code = self.encoder(x, lengths)
         lengths = lengths.to(x.device)
         # The target: standardised steps, left-aligned like the decoder's output.

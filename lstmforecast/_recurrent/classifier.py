@@ -44,7 +44,8 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
     num_layers : int, default=1
         Stacked recurrent layers; ``dropout`` applies between them.
     bidirectional : bool, default=False
-        Read sequences in both directions.
+        Read sequences in both directions (:func:`~lstmforecast.export_onnx` exports
+        one direction only).
     pooling : {"last", "mean", "max", "attention"}, default="max"
         How the outputs over time become one vector; padding never counts. "max" finds
         a pattern wherever it occurs in a long sequence; "last" reads only the final
@@ -63,7 +64,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         is padding (anywhere in a row; it is removed and the rest kept in order). The
         vocabulary is the ids seen in ``fit``; larger ids met later map to one shared
         "unknown" embedding.
-    lr : float, default=1e-3
+    lr : float, default=3e-3
         Adam learning rate.
     weight_decay : float, default=0.0
         L2 penalty (Adam's weight decay).
@@ -170,7 +171,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         conv_channels=32,
         conv_kernel_size=7,
         embedding_dim=None,
-        lr=1e-3,
+        lr=3e-3,
         weight_decay=0.0,
         batch_size=64,
         max_epochs="auto",
