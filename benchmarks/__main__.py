@@ -12,29 +12,31 @@ from pathlib import Path
 
 import torch
 
-from . import (
-    accuracy,
+from ._common import Row, Section, machine_lines, note, render
+from .accuracy import (
     anomaly,
-    arima_auto,
     classification,
     competition,
     coverage,
+    load,
+    panels,
+    rolling_origin,
+    scaler,
+    tagging,
+)
+from .speed import (
+    arima_auto,
     deploy,
     ets_speed,
     fit,
     gpu,
     imports,
-    load,
-    panels,
     predict,
-    scaler,
     search,
     sequence,
-    tagging,
     threads,
     windower,
 )
-from ._common import Row, Section, machine_lines, note, render
 
 SECTIONS = {
     "fit": ("fit: LSTMRegressor vs hand-written loop vs skorch", fit.run),
@@ -51,7 +53,7 @@ SECTIONS = {
     "ets_speed": ("ETSRegressor's search vs statsforecast AutoETS (M1/M3 sample)", ets_speed.run),
     "coverage": ("prediction intervals: coverage over rolling origins", coverage.run),
     "deploy": ("deployment: int8 quantization against fp32", deploy.run),
-    "accuracy": ("accuracy: rolling-origin forecasts on shipped series", accuracy.run),
+    "accuracy": ("accuracy: rolling-origin forecasts on shipped series", rolling_origin.run),
     "classification": (
         "classification: default LSTMClassifier vs MiniRocket on open UCR/UEA and generated sets",
         classification.run,
@@ -135,7 +137,7 @@ def main(argv=None):
     table = render(sections, header, time.perf_counter() - started)
     print(table)
     for extra in [
-        *accuracy.TABLES.values(),
+        *rolling_origin.TABLES.values(),
         *classification.TABLES.values(),
         *panels.TABLES.values(),
         *load.TABLES.values(),
@@ -148,7 +150,7 @@ def main(argv=None):
 
 # Sections with a README block of their own: their run leaves the main table alone.
 OWN_BLOCK = {
-    "accuracy": accuracy.TABLES,
+    "accuracy": rolling_origin.TABLES,
     "classification": classification.TABLES,
     "panels": panels.TABLES,
     "load": load.TABLES,

@@ -23,7 +23,7 @@ _LONGEST_AUTO_SEASON = 24
 # The model search ranks the seasonal candidates by fits with these L-BFGS-B stopping
 # rules (the full fits use scipy's defaults, 1e7 and 1e-5, as statsmodels does), then
 # fits the best _CONFIRMED of them in full. None: every candidate is fitted in full.
-# On 200-series samples (benchmarks/ets_speed.py) 4 kept M3 monthly's sMAPE / MASE of
+# On 200-series samples (benchmarks/speed/ets_speed.py) 4 kept M3 monthly's sMAPE / MASE of
 # the full search (M1 monthly's moved -1.2% / -1.6%) at 0.65x its CPU; with 3, MASE
 # moved +0.2% and +1.8% on 100-series samples of M3 and M1 monthly (+1.4% on all of
 # M3 monthly when every candidate was ranked).

@@ -9,7 +9,7 @@ __all__ = ["torch_threads", "training_threads"]
 # A recurrent step multiplies a (batch, hidden) state by a (hidden, 4 * hidden) matrix: below
 # about 2**24 multiply-adds a second thread only adds synchronisation, and while anything
 # else runs on the machine torch's spinning workers make a default fit many times slower
-# than one thread (benchmarks/threads.py). Every default configuration sits below this.
+# than one thread (benchmarks/speed/threads.py). Every default configuration sits below this.
 _WORK_FOR_MORE_THREADS = 2**24
 
 _lock = threading.Lock()

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from ._common import Row, median, note, seconds
+from .._common import Row, median, note, seconds
 
 # Each child imports torch first (not timed), then times the module under test.
 _CHILD = (

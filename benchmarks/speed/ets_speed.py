@@ -1,6 +1,6 @@
 """ETSRegressor's model search against statsforecast's AutoETS: CPU and accuracy.
 
-The competition protocol of :mod:`benchmarks.competition` (one origin per series, the
+The competition protocol of :mod:`benchmarks.accuracy.competition` (one origin per series, the
 competitions' horizons, sMAPE and MASE, CPU seconds of fit and forecast summed over
 series, one process, BLAS on one thread), on a fixed seeded sample of M3 monthly,
 M3 quarterly and M1 yearly series, with three rows measured in the same run:
@@ -13,7 +13,7 @@ M3 quarterly and M1 yearly series, with three rows measured in the same run:
   warm-up fit keeps the compilation out of the timings).
 
 Targets: CPU at most 2x AutoETS's on M3 monthly; sMAPE and MASE within 1% of the full
-search on every subset. ``python -m benchmarks.ets_speed [--sample N] [SUBSET ...]``
+search on every subset. ``python -m benchmarks.speed.ets_speed [--sample N] [SUBSET ...]``
 prints the tables.
 """
 
@@ -22,7 +22,7 @@ import numpy as np
 from lstmforecast import ETSRegressor
 from lstmforecast._baselines import ets
 
-from ._common import Row, note
+from .._common import Row, note
 
 SUBSETS = ("M3/monthly", "M3/quarterly", "M1/yearly")
 SAMPLE = 200
@@ -59,7 +59,7 @@ def _warm_up_statsforecast():
 
 def compare(sample=SAMPLE, subsets=SUBSETS):
     """The competition tables of the three rows, and their results per subset."""
-    from . import competition
+    from ..accuracy import competition
 
     _warm_up_statsforecast()
     models = {
@@ -115,10 +115,10 @@ def run(quick=False):
     return rows
 
 
-if __name__ == "__main__":  # python -m benchmarks.ets_speed [--sample N] [SUBSET ...]
+if __name__ == "__main__":  # python -m benchmarks.speed.ets_speed [--sample N] [SUBSET ...]
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.ets_speed")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.speed.ets_speed")
     parser.add_argument("subsets", nargs="*", help=f"e.g. M3/monthly (default: {SUBSETS})")
     parser.add_argument("--sample", type=int, default=SAMPLE, help="series per subset")
     arguments = parser.parse_args()

@@ -42,7 +42,7 @@ import torch
 
 from lstmforecast import LSTMClassifier
 
-from ._common import Row, note
+from .._common import Row, note
 
 SHIPPED = ["UnitTest", "ArrowHead", "ACSF1", "PLAID", "PickupGestureWiimoteZ", "Covid3Month_disc"]
 STRIDES = {"ACSF1": 10, "PLAID": 20}
@@ -384,7 +384,7 @@ def search(names, seeds=SEEDS, candidates=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.classification")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy.classification")
     parser.add_argument("names", nargs="*", help=f"sets (default: all of {SETS})")
     parser.add_argument(
         "--search",

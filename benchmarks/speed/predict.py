@@ -5,7 +5,7 @@ import time
 import numpy as np
 import torch
 
-from ._common import Row, interleaved, median, note, paired_ratio, seconds
+from .._common import Row, interleaved, median, note, paired_ratio, seconds
 from .fit import make_windows, wrapper
 
 

@@ -17,7 +17,7 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from lstmforecast import LSTMRegressor, Windower, make_supervised
 
-from ._common import Row, note
+from .._common import Row, note
 
 SCALERS = {"none": None, "MinMaxScaler": MinMaxScaler, "StandardScaler": StandardScaler}
 

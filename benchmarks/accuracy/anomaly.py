@@ -44,7 +44,7 @@ from sklearn.preprocessing import StandardScaler
 
 from lstmforecast import LSTMAutoencoder, LSTMRegressor, Windower
 
-from ._common import Row
+from .._common import Row
 
 AUTOENCODER = dict(random_state=0)  # the defaults
 # 5,000 windows per epoch: larger batches and fewer epochs keep the ECG run short.
@@ -348,7 +348,7 @@ def main(argv=None):
 
     import torch
 
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.anomaly")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy.anomaly")
     parser.add_argument("sets", nargs="*", help=f"data sets (default: all of {list(SETS)})")
     parser.add_argument(
         "--autoencoder", default="{}", help="JSON overrides of the autoencoder's parameters"

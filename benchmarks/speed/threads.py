@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from ._common import Row, note, seconds
+from .._common import Row, note, seconds
 
 # A default fit of the Quickstart pipeline on CO2, then the Quickstart itself.
 _FIT = """

@@ -19,7 +19,7 @@ import pandas as pd
 
 from lstmforecast import ARIMARegressor, make_supervised
 
-from ._common import Row, note
+from .._common import Row, note
 
 # The longest history given to either model: enough for a seasonal search, and the
 # same for both.
@@ -169,10 +169,10 @@ def run(quick=False):
     return rows
 
 
-if __name__ == "__main__":  # python -m benchmarks.arima_auto [--origins N] [SERIES ...]
+if __name__ == "__main__":  # python -m benchmarks.speed.arima_auto [--origins N] [SERIES ...]
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.arima_auto")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.speed.arima_auto")
     parser.add_argument("series", nargs="*", help="series names (default: all)")
     parser.add_argument("--origins", type=int, default=4, help="rolling origins per series")
     parser.add_argument(

@@ -25,7 +25,7 @@ from sklearn.preprocessing import StandardScaler
 
 from lstmforecast import LSTMTagger, Windower
 
-from ._common import Row
+from .._common import Row
 
 CHUNK = 200
 WINDOW = 20

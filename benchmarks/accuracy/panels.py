@@ -41,7 +41,7 @@ from lstmforecast import (
 )
 from lstmforecast.metrics import mase
 
-from ._common import Row, note
+from .._common import Row, note
 
 ORIGINS = 2
 GLOBAL_EPOCHS = 15

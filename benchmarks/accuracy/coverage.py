@@ -31,7 +31,7 @@ from lstmforecast import (
 )
 from lstmforecast.datasets import load_co2, load_sunspots
 
-from ._common import Row, note
+from .._common import Row, note
 
 HORIZON = 3
 NOMINAL = (0.8, 0.95)

@@ -6,7 +6,7 @@ import torch
 
 from lstmforecast import LSTMRegressor
 
-from ._common import Row, median, note
+from .._common import Row, median, note
 from .fit import make_windows
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from lstmforecast import Windower
 
-from ._common import Row, median, note, seconds
+from .._common import Row, median, note, seconds
 
 
 def loop_windows(rows, look_back):

@@ -18,7 +18,7 @@ from lstmforecast import LSTMRegressor, Windower, make_supervised
 from lstmforecast.datasets import load_co2
 from lstmforecast.metrics import mase
 
-from ._common import Row, median, note
+from .._common import Row, median, note
 
 
 def _fit(training, epochs, look_back, X_train, y_train, X_test, y_test):

@@ -11,7 +11,7 @@ import torch
 from lstmforecast import LSTMRegressor
 from lstmforecast._torch.network import RecurrentNetwork
 
-from ._common import Row, interleaved, median, note, paired_ratio, seconds
+from .._common import Row, interleaved, median, note, paired_ratio, seconds
 
 LR = 1e-3
 

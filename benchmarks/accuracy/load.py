@@ -42,7 +42,7 @@ from lstmforecast import CalendarFeatures, LSTMRegressor, Windower, forecast, ma
 from lstmforecast._preprocessing.future import with_future_covariates
 from lstmforecast.datasets import simulate_load
 
-from ._common import Row, note
+from .._common import Row, note
 
 HORIZON = 24
 WEEK = 168

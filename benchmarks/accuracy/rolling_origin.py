@@ -27,7 +27,7 @@ import lstmforecast
 from lstmforecast import LSTMRegressor, Windower, make_supervised
 from lstmforecast.metrics import mase, smape
 
-from ._common import Row, note
+from .._common import Row, note
 
 ORIGINS = 3
 # Filled by run(); __main__ writes it into benchmarks/README.md with --write-readme.

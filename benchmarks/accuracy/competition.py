@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._common import Row, note
+from .._common import Row, note
 
 TABLES = {}  # filled by run(); __main__ writes it into benchmarks/README.md
 DATASETS = {
@@ -194,7 +194,7 @@ def trained_lstm(m, h):
 
 def global_lstm(m, h, n_series):  # noqa: ARG001
     """The documented panel recipe (docs/panels.rst): window_scale="std", the season
-    given, a look-back of a season and a few steps (as in benchmarks/panels.py)."""
+    given, a look-back of a season and a few steps (as in benchmarks/accuracy/panels.py)."""
     from sklearn.pipeline import Pipeline
 
     from lstmforecast import LSTMRegressor, Windower
@@ -590,7 +590,7 @@ def _markdown(all_results, models, sample):
         "".join(f"{name}: {c.note}. " for name, c in models.items() if c.note)
         + "Combination: the mean of its members' forecasts. sf: statsforecast; "
         "nf: neuralforecast (input 2h, 500 steps, robust scaler). Published figures are "
-        "for all series of a subset, with the sources in benchmarks/competition.py.",
+        "for all series of a subset, with the sources in benchmarks/accuracy/competition.py.",
     ]
     return "\n".join(lines)
 

@@ -20,7 +20,7 @@ from lstmforecast import LSTMRegressor, Windower, make_supervised, quantize, sav
 from lstmforecast.datasets import load_co2, load_sunspots
 from lstmforecast.metrics import mase
 
-from ._common import Row, interleaved, median, note, paired_ratio, seconds
+from .._common import Row, interleaved, median, note, paired_ratio, seconds
 
 HIDDEN_SIZE = 64
 

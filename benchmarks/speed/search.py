@@ -12,7 +12,7 @@ from sklearn.pipeline import Pipeline
 
 from lstmforecast import LSTMRegressor, Windower, make_supervised
 
-from ._common import Row, interleaved, load_average, median, note, paired_ratio, seconds
+from .._common import Row, interleaved, load_average, median, note, paired_ratio, seconds
 
 
 def torch_threads(estimator, X, y):
