@@ -265,7 +265,7 @@ class ForecastTarget:
             feature = int(np.argmin(errors))
             seasons = _find_seasons(sequences, feature, season_length, season_hint)
         windows = sequences.values[:, :, feature]
-        self.smoothing = fit_smoothing(windows, y[:, 0], max(seasons, default=1))
+        self.smoothing = fit_smoothing(windows, y, max(seasons, default=1))
         self.anchor, self.seasons = feature, seasons
         self.lags = np.zeros(self.n_outputs, dtype=np.int64)
 
