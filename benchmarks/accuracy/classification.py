@@ -394,6 +394,11 @@ def main(argv=None):
     parser.add_argument(
         "--candidates", help="with --search: a JSON list of overrides instead of CANDIDATES"
     )
+    parser.add_argument(
+        "--params",
+        help="without --search: JSON overrides of the defaults for the LSTM column, "
+        'e.g. \'{"sequence_scale": "zscore"}\'',
+    )
     args = parser.parse_args(argv)
     unknown = set(args.names) - set(SETS)
     if unknown:
@@ -404,7 +409,8 @@ def main(argv=None):
         candidates = None if args.candidates is None else json.loads(args.candidates)
         print(search(args.names or SELECTION, candidates=candidates), flush=True)
     else:
-        results = evaluate(args.names or SETS)
+        params = None if args.params is None else json.loads(args.params)
+        results = evaluate(args.names or SETS, params=params)
         print(markdown(results, SEEDS), flush=True)
 
 
