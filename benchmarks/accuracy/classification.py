@@ -22,6 +22,8 @@ set that ships inside sktime or aeon, and on generated sets, official train/test
 - Choosing defaults (``--search``): the overrides in ``CANDIDATES`` on the
   ``SELECTION`` sets only; the table reports every set, with the ``SELECTION`` ones
   marked, and the target is judged on the others.
+- Options on every set (``--params '{"sequence_scale": "zscore"}'``): the table with
+  the LSTM column fitted with those overrides of the defaults.
 
 Target (issue 24): the default within 2 accuracy points of MiniRocket on average and
 never more than 5 points below it on a set.
