@@ -1,3 +1,5 @@
+import warnings
+
 import joblib
 import numpy as np
 import pytest
@@ -287,3 +289,99 @@ def test_auto_epochs_make_a_budget_of_optimiser_steps(n_samples, batch_size, epo
     assert clf.max_epochs_ == epochs
     assert f"1/{epochs}" in capsys.readouterr().err
     assert clf.n_iter_ == 1
+
+
+ZSCORE = dict(TINY, sequence_scale="zscore", early_stopping=False)
+
+
+def test_zscore_classifies_shapes_whatever_their_level_and_amplitude():
+    X, y = waves(160, n_steps=16)
+    rng = np.random.default_rng(1)
+    # Each sequence in its own units: levels of +-1000, amplitudes from 0.01 to 100.
+    amplitude = 10.0 ** rng.uniform(-2, 2, size=(160, 1))
+    level = rng.uniform(-1000, 1000, size=(160, 1))
+    scaled = (X * amplitude + level).astype(np.float32)
+    clf = LSTMClassifier(**dict(ZSCORE, max_epochs=40, lr=0.01)).fit(scaled[:100], y[:100])
+    # 0.88-0.93 over seeds; the shared standardisation (sequence_scale=None) is at
+    # chance, 0.47-0.50.
+    assert clf.score(scaled[100:], y[100:]) >= 0.75
+    # Test sequences in units never seen in training: the same predictions, and no
+    # out-of-range warning, since such units are what the option is for.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        moved = clf.predict(scaled[100:] * 1000.0 - 5000.0)
+    np.testing.assert_array_equal(moved, clf.predict(scaled[100:]))
+
+
+def test_zscore_predicts_the_same_for_a_sequence_times_1000_and_shifted(rng):
+    X = rng.normal(size=(60, 10, 2)).astype(np.float32)
+    X[::3, :4] = np.nan  # padded (shorter) sequences: their statistics skip the padding
+    y = np.where(np.nan_to_num(X[:, -1, 0]) > 0, "up", "down")
+    clf = LSTMClassifier(**ZSCORE).fit(X, y)
+    moved = X * np.float32(1000.0) + np.float32(-250.0)
+    np.testing.assert_allclose(clf.predict_proba(moved), clf.predict_proba(X), atol=1e-4)
+    # The network reads standardised values: no second standardisation on top.
+    np.testing.assert_array_equal(clf.network_.input_shift.numpy(), 0.0)
+    np.testing.assert_array_equal(clf.network_.input_scale.numpy(), 1.0)
+
+
+def test_zscore_reads_constant_sequences_as_zeros_without_nan(rng):
+    X = rng.normal(size=(40, 8, 1)).astype(np.float32)
+    X[:10] = np.linspace(-3, 1e6, 10, dtype=np.float32)[:, None, None]  # flat, any level
+    X[5, :3] = np.nan  # a padded flat one
+    y = np.arange(40) % 2
+    clf = LSTMClassifier(**ZSCORE).fit(X, y)
+    assert np.isfinite(clf.loss_curve_["train_loss"]).all()
+    proba = clf.predict_proba(X[:10])
+    assert np.isfinite(proba).all()
+    zeros = np.zeros((10, 8, 1), dtype=np.float32)
+    zeros[5, :3] = np.nan  # the same padding: a shorter sequence reads differently
+    np.testing.assert_allclose(proba, clf.predict_proba(zeros), atol=1e-6)
+
+
+def test_zscore_survives_save_load_and_onnx_export(tmp_path, rng):
+    from lstmforecast import load, save
+
+    X = rng.normal(size=(50, 6, 1)).astype(np.float32)
+    X[::4, :2] = np.nan
+    y = np.where(np.nan_to_num(X).sum(axis=(1, 2)) > 0, "pos", "neg")
+    clf = LSTMClassifier(**dict(ZSCORE, max_epochs=2)).fit(X, y)
+    moved = X * np.float32(300.0) + np.float32(40.0)
+    expected = clf.predict_proba(moved)
+    save(clf, tmp_path / "clf.lstm")
+    loaded = load(tmp_path / "clf.lstm")
+    assert loaded.sequence_scale == "zscore"
+    np.testing.assert_array_equal(loaded.predict_proba(moved), expected)
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnxscript")
+    from lstmforecast import export_onnx
+
+    session = ort.InferenceSession(export_onnx(clf, tmp_path / "clf.onnx", look_back=6))
+    got = session.run(None, {"windows": moved})[0]
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_sequence_scale_errors_are_named(rng):
+    X = rng.normal(size=(20, 5, 1)).astype(np.float32)
+    y = np.arange(20) % 2
+    with pytest.raises(ValueError, match="sequence_scale.*'zscore'"):
+        LSTMClassifier(**dict(ZSCORE, sequence_scale="minmax")).fit(X, y)
+    tokens = rng.integers(1, 9, size=(20, 5))
+    with pytest.raises(ValueError, match="token ids; leave sequence_scale=None"):
+        LSTMClassifier(**dict(ZSCORE, embedding_dim=4)).fit(tokens, y)
+
+
+def test_each_sequence_is_scaled_over_its_observed_steps_only():
+    import torch
+
+    from lstmforecast._torch.sequence_scaling import scale_each_sequence
+
+    x = torch.tensor([[[np.nan], [np.nan], [1.0], [3.0]], [[2.0], [4.0], [6.0], [8.0]]])
+    z = scale_each_sequence(x, "zscore")
+    assert torch.isnan(z[0, :2]).all()  # the padding stays padding
+    np.testing.assert_allclose(z[0, 2:, 0], [-1.0, 1.0], atol=1e-6)
+    np.testing.assert_allclose(z[1].mean(), 0.0, atol=1e-6)
+    np.testing.assert_allclose(z[1].pow(2).mean(), 1.0, atol=1e-6)
+    np.testing.assert_allclose(scale_each_sequence(x, "mean")[0, 2:, 0], [-1.0, 1.0])
+    np.testing.assert_allclose(scale_each_sequence(x, "last")[1, :, 0], [-6.0, -4.0, -2.0, 0.0])
+    assert scale_each_sequence(x, None) is x

@@ -22,6 +22,8 @@ set that ships inside sktime or aeon, and on generated sets, official train/test
 - Choosing defaults (``--search``): the overrides in ``CANDIDATES`` on the
   ``SELECTION`` sets only; the table reports every set, with the ``SELECTION`` ones
   marked, and the target is judged on the others.
+- Options on every set (``--params '{"sequence_scale": "zscore"}'``): the table with
+  the LSTM column fitted with those overrides of the defaults.
 
 Target (issue 24): the default within 2 accuracy points of MiniRocket on average and
 never more than 5 points below it on a set.
@@ -394,6 +396,11 @@ def main(argv=None):
     parser.add_argument(
         "--candidates", help="with --search: a JSON list of overrides instead of CANDIDATES"
     )
+    parser.add_argument(
+        "--params",
+        help="without --search: JSON overrides of the defaults for the LSTM column, "
+        'e.g. \'{"sequence_scale": "zscore"}\'',
+    )
     args = parser.parse_args(argv)
     unknown = set(args.names) - set(SETS)
     if unknown:
@@ -404,7 +411,8 @@ def main(argv=None):
         candidates = None if args.candidates is None else json.loads(args.candidates)
         print(search(args.names or SELECTION, candidates=candidates), flush=True)
     else:
-        results = evaluate(args.names or SETS)
+        params = None if args.params is None else json.loads(args.params)
+        results = evaluate(args.names or SETS, params=params)
         print(markdown(results, SEEDS), flush=True)
 
 

@@ -2,7 +2,8 @@
 
 The graph holds everything between the recurrent estimator's input and its output:
 per-feature scaling of a Pipeline's steps before its Windower, the padding (leading
-all-NaN steps), the network's own input standardisation and, for a regressor, its
+all-NaN steps), a classifier's per-sequence scaling (``sequence_scale``), the network's
+own input standardisation and, for a regressor, its
 forecast target in torch (target transform, per-window scale, anchor, un-scaling: the
 ``TorchForecastTarget`` of the same ``ForecastTarget`` that ``predict`` decodes with),
 so serving needs no lstmforecast and no private attribute.
@@ -17,6 +18,7 @@ import torch
 from torch import nn
 
 from .._recurrent.forecast_target import TorchForecastTarget
+from .._torch.sequence_scaling import scale_each_sequence
 from .._utils.params import positive_int, validate_arguments
 from .persistence import _SKLEARN_CLASSES
 
@@ -40,7 +42,7 @@ class ExportedModel(nn.Module):
     a classifier, whose graph returns the class probabilities.
     """
 
-    def __init__(self, network, *, affine, target, y_1d):
+    def __init__(self, network, *, affine, target, y_1d, sequence_scale=None):
         super().__init__()
         self.network = network
         self.affine = affine is not None
@@ -50,6 +52,7 @@ class ExportedModel(nn.Module):
         self.target = target
         self.y_1d = y_1d
         self.classifier = target is None
+        self.sequence_scale = sequence_scale  # the classifier's, applied as predict does
 
     def forward(self, windows):
         if self.affine:
@@ -59,6 +62,7 @@ class ExportedModel(nn.Module):
         # leading steps with nothing observed yet are padding
         padding = (torch.cumsum(observed.to(torch.int64), dim=1) == 0).sum(dim=1)
         if self.classifier:
+            windows = scale_each_sequence(windows, self.sequence_scale)
             outputs = self.network(windows, n_steps - padding).to(torch.float64)
             return torch.softmax(outputs, dim=1)
         inputs, divisors = self.target.encode_inputs(windows)
@@ -253,6 +257,7 @@ def exportable(model, look_back=None):
         affine=affine,
         target=target,
         y_1d=False if classifier else estimator._y_1d,
+        sequence_scale=estimator.sequence_scale if classifier else None,
     ).eval()
     return exported, estimator.n_step_features_, look_back
 

@@ -10,6 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from .._torch.network import CELLS, RecurrentNetwork, _left_align
+from .._torch.sequence_scaling import scale_each_sequence
 from .._utils.docstrings import shared_docs
 from .._utils.transaction import transactional
 from .base import STATS_MAX_STEPS, RecurrentEstimator, feature_stats
@@ -379,11 +380,7 @@ class _AutoencoderNetwork(nn.Module):
 
     def remove_level(self, x):
         """Front-padded (NaN) sequences minus their own mean or last step, per feature."""
-        if self.sequence_level == "mean":
-            return x - torch.nanmean(x, dim=1, keepdim=True)
-        if self.sequence_level == "last":
-            return x - x[:, -1:]  # right-aligned: the last step is always observed
-        return x
+        return scale_each_sequence(x, self.sequence_level)
 
     def forward(self, x, lengths=None):
         squared, lengths = self.step_errors(x, lengths)

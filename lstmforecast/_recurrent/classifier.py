@@ -12,6 +12,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
+from .._torch.sequence_scaling import scale_each_sequence
 from .._torch.training import check_validation_weights
 from .._utils.docstrings import shared_docs
 from .._utils.params import positive_int
@@ -113,6 +114,15 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         which still says that X holds token ids.
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the cross-entropy loss.
+    sequence_scale : {None, "zscore"}, default=None
+        "zscore" puts each sequence on its own scale before the network, in ``fit`` and
+        ``predict`` alike: minus its mean, divided by its standard deviation, over its
+        observed steps and per feature (a constant sequence becomes zeros). Sequences
+        that differ in level or amplitude but share a shape (UCR's z-normalised sets,
+        appliance currents of different power) then look alike; a class told apart by
+        its level or amplitude alone is no longer separable. None standardises every
+        sequence with the training data's mean and spread per feature. Saved models
+        and :func:`~lstmforecast.export_onnx` graphs apply it as ``predict`` does.
 
     Attributes
     ----------
@@ -190,6 +200,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         callbacks=None,
         module=None,
         class_weight=None,
+        sequence_scale=None,
         **module_params,
     ):
         self._store_params(locals())
@@ -198,7 +209,21 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         **RecurrentEstimator._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "max_epochs": [*positive_int(), StrOptions({"auto"})],
+        "sequence_scale": [StrOptions({"zscore"}), None],
     }
+
+    def _fit(self, X, y, sample_weight, **fit_params):
+        if self.sequence_scale is not None and self.embedding_dim is not None:
+            raise ValueError(
+                f"sequence_scale={self.sequence_scale!r} rescales values, but with "
+                "embedding_dim X holds token ids; leave sequence_scale=None for tokens."
+            )
+        super()._fit(X, y, sample_weight, **fit_params)
+        if self.sequence_scale is not None:
+            # Levels and amplitudes beyond the training range are what the option is
+            # for: predict does not warn about them.
+            self._input_stats = None
+        return self
 
     @transactional
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -360,6 +385,21 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
 
     def _loss(self, device, targets):
         return torch.nn.functional.cross_entropy
+
+    def _scales_inputs(self):
+        # Sequences on their own scale are standardised already (mean 0, spread 1).
+        return self.sequence_scale is None
+
+    def _network_inputs(self, sequences, device):
+        inputs = super()._network_inputs(sequences, device)
+        if self.embedding_dim is not None:
+            return inputs
+        # The one place that fit, validation and predict all read the values through.
+        return scale_each_sequence(inputs, self.sequence_scale)
+
+    def __setstate__(self, state):
+        state.setdefault("sequence_scale", None)  # pickled before the option
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
