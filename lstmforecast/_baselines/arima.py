@@ -536,8 +536,7 @@ class ARIMARegressor(RowForecaster):
     {{target_index_}}
     exog_indices_ : ndarray of int
         Positions of the exogenous columns in ``X`` (empty without regressors).
-    n_outputs_ : int
-        Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
+    {{n_outputs_}}
     {{index_signature_}}
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit``.

@@ -145,8 +145,7 @@ class ETSRegressor(RowForecaster):
         The target history seen in ``fit``: X's target column, plus the last row of ``y``
         when ``y`` is that column shifted ahead (``make_supervised`` output).
     {{target_index_}}
-    n_outputs_ : int
-        Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
+    {{n_outputs_}}
     {{index_signature_}}
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit``.

@@ -40,8 +40,7 @@ class NaiveRegressor(RowForecaster):
         In-sample forecast errors at each step ahead (NaN past the end of the history),
         on the transformed scale; ``predict(X, quantiles=...)`` adds their empirical
         quantiles to the forecasts.
-    n_outputs_ : int
-        Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
+    {{n_outputs_}}
     {{index_signature_}}
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit``.
@@ -111,8 +110,7 @@ class SeasonalNaiveRegressor(RowForecaster):
         In-sample forecast errors at each step ahead (NaN past the end of the history),
         on the transformed scale; ``predict(X, quantiles=...)`` adds their empirical
         quantiles to the forecasts.
-    n_outputs_ : int
-        Number of forecast steps, the number of columns of ``y`` seen in ``fit``.
+    {{n_outputs_}}
     last_season_ : ndarray of shape (min(season_length, n_observations),)
         The last season of ``series_``.
     {{index_signature_}}

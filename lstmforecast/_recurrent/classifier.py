@@ -103,15 +103,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
     {{precision}}
     {{verbose}}
     {{callbacks}}
-    module : torch.nn.Module class, default=None
-        Your own network instead of the built-in one, constructed as
-        ``module(n_inputs=..., n_outputs=..., **module__params)`` and called as
-        ``forward(x, lengths)`` on standardised, front-padded sequences (the protocol
-        is in the user guide, "Your own network"). Its arguments are the estimator's
-        ``module__<name>`` parameters, which ``get_params``, ``set_params`` and
-        ``GridSearchCV`` see. The built-in network's parameters (``cell`` to
-        ``embedding_dim``'s network shape) are then unused, except ``embedding_dim``,
-        which still says that X holds token ids.
+    {{module}}
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the cross-entropy loss.
     sequence_scale : {None, "zscore"}, default=None

@@ -140,15 +140,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
     {{precision}}
     {{verbose}}
     {{callbacks}}
-    module : torch.nn.Module class, default=None
-        Your own network instead of the built-in one, constructed as
-        ``module(n_inputs=..., n_outputs=..., **module__params)`` and called as
-        ``forward(x, lengths)`` on standardised, front-padded sequences (the protocol
-        is in the user guide, "Your own network"). Its arguments are the estimator's
-        ``module__<name>`` parameters, which ``get_params``, ``set_params`` and
-        ``GridSearchCV`` see. The built-in network's parameters (``cell`` to
-        ``embedding_dim``'s network shape) are then unused, except ``embedding_dim``,
-        which still says that X holds token ids.
+    {{module}}
     scale : bool, default=True
         Standardise inputs and targets with training statistics.
     target_anchor : "auto", int or None, default="auto"
@@ -252,8 +244,7 @@ class LSTMRegressor(RegressorMixin, RecurrentEstimator):
         Features per time step.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Column names of a 2-D DataFrame X, when all strings.
-    n_outputs_ : int
-        Number of targets (y's columns).
+    {{n_outputs_}}
     target_anchor_ : int or None
         The anchor feature in use.
     anchor_units_ : tuple of float or None

@@ -64,6 +64,22 @@ n_iter_ : int
     "device_": """\
 device_ : torch.device
     Where the network was trained and predicts.""",
+    # -- a custom network (LSTMRegressor, LSTMClassifier)
+    "module": """\
+module : torch.nn.Module class, default=None
+    Your own network instead of the built-in one, constructed as
+    ``module(n_inputs=..., n_outputs=..., **module__params)`` and called as
+    ``forward(x, lengths)`` on standardised, front-padded sequences (the protocol
+    is in the user guide, "Your own network"). Its arguments are the estimator's
+    ``module__<name>`` parameters, which ``get_params``, ``set_params`` and
+    ``GridSearchCV`` see. The built-in network's parameters (``cell`` to
+    ``embedding_dim``'s network shape) are then unused, except ``embedding_dim``,
+    which still says that X holds token ids.""",
+    # -- every forecaster's number of y columns
+    "n_outputs_": """\
+n_outputs_ : int
+    Number of columns of ``y`` seen in ``fit``: the forecast steps of a
+    ``make_supervised(..., horizon=h)`` target.""",
     # -- the row forecasters' (statistical baselines')
     "target_column": """\
 target_column : int or str, default=0
