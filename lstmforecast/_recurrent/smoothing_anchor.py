@@ -76,10 +76,12 @@ def fit_smoothing(windows, targets, season):
 
     Notes
     -----
-    Each family's parameters, and whether to adjust for the season, minimise the mean
-    absolute one-step error over the windows, as exponential smoothing is estimated; on
-    series of a few dozen values this was more accurate on M1/M3 than the error over
-    all steps, which few windows estimate poorly.
+    The smoothing of the level (both families) and whether to adjust for the season
+    minimise the mean absolute one-step error over the windows, as exponential smoothing
+    is estimated; on series of a few dozen values this was more accurate on M1/M3 than
+    the error over all steps. The damped model's trend smoothing and damping then
+    minimise the error over every column of ``targets`` (see ``_choose_trend``): one step
+    ahead they barely change the forecast.
     """
     windows = np.asarray(windows, dtype=np.float64)
     targets = np.asarray(targets, dtype=np.float64).reshape(len(windows), -1)
