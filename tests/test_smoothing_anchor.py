@@ -70,6 +70,29 @@ def test_smoothing_weights_equal_the_recursions():
             np.testing.assert_allclose([level[i, g], trend[i, g]], [ell, b], rtol=1e-10)
 
 
+def test_the_trend_is_chosen_on_the_whole_horizon():
+    # A trend that fades: one step ahead a linear and a damped trend forecast alike, over
+    # eight steps the damped one is closer. The choice over every column of the targets
+    # damps more than the one-step choice, keeps its level, and is closer over the horizon.
+    rng = np.random.default_rng(0)
+    t = np.arange(80.0)
+    series = 100 + 40 * (1 - 0.9**t) + rng.normal(size=t.size)
+    horizon = 8
+    padded = np.r_[np.full(39, np.nan), series]
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 40)[: len(series) - horizon]
+    origins = np.arange(len(windows))
+    targets = series[origins[:, None] + np.arange(1, horizon + 1)]
+    one_step = fit_smoothing(windows, targets[:, 0], season=1)
+    whole = fit_smoothing(windows, targets, season=1)
+    assert whole["damped"][0] == one_step["damped"][0]  # the level's smoothing is kept
+
+    def error(params):
+        return np.abs(smoothing_forecast(windows, params, horizon) - targets).mean()
+
+    assert whole["damped"][2] < one_step["damped"][2]  # the fading trend damped harder
+    assert error(whole) < error(one_step)
+
+
 def test_anchor_forecasts_a_multiplicative_season_exactly_from_any_phase():
     # A repeating pattern has a flat seasonally adjusted series: the anchor's forecast is
     # the pattern itself, whichever phase each window ends on and despite front padding.
