@@ -166,4 +166,3 @@ def test_a_model_fitted_on_cuda_loads_on_a_cpu_only_machine(monthly, tmp_path, m
         loaded = load(tmp_path / "gpu")
     assert loaded.device_ == torch.device("cpu")
     np.testing.assert_array_equal(loaded.predict(windows), expected)
-

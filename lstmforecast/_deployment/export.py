@@ -257,7 +257,8 @@ def exportable(model, look_back=None):
         affine=affine,
         target=target,
         y_1d=False if classifier else estimator._y_1d,
-        sequence_scale=estimator.sequence_scale if classifier else None,
+        # "zscore+level" is a layer of the network itself, exported with it.
+        sequence_scale="zscore" if classifier and estimator.sequence_scale == "zscore" else None,
     ).eval()
     return exported, estimator.n_step_features_, look_back
 

@@ -382,6 +382,7 @@ or list of arrays of shape (n_steps_i, n_features)
                 conv_kernel_size=self.conv_kernel_size,
                 vocab_size=self.vocabulary_size_ + 1 if tokens else None,
                 embedding_dim=self.embedding_dim,
+                **self._network_options(),
             )
         if not tokens and self._scales_inputs():
             shift, scale = self._input_stats  # feature_stats(sequences.values), set by _fit
@@ -391,6 +392,10 @@ or list of arrays of shape (n_steps_i, n_features)
 
     def _scales_inputs(self):
         return True
+
+    def _network_options(self):
+        """Keyword arguments of the built-in network that a subclass adds."""
+        return {}
 
     def _encode_inputs(self, sequences):
         """The validated sequences on the scale the network was trained on, for

@@ -1,6 +1,7 @@
 """LSTMClassifier: scikit-learn classifier over a recurrent network."""
 
 import math
+import numbers
 
 import numpy as np
 import pandas as pd
@@ -106,15 +107,24 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
     {{module}}
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the cross-entropy loss.
-    sequence_scale : {None, "zscore"}, default=None
+    sequence_scale : {None, "zscore", "zscore+level"}, default=None
         "zscore" puts each sequence on its own scale before the network, in ``fit`` and
         ``predict`` alike: minus its mean, divided by its standard deviation, over its
         observed steps and per feature (a constant sequence becomes zeros). Sequences
         that differ in level or amplitude but share a shape (UCR's z-normalised sets,
         appliance currents of different power) then look alike; a class told apart by
-        its level or amplitude alone is no longer separable. None standardises every
-        sequence with the training data's mean and spread per feature. Saved models
-        and :func:`~lstmforecast.export_onnx` graphs apply it as ``predict`` does.
+        its level or amplitude alone is no longer separable. "zscore+level" keeps that
+        too: the network reads each z-scored sequence with its level (mean) and the log
+        of its spread beside it, two more inputs per feature, constant over time. None
+        standardises every sequence with the training data's mean and spread per
+        feature. Saved models and :func:`~lstmforecast.export_onnx` graphs apply it as
+        ``predict`` does.
+    fcn_channels : tuple of int or None, default=None
+        A fully convolutional branch beside the recurrence (the FCN of LSTM-FCN): one
+        Conv1d + batch norm + ReLU block per entry, with that many channels (kernel
+        sizes 7, 5, then 3), averaged over each sequence's steps; the head reads these
+        features with the pooled recurrent ones. It reads the inputs, not the
+        ``conv_channels`` front end. None: the recurrence alone.
 
     Attributes
     ----------
@@ -193,6 +203,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         module=None,
         class_weight=None,
         sequence_scale=None,
+        fcn_channels=None,
         **module_params,
     ):
         self._store_params(locals())
@@ -201,7 +212,8 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         **RecurrentEstimator._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "max_epochs": [*positive_int(), StrOptions({"auto"})],
-        "sequence_scale": [StrOptions({"zscore"}), None],
+        "sequence_scale": [StrOptions({"zscore", "zscore+level"}), None],
+        "fcn_channels": [tuple, list, None],
     }
 
     def _fit(self, X, y, sample_weight, **fit_params):
@@ -210,8 +222,9 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
                 f"sequence_scale={self.sequence_scale!r} rescales values, but with "
                 "embedding_dim X holds token ids; leave sequence_scale=None for tokens."
             )
+        self._check_network_options()
         super()._fit(X, y, sample_weight, **fit_params)
-        if self.sequence_scale is not None:
+        if self.sequence_scale == "zscore":
             # Levels and amplitudes beyond the training range are what the option is
             # for: predict does not warn about them.
             self._input_stats = None
@@ -378,19 +391,55 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
     def _loss(self, device, targets):
         return torch.nn.functional.cross_entropy
 
+    def _check_network_options(self):
+        """What fcn_channels and sequence_scale="zscore+level" need: the built-in
+        network (they are layers of it) and, for the branch, positive channel counts."""
+        if self.fcn_channels is not None and (
+            len(self.fcn_channels) == 0
+            or not all(
+                isinstance(c, numbers.Integral) and not isinstance(c, bool) and c > 0
+                for c in self.fcn_channels
+            )
+        ):
+            raise ValueError(
+                f"fcn_channels={self.fcn_channels!r} must be a non-empty tuple of positive "
+                "ints, one per convolution block, e.g. (64, 128, 64); or None for no branch."
+            )
+        if self.module is None:
+            return
+        built_in = (
+            ("fcn_channels", self.fcn_channels is not None),
+            ("sequence_scale", self.sequence_scale == "zscore+level"),
+        )
+        for name, used in built_in:
+            if used:
+                raise ValueError(
+                    f"{name}={getattr(self, name)!r} is a layer of the built-in network, "
+                    f"which module= replaces; pass {name}=None with a custom module (and "
+                    "build what it does into the module, if wanted)."
+                )
+
+    def _network_options(self):
+        return {
+            "sequence_summary": self.sequence_scale == "zscore+level",
+            "fcn_channels": None if self.fcn_channels is None else tuple(self.fcn_channels),
+        }
+
     def _scales_inputs(self):
-        # Sequences on their own scale are standardised already (mean 0, spread 1).
-        return self.sequence_scale is None
+        # z-scored sequences are standardised already (mean 0, spread 1); "zscore+level"
+        # is computed inside the network, after the training set's standardisation.
+        return self.sequence_scale != "zscore"
 
     def _network_inputs(self, sequences, device):
         inputs = super()._network_inputs(sequences, device)
-        if self.embedding_dim is not None:
+        if self.embedding_dim is not None or self.sequence_scale != "zscore":
             return inputs
         # The one place that fit, validation and predict all read the values through.
         return scale_each_sequence(inputs, self.sequence_scale)
 
     def __setstate__(self, state):
-        state.setdefault("sequence_scale", None)  # pickled before the option
+        state.setdefault("sequence_scale", None)  # pickled before the options
+        state.setdefault("fcn_channels", None)
         super().__setstate__(state)
 
     def __sklearn_tags__(self):

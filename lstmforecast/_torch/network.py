@@ -1,9 +1,13 @@
 """The one recurrent network behind every estimator of the package.
 
-Input (values or token ids) -> optional embedding -> input dropout -> optional causal
-Conv1d front end -> LSTM / GRU / RNN (stacked, optionally bidirectional) -> pooling over
-time -> linear head. Sequences arrive right-aligned (front padding, see ``_sequences``)
-and are left-aligned here, so padding never reaches the recurrence.
+Input (values or token ids) -> optional embedding -> optional per-sequence summary
+(each sequence z-scored, with its level and log-spread beside it) -> input dropout ->
+optional causal Conv1d front end -> LSTM / GRU / RNN (stacked, optionally
+bidirectional) -> pooling over time -> linear head. An optional fully convolutional
+branch (Conv1d + batch norm + ReLU blocks, averaged over time: the FCN of LSTM-FCN)
+reads the same inputs beside the recurrence, and the head reads both. Sequences arrive
+right-aligned (front padding, see ``_sequences``) and are left-aligned here, so padding
+never reaches the recurrence.
 
 The forward pass of a unidirectional network has no branch on the data: every batch is
 left-aligned (the padding is never read) and pooling reads only the valid steps (the
@@ -18,6 +22,8 @@ import torch
 from torch import nn
 from torch.func import functional_call
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from .sequence_scaling import summarise_each_sequence
 
 CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 POOLINGS = ("last", "mean", "max", "attention")
@@ -56,6 +62,8 @@ class RecurrentNetwork(nn.Module):
         vocab_size=None,
         embedding_dim=None,
         input_transform="none",
+        sequence_summary=False,
+        fcn_channels=None,
     ):
         arguments = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         super().__init__()
@@ -65,13 +73,16 @@ class RecurrentNetwork(nn.Module):
         self.recurrent_dropout = recurrent_dropout
         self.register_buffer("input_shift", torch.zeros(n_inputs))
         self.register_buffer("input_scale", torch.ones(n_inputs))
+        self.sequence_summary = sequence_summary
         if vocab_size is not None:
             self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
             width = embedding_dim
         else:
             self.embedding = None
-            width = n_inputs
+            # z-scored values, level and log-spread of each input (see _standardise)
+            width = 3 * n_inputs if sequence_summary else n_inputs
         self.input_dropout = nn.Dropout(dropout)
+        self.fcn = FullyConvolutionalBranch(width, fcn_channels) if fcn_channels else None
         if conv_channels:
             # Causal: output step t sees input steps t-k+1..t only (left zero padding).
             self.conv = nn.Sequential(
@@ -92,13 +103,14 @@ class RecurrentNetwork(nn.Module):
         )
         directions = 2 if bidirectional else 1
         features = hidden_size * directions
+        head_features = features + (fcn_channels[-1] if fcn_channels else 0)
         if pooling == "attention":
             self.attention = nn.Sequential(
                 nn.Linear(features, hidden_size), nn.Tanh(), nn.Linear(hidden_size, 1)
             )
         else:
             self.attention = None
-        self.head = nn.Linear(features, n_outputs)
+        self.head = nn.Linear(head_features, n_outputs)
         self._initialise(cell)
 
     def _initialise(self, cell):
@@ -147,16 +159,19 @@ class RecurrentNetwork(nn.Module):
                 # Left-aligning reads valid steps only: NaN padding never reaches a weight.
                 x = _left_align(x, lengths)
         x = self.input_dropout(x)
+        valid = None
+        if lengths is not None:
+            valid = torch.arange(x.shape[1], device=x.device)[None, :] < lengths[:, None]
+        branch = self._fcn_features(x, lengths, valid)
         if self.conv is not None:
             x = self.conv(x.transpose(1, 2)).transpose(1, 2)
         out, state = self._run_rnn(x)
         if lengths is None:
-            return self.head(self._pool(out, state, None, None))
+            return self._head(self._pool(out, state, None, None), branch)
         if self.pooling == "last":
             last = (lengths - 1)[:, None, None].expand(-1, 1, out.shape[2])
-            return self.head(torch.gather(out, 1, last).squeeze(1))
-        valid = torch.arange(x.shape[1], device=x.device)[None, :] < lengths[:, None]
-        return self.head(self._pool(out, None, lengths, valid))
+            return self._head(torch.gather(out, 1, last).squeeze(1), branch)
+        return self._head(self._pool(out, None, lengths, valid), branch)
 
     def _forward_packed(self, x, lengths):
         """Bidirectional networks: the backward direction must start at each sequence's
@@ -174,17 +189,19 @@ class RecurrentNetwork(nn.Module):
                 mask = torch.arange(n_steps, device=x.device) >= lengths[:, None]
                 x = x.masked_fill(mask[:, :, None], 0.0)
         x = self.input_dropout(x)
+        valid = None
+        if padded:
+            valid = torch.arange(n_steps, device=x.device)[None, :] < lengths[:, None]
+        branch = self._fcn_features(x, lengths if padded else None, valid)
         if self.conv is not None:
             x = self.conv(x.transpose(1, 2)).transpose(1, 2)
         if padded:
             packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
             out, state = self._run_rnn(packed)
             out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_steps)
-            valid = torch.arange(n_steps, device=x.device)[None, :] < lengths[:, None]
         else:
             out, state = self._run_rnn(x)
-            valid = None
-        return self.head(self._pool(out, state, lengths, valid))
+        return self._head(self._pool(out, state, lengths, valid), branch)
 
     def forward_steps(self, x):
         """Head outputs at every step of full-length sequences x (B, T, f): for a
@@ -202,7 +219,19 @@ class RecurrentNetwork(nn.Module):
         elif self.input_transform == "diff":
             change = torch.nan_to_num(x[:, 1:] - x[:, :-1], nan=0.0)  # 0 at the first step
             x = torch.cat([torch.zeros_like(x[:, :1]), change], dim=1)
-        return (x - self.input_shift) / self.input_scale
+        x = (x - self.input_shift) / self.input_scale
+        # After the training set's standardisation, so that the level and spread channels
+        # are on a common scale across sequences.
+        return summarise_each_sequence(x) if getattr(self, "sequence_summary", False) else x
+
+    def _fcn_features(self, x, lengths, valid):
+        """The fully convolutional branch's features of left-aligned x, or None."""
+        if getattr(self, "fcn", None) is None:
+            return None
+        return self.fcn(x, lengths, valid)
+
+    def _head(self, pooled, branch):
+        return self.head(pooled if branch is None else torch.cat([pooled, branch], dim=1))
 
     def _run_rnn(self, x):
         if not (self.training and self.recurrent_dropout > 0):
@@ -239,6 +268,65 @@ class RecurrentNetwork(nn.Module):
             scores = scores.masked_fill(~valid, float("-inf"))
         weights = torch.softmax(scores, dim=1)
         return (weights[:, :, None] * out).sum(dim=1)
+
+
+class FullyConvolutionalBranch(nn.Module):
+    """Conv1d ("same" padding) + batch norm + ReLU blocks, averaged over each sequence's
+    valid steps: one feature vector per sequence (the FCN of Wang et al. 2017, the
+    convolutional half of LSTM-FCN). Kernel sizes 7, 5, then 3 for later blocks.
+
+    Inputs are left-aligned (B, T, f) with ``valid`` (B, T) marking each sequence's
+    steps: steps past a sequence's end are zeroed before every convolution, as the
+    zero padding of a sequence run alone would be, and batch norm's training
+    statistics count valid steps only, so padding never changes a result.
+    """
+
+    def __init__(self, n_inputs, channels):
+        super().__init__()
+        sizes = [n_inputs, *channels]
+        self.convs = nn.ModuleList(
+            nn.Conv1d(c_in, c_out, k, padding=k // 2)
+            for c_in, c_out, k in zip(sizes, sizes[1:], _fcn_kernel_sizes(len(channels)))
+        )
+        self.norms = nn.ModuleList(MaskedBatchNorm1d(c) for c in channels)
+
+    def forward(self, x, lengths, valid):
+        h = x.transpose(1, 2)
+        mask = None if valid is None else valid[:, None, :].to(h.dtype)
+        for conv, norm in zip(self.convs, self.norms):
+            h = torch.relu(norm(conv(h if mask is None else h * mask), mask))
+        if mask is None:
+            return h.mean(dim=2)
+        return (h * mask).sum(dim=2) / lengths.to(h.dtype)[:, None]
+
+
+def _fcn_kernel_sizes(n_blocks):
+    return [max(7 - 2 * block, 3) for block in range(n_blocks)]
+
+
+class MaskedBatchNorm1d(nn.BatchNorm1d):
+    """Batch norm over (B, C, T) whose training statistics count only the steps that
+    ``mask`` (B, 1, T) marks (None: every step); in eval mode, plain batch norm. A
+    batch of one value per channel normalises to the bias instead of raising."""
+
+    def forward(self, h, mask=None):
+        if not self.training:
+            return super().forward(h)
+        if mask is None:
+            count = torch.tensor(h.shape[0] * h.shape[2], dtype=h.dtype, device=h.device)
+            mean = h.mean(dim=(0, 2))
+            var = ((h - mean[:, None]) ** 2).mean(dim=(0, 2))
+        else:
+            count = mask.sum()
+            mean = (h * mask).sum(dim=(0, 2)) / count
+            var = (((h - mean[:, None]) * mask) ** 2).sum(dim=(0, 2)) / count
+        with torch.no_grad():
+            self.num_batches_tracked += 1
+            unbiased = var * count / (count - 1).clamp(min=1)
+            self.running_mean.lerp_(mean, self.momentum)
+            self.running_var.lerp_(unbiased, self.momentum)
+        scale = self.weight / torch.sqrt(var + self.eps)
+        return (h - mean[:, None]) * scale[:, None] + self.bias[:, None]
 
 
 def _left_align(x, lengths):

@@ -10,7 +10,10 @@ each sequence's observed steps, per feature, and the padding stays NaN.
 
 import torch
 
-__all__ = ["SEQUENCE_SCALINGS", "scale_each_sequence"]
+__all__ = ["SEQUENCE_SCALINGS", "scale_each_sequence", "summarise_each_sequence"]
+
+# The log-spread channel's floor: flat sequences read log(SPREAD_FLOOR), not -inf.
+SPREAD_FLOOR = 1e-3
 
 SEQUENCE_SCALINGS = ("mean", "last", "zscore")
 
@@ -48,3 +51,30 @@ def scale_each_sequence(x, how):
     flat = spread <= torch.finfo(x.dtype).tiny
     # centred * 0 rather than 0: the padding stays NaN.
     return torch.where(flat, centred * 0, centred / torch.where(flat, 1, spread))
+
+
+def summarise_each_sequence(x):
+    """Each sequence z-scored, with its level and log-spread beside it, per feature.
+
+    z-scoring alone makes sequences that share a shape look alike, but loses what tells
+    classes apart when they differ in level or amplitude (the power an appliance
+    draws); the two extra channels, constant over time, keep it. ``x`` should be on a
+    common scale already (the training set's standardisation).
+
+    Parameters
+    ----------
+    x : Tensor of shape (B, T, f)
+        Right-aligned sequences, NaN in the leading padding steps.
+
+    Returns
+    -------
+    Tensor of shape (B, T, 3 f)
+        The z-scored values (NaN padding kept), then each sequence's mean, then the log
+        of its standard deviation (floored at ``SPREAD_FLOOR``), over its observed steps.
+    """
+    level = torch.nanmean(x, dim=1, keepdim=True)
+    centred = x - level
+    spread = torch.nanmean(centred * centred, dim=1, keepdim=True).sqrt()
+    shape = scale_each_sequence(x, "zscore")
+    constant = [level, torch.log(spread + SPREAD_FLOOR)]
+    return torch.cat([shape, *(c.expand(-1, x.shape[1], -1) for c in constant)], dim=2)
