@@ -49,25 +49,27 @@ def test_batch_norm_statistics_count_the_valid_steps_only():
     torch.testing.assert_close(masked.running_var, plain.running_var)
 
 
-def test_summary_channels_are_the_shape_the_level_and_the_log_spread():
+def test_the_summary_is_the_values_their_z_score_and_apart_level_and_log_spread():
     x = torch.tensor([[[np.nan], [1.0], [3.0]], [[2.0], [2.0], [2.0]]])
-    out = summarise_each_sequence(x)
-    assert out.shape == (2, 3, 3)
-    assert torch.isnan(out[0, 0, 0])  # the padding stays padding
-    np.testing.assert_allclose(out[0, 1:, 0], [-1.0, 1.0], atol=1e-6)
-    np.testing.assert_allclose(out[0, :, 1], 2.0)  # level over the observed steps
-    np.testing.assert_allclose(out[0, :, 2], np.log(1.0 + SPREAD_FLOOR), atol=1e-6)
-    np.testing.assert_allclose(out[1, :, 0], 0.0)  # flat: zeros, no NaN
-    np.testing.assert_allclose(out[1, :, 2], np.log(SPREAD_FLOOR), rtol=1e-6)
+    steps, summary = summarise_each_sequence(x)
+    assert steps.shape == (2, 3, 2) and summary.shape == (2, 2)
+    assert torch.isnan(steps[0, 0]).all()  # the padding stays padding
+    torch.testing.assert_close(steps[:, :, 0], x[:, :, 0], equal_nan=True)
+    np.testing.assert_allclose(steps[0, 1:, 1], [-1.0, 1.0], atol=1e-6)
+    np.testing.assert_allclose(steps[1, :, 1], 0.0)  # flat: zeros, no NaN
+    # level and log-spread over the observed steps; a flat sequence's spread is floored
+    np.testing.assert_allclose(summary[0], [2.0, np.log(1.0 + SPREAD_FLOOR)], atol=1e-6)
+    np.testing.assert_allclose(summary[1], [2.0, np.log(SPREAD_FLOOR)], rtol=1e-6)
 
 
 def test_zscore_plus_level_tells_apart_classes_that_differ_in_amplitude_alone(rng):
-    # One shape for both classes at random phase; class "loud" is five times larger.
+    # One noisy shape for both classes at random phase; class "loud" is five times
+    # larger, noise included, so that z-scored sequences of the two classes are alike.
     n, n_steps = 120, 16
     t = np.linspace(0, 4 * np.pi, n_steps)[None, :] + rng.uniform(0, 2 * np.pi, (n, 1))
     loud = rng.integers(2, size=n)
-    X = (np.sin(t) * np.where(loud[:, None] == 1, 5.0, 1.0)).astype(np.float32)
-    X += np.float32(0.05) * rng.normal(size=X.shape).astype(np.float32)
+    noisy = np.sin(t) + 0.3 * rng.normal(size=t.shape)
+    X = (noisy * np.where(loud[:, None] == 1, 5.0, 1.0)).astype(np.float32)
     y = np.where(loud == 1, "loud", "quiet")
     params = dict(TINY, max_epochs=40, lr=0.01, early_stopping=False)
     level = LSTMClassifier(**params, sequence_scale="zscore+level").fit(X[:80], y[:80])

@@ -258,7 +258,7 @@ def exportable(model, look_back=None):
         target=target,
         y_1d=False if classifier else estimator._y_1d,
         # "zscore+level" is a layer of the network itself, exported with it.
-        sequence_scale="zscore" if classifier and estimator.sequence_scale == "zscore" else None,
+        sequence_scale="zscore" if classifier and estimator._sequence_scale() == "zscore" else None,
     ).eval()
     return exported, estimator.n_step_features_, look_back
 

@@ -26,6 +26,9 @@ __all__ = ["LSTMClassifier"]
 # within these bounds (see the max_epochs parameter and docs/classification.rst).
 AUTO_STEPS = 1000
 AUTO_EPOCHS = (10, 1000)
+# fcn_channels="auto" for values: the FCN's three blocks (Wang et al. 2017) at half its
+# width (128, 256, 128), which keeps CPU fits of small sets within seconds.
+AUTO_FCN_CHANNELS = (64, 128, 64)
 
 
 @shared_docs
@@ -56,9 +59,10 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         Dropout on the inputs (embeddings) and between stacked layers.
     recurrent_dropout : float, default=0.0
         DropConnect on the hidden-to-hidden weights, which keeps the fused recurrence.
-    conv_channels : int, default=32
+    conv_channels : int, default=None
         A causal Conv1d (+ ReLU) front end with this many channels, which gives the
-        recurrence local shape features; None feeds the values straight in.
+        recurrence local shape features; None feeds the values straight in (the
+        ``fcn_channels`` branch reads shapes by default).
     conv_kernel_size : int, default=7
         Kernel size of the Conv1d front end (in time steps).
     embedding_dim : int, default=None
@@ -88,8 +92,10 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         without early stopping.
     validation_fraction : float, default=0.1
         Share of each class's samples held out when ``early_stopping`` is True.
-    n_iter_no_change : int, default=30
-        Epochs without an improvement larger than ``tol`` before training stops.
+    n_iter_no_change : int, default=100
+        Epochs without an improvement larger than ``tol`` before training stops. Tiny
+        training sets validate on a few samples per class, whose loss is noisy while
+        batch norm's statistics settle: a shorter patience stops those fits too early.
     tol : float, default=1e-4
         Minimum loss improvement.
     clip_grad_norm : float, default=1.0
@@ -107,24 +113,29 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
     {{module}}
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the cross-entropy loss.
-    sequence_scale : {None, "zscore", "zscore+level"}, default=None
+    sequence_scale : {"auto", None, "zscore", "zscore+level"}, default="auto"
         "zscore" puts each sequence on its own scale before the network, in ``fit`` and
         ``predict`` alike: minus its mean, divided by its standard deviation, over its
         observed steps and per feature (a constant sequence becomes zeros). Sequences
         that differ in level or amplitude but share a shape (UCR's z-normalised sets,
         appliance currents of different power) then look alike; a class told apart by
-        its level or amplitude alone is no longer separable. "zscore+level" keeps that
-        too: the network reads each z-scored sequence with its level (mean) and the log
-        of its spread beside it, two more inputs per feature, constant over time. None
-        standardises every sequence with the training data's mean and spread per
-        feature. Saved models and :func:`~lstmforecast.export_onnx` graphs apply it as
-        ``predict`` does.
-    fcn_channels : tuple of int or None, default=None
+        its level or amplitude alone is no longer separable. "zscore+level" keeps both:
+        the network reads each sequence z-scored (after the training data's
+        standardisation), and its head also reads each sequence's level (mean) and the
+        log of its spread, per feature. None standardises every sequence with the
+        training data's mean and spread per feature only. "auto": "zscore+level" for
+        values, None for token ids (``embedding_dim``) and a custom ``module``. Saved
+        models and :func:`~lstmforecast.export_onnx` graphs apply it as ``predict``
+        does.
+    fcn_channels : "auto", tuple of int or None, default="auto"
         A fully convolutional branch beside the recurrence (the FCN of LSTM-FCN): one
         Conv1d + batch norm + ReLU block per entry, with that many channels (kernel
         sizes 7, 5, then 3), averaged over each sequence's steps; the head reads these
         features with the pooled recurrent ones. It reads the inputs, not the
-        ``conv_channels`` front end. None: the recurrence alone.
+        ``conv_channels`` front end. None: the recurrence alone. "auto": ``(64, 128,
+        64)`` for values, None for token ids (word order is what the recurrence reads
+        there, and the branch's average over time lost a held-out negation in
+        tests/test_text.py) and a custom ``module``.
 
     Attributes
     ----------
@@ -180,7 +191,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         pooling="max",
         dropout=0.0,
         recurrent_dropout=0.0,
-        conv_channels=32,
+        conv_channels=None,
         conv_kernel_size=7,
         embedding_dim=None,
         lr=3e-3,
@@ -189,7 +200,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         max_epochs="auto",
         early_stopping=True,
         validation_fraction=0.1,
-        n_iter_no_change=30,
+        n_iter_no_change=100,
         tol=1e-4,
         clip_grad_norm=1.0,
         lr_schedule=None,
@@ -202,8 +213,8 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         callbacks=None,
         module=None,
         class_weight=None,
-        sequence_scale=None,
-        fcn_channels=None,
+        sequence_scale="auto",
+        fcn_channels="auto",
         **module_params,
     ):
         self._store_params(locals())
@@ -212,19 +223,19 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         **RecurrentEstimator._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "max_epochs": [*positive_int(), StrOptions({"auto"})],
-        "sequence_scale": [StrOptions({"zscore", "zscore+level"}), None],
-        "fcn_channels": [tuple, list, None],
+        "sequence_scale": [StrOptions({"auto", "zscore", "zscore+level"}), None],
+        "fcn_channels": [tuple, list, StrOptions({"auto"}), None],
     }
 
     def _fit(self, X, y, sample_weight, **fit_params):
-        if self.sequence_scale is not None and self.embedding_dim is not None:
+        if self.sequence_scale not in (None, "auto") and self.embedding_dim is not None:
             raise ValueError(
                 f"sequence_scale={self.sequence_scale!r} rescales values, but with "
                 "embedding_dim X holds token ids; leave sequence_scale=None for tokens."
             )
         self._check_network_options()
         super()._fit(X, y, sample_weight, **fit_params)
-        if self.sequence_scale == "zscore":
+        if self._sequence_scale() == "zscore":
             # Levels and amplitudes beyond the training range are what the option is
             # for: predict does not warn about them.
             self._input_stats = None
@@ -394,7 +405,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
     def _check_network_options(self):
         """What fcn_channels and sequence_scale="zscore+level" need: the built-in
         network (they are layers of it) and, for the branch, positive channel counts."""
-        if self.fcn_channels is not None and (
+        if isinstance(self.fcn_channels, (tuple, list)) and (
             len(self.fcn_channels) == 0
             or not all(
                 isinstance(c, numbers.Integral) and not isinstance(c, bool) and c > 0
@@ -408,7 +419,7 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         if self.module is None:
             return
         built_in = (
-            ("fcn_channels", self.fcn_channels is not None),
+            ("fcn_channels", self.fcn_channels not in (None, "auto")),
             ("sequence_scale", self.sequence_scale == "zscore+level"),
         )
         for name, used in built_in:
@@ -419,23 +430,38 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
                     "build what it does into the module, if wanted)."
                 )
 
+    def _values_in_built_in_network(self):
+        return self.embedding_dim is None and self.module is None
+
+    def _sequence_scale(self):
+        """``sequence_scale`` with "auto" resolved (see the parameter)."""
+        if self.sequence_scale == "auto":
+            return "zscore+level" if self._values_in_built_in_network() else None
+        return self.sequence_scale
+
+    def _fcn_channels(self):
+        """``fcn_channels`` with "auto" resolved, as a tuple or None."""
+        if self.fcn_channels == "auto":
+            return AUTO_FCN_CHANNELS if self._values_in_built_in_network() else None
+        return None if self.fcn_channels is None else tuple(self.fcn_channels)
+
     def _network_options(self):
         return {
-            "sequence_summary": self.sequence_scale == "zscore+level",
-            "fcn_channels": None if self.fcn_channels is None else tuple(self.fcn_channels),
+            "sequence_summary": self._sequence_scale() == "zscore+level",
+            "fcn_channels": self._fcn_channels(),
         }
 
     def _scales_inputs(self):
         # z-scored sequences are standardised already (mean 0, spread 1); "zscore+level"
         # is computed inside the network, after the training set's standardisation.
-        return self.sequence_scale != "zscore"
+        return self._sequence_scale() != "zscore"
 
     def _network_inputs(self, sequences, device):
         inputs = super()._network_inputs(sequences, device)
-        if self.embedding_dim is not None or self.sequence_scale != "zscore":
+        if self._sequence_scale() != "zscore":
             return inputs
         # The one place that fit, validation and predict all read the values through.
-        return scale_each_sequence(inputs, self.sequence_scale)
+        return scale_each_sequence(inputs, "zscore")
 
     def __setstate__(self, state):
         state.setdefault("sequence_scale", None)  # pickled before the options

@@ -1,13 +1,13 @@
 """The one recurrent network behind every estimator of the package.
 
 Input (values or token ids) -> optional embedding -> optional per-sequence summary
-(each sequence z-scored, with its level and log-spread beside it) -> input dropout ->
-optional causal Conv1d front end -> LSTM / GRU / RNN (stacked, optionally
-bidirectional) -> pooling over time -> linear head. An optional fully convolutional
-branch (Conv1d + batch norm + ReLU blocks, averaged over time: the FCN of LSTM-FCN)
-reads the same inputs beside the recurrence, and the head reads both. Sequences arrive
-right-aligned (front padding, see ``_sequences``) and are left-aligned here, so padding
-never reaches the recurrence.
+(each sequence read beside its z-scored copy; its level and log-spread go to the
+head) -> input dropout -> optional causal Conv1d front end -> LSTM / GRU / RNN
+(stacked, optionally bidirectional) -> pooling over time -> linear head. An optional
+fully convolutional branch (Conv1d + batch norm + ReLU blocks, averaged over time: the
+FCN of LSTM-FCN) reads the same inputs beside the recurrence, and the head reads both.
+Sequences arrive right-aligned (front padding, see ``_sequences``) and are left-aligned
+here, so padding never reaches the recurrence.
 
 The forward pass of a unidirectional network has no branch on the data: every batch is
 left-aligned (the padding is never read) and pooling reads only the valid steps (the
@@ -79,8 +79,8 @@ class RecurrentNetwork(nn.Module):
             width = embedding_dim
         else:
             self.embedding = None
-            # z-scored values, level and log-spread of each input (see _standardise)
-            width = 3 * n_inputs if sequence_summary else n_inputs
+            # with the summary: each input and its z-scored copy (summarise_each_sequence)
+            width = 2 * n_inputs if sequence_summary else n_inputs
         self.input_dropout = nn.Dropout(dropout)
         self.fcn = FullyConvolutionalBranch(width, fcn_channels) if fcn_channels else None
         if conv_channels:
@@ -104,6 +104,8 @@ class RecurrentNetwork(nn.Module):
         directions = 2 if bidirectional else 1
         features = hidden_size * directions
         head_features = features + (fcn_channels[-1] if fcn_channels else 0)
+        if sequence_summary and vocab_size is None:
+            head_features += 2 * n_inputs  # each input's level and log-spread
         if pooling == "attention":
             self.attention = nn.Sequential(
                 nn.Linear(features, hidden_size), nn.Tanh(), nn.Linear(hidden_size, 1)
@@ -151,10 +153,11 @@ class RecurrentNetwork(nn.Module):
             lengths = lengths.to(x.device)
         if self.rnn.bidirectional:
             return self._forward_packed(x, lengths)
+        summary = None
         if self.embedding is not None:
             x = self.embedding(x if lengths is None else _left_align(x, lengths))
         else:
-            x = self._standardise(x)
+            x, summary = self._summarise(self._standardise(x))
             if lengths is not None:
                 # Left-aligning reads valid steps only: NaN padding never reaches a weight.
                 x = _left_align(x, lengths)
@@ -167,23 +170,24 @@ class RecurrentNetwork(nn.Module):
             x = self.conv(x.transpose(1, 2)).transpose(1, 2)
         out, state = self._run_rnn(x)
         if lengths is None:
-            return self._head(self._pool(out, state, None, None), branch)
+            return self._head(self._pool(out, state, None, None), branch, summary)
         if self.pooling == "last":
             last = (lengths - 1)[:, None, None].expand(-1, 1, out.shape[2])
-            return self._head(torch.gather(out, 1, last).squeeze(1), branch)
-        return self._head(self._pool(out, None, lengths, valid), branch)
+            return self._head(torch.gather(out, 1, last).squeeze(1), branch, summary)
+        return self._head(self._pool(out, None, lengths, valid), branch, summary)
 
     def _forward_packed(self, x, lengths):
         """Bidirectional networks: the backward direction must start at each sequence's
         own last step, which packing gives; full batches skip it."""
         n_steps = x.shape[1]
         padded = lengths is not None and bool((lengths < n_steps).any())
+        summary = None
         if self.embedding is not None:
             if padded:
                 x = _left_align(x, lengths)
             x = self.embedding(x)
         else:
-            x = self._standardise(x)
+            x, summary = self._summarise(self._standardise(x))
             if padded:
                 x = _left_align(x, lengths)
                 mask = torch.arange(n_steps, device=x.device) >= lengths[:, None]
@@ -201,7 +205,7 @@ class RecurrentNetwork(nn.Module):
             out, _ = pad_packed_sequence(out, batch_first=True, total_length=n_steps)
         else:
             out, state = self._run_rnn(x)
-        return self._head(self._pool(out, state, lengths, valid), branch)
+        return self._head(self._pool(out, state, lengths, valid), branch, summary)
 
     def forward_steps(self, x):
         """Head outputs at every step of full-length sequences x (B, T, f): for a
@@ -219,10 +223,15 @@ class RecurrentNetwork(nn.Module):
         elif self.input_transform == "diff":
             change = torch.nan_to_num(x[:, 1:] - x[:, :-1], nan=0.0)  # 0 at the first step
             x = torch.cat([torch.zeros_like(x[:, :1]), change], dim=1)
-        x = (x - self.input_shift) / self.input_scale
-        # After the training set's standardisation, so that the level and spread channels
-        # are on a common scale across sequences.
-        return summarise_each_sequence(x) if getattr(self, "sequence_summary", False) else x
+        return (x - self.input_shift) / self.input_scale
+
+    def _summarise(self, x):
+        """(x beside its per-sequence z-score, each sequence's level and log-spread)
+        with sequence_summary, else (x, None). After the training set's
+        standardisation, so that levels and spreads are on one scale across sequences."""
+        if getattr(self, "sequence_summary", False):
+            return summarise_each_sequence(x)
+        return x, None
 
     def _fcn_features(self, x, lengths, valid):
         """The fully convolutional branch's features of left-aligned x, or None."""
@@ -230,8 +239,11 @@ class RecurrentNetwork(nn.Module):
             return None
         return self.fcn(x, lengths, valid)
 
-    def _head(self, pooled, branch):
-        return self.head(pooled if branch is None else torch.cat([pooled, branch], dim=1))
+    def _head(self, pooled, *extras):
+        """The head over the pooled recurrent features and the extra features (the
+        convolutional branch's, each sequence's summary) that are not None."""
+        features = [pooled, *(extra for extra in extras if extra is not None)]
+        return self.head(features[0] if len(features) == 1 else torch.cat(features, dim=1))
 
     def _run_rnn(self, x):
         if not (self.training and self.recurrent_dropout > 0):
@@ -284,8 +296,10 @@ class FullyConvolutionalBranch(nn.Module):
     def __init__(self, n_inputs, channels):
         super().__init__()
         sizes = [n_inputs, *channels]
+        # No bias: batch norm removes it, and Adam would turn its zero gradient's
+        # rounding noise into full-size steps (predictions that hang on the last bits).
         self.convs = nn.ModuleList(
-            nn.Conv1d(c_in, c_out, k, padding=k // 2)
+            nn.Conv1d(c_in, c_out, k, padding=k // 2, bias=False)
             for c_in, c_out, k in zip(sizes, sizes[1:], _fcn_kernel_sizes(len(channels)))
         )
         self.norms = nn.ModuleList(MaskedBatchNorm1d(c) for c in channels)

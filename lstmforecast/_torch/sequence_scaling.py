@@ -54,11 +54,12 @@ def scale_each_sequence(x, how):
 
 
 def summarise_each_sequence(x):
-    """Each sequence z-scored, with its level and log-spread beside it, per feature.
+    """Each sequence beside its z-scored copy, and its level and log-spread apart.
 
-    z-scoring alone makes sequences that share a shape look alike, but loses what tells
-    classes apart when they differ in level or amplitude (the power an appliance
-    draws); the two extra channels, constant over time, keep it. ``x`` should be on a
+    z-scoring makes sequences that share a shape look alike whatever their level and
+    amplitude (appliance currents of 1 A and of 300 A); the values themselves keep what
+    z-scoring removes (the sign of the last value, the power a class draws), and the
+    summary states each sequence's level and spread outright. ``x`` should be on a
     common scale already (the training set's standardisation).
 
     Parameters
@@ -68,13 +69,13 @@ def summarise_each_sequence(x):
 
     Returns
     -------
-    Tensor of shape (B, T, 3 f)
-        The z-scored values (NaN padding kept), then each sequence's mean, then the log
-        of its standard deviation (floored at ``SPREAD_FLOOR``), over its observed steps.
+    steps : Tensor of shape (B, T, 2 f)
+        ``x``, then ``scale_each_sequence(x, "zscore")`` (padding kept in both).
+    summary : Tensor of shape (B, 2 f)
+        Each sequence's mean, then the log of its standard deviation (floored at
+        ``SPREAD_FLOOR``), over its observed steps.
     """
-    level = torch.nanmean(x, dim=1, keepdim=True)
-    centred = x - level
-    spread = torch.nanmean(centred * centred, dim=1, keepdim=True).sqrt()
-    shape = scale_each_sequence(x, "zscore")
-    constant = [level, torch.log(spread + SPREAD_FLOOR)]
-    return torch.cat([shape, *(c.expand(-1, x.shape[1], -1) for c in constant)], dim=2)
+    level = torch.nanmean(x, dim=1)
+    spread = torch.nanmean((x - level[:, None]) ** 2, dim=1).sqrt()
+    summary = torch.cat([level, torch.log(spread + SPREAD_FLOOR)], dim=1)
+    return torch.cat([x, scale_each_sequence(x, "zscore")], dim=2), summary
