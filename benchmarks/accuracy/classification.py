@@ -54,16 +54,21 @@ AVERAGE_POINTS, WORST_POINTS = 0.02, 0.05
 # Sets the defaults may be chosen on; the target is judged on the rest.
 SELECTION = ["UnitTest", "ArrowHead", "Covid3Month_disc", "shapelets"]
 
-# Overrides of the defaults that ``--search`` compares on the SELECTION sets.
+# Overrides of the defaults that ``--search`` compares on the SELECTION sets: the
+# ablations of the latest change of defaults (issue 24, second round; the first
+# round's candidates are in benchmarks/README.md).
+PREVIOUS_DEFAULTS = {
+    "fcn_channels": None,
+    "sequence_scale": None,
+    "conv_channels": 32,
+    "n_iter_no_change": 30,
+}
 CANDIDATES = [
     {},
-    {"hidden_size": 128},
-    {"lr": 3e-3},
-    {"bidirectional": True},
-    {"conv_channels": 64},
-    {"pooling": "mean"},
-    {"validation_fraction": 0.2},
-    {"n_iter_no_change": 60},
+    PREVIOUS_DEFAULTS,
+    {**PREVIOUS_DEFAULTS, "n_iter_no_change": 100},  # the patience alone
+    {"sequence_scale": None},  # the convolutional branch without the summary
+    {"fcn_channels": None},  # the summary without the branch
 ]
 
 # Markdown tables of the latest run, for the README block (see __main__.OWN_BLOCK).
