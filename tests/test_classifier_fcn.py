@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from lstmforecast import LSTMClassifier
+from lstmforecast._torch.device import supports_bf16
 from lstmforecast._torch.network import MaskedBatchNorm1d
 from lstmforecast._torch.sequence_scaling import SPREAD_FLOOR, summarise_each_sequence
 
@@ -116,3 +117,16 @@ def test_the_built_in_layers_refuse_a_custom_module(rng, option):
 
     with pytest.raises(ValueError, match="layer of the built-in network, which module="):
         LSTMClassifier(**TINY, module=Last, **option).fit(X, y)
+
+
+@pytest.mark.skipif(
+    not supports_bf16("cpu", "lstm"), reason="this CPU has no bf16 LSTM kernel (needs AVX-512)"
+)
+@pytest.mark.parametrize("padded", [False, True])
+def test_bf16_training_keeps_batch_norm_statistics_in_float32(rng, padded):
+    X, y = ragged(rng) if padded else (rng.normal(size=(60, 12, 2)), np.arange(60) % 2)
+    clf = LSTMClassifier(**dict(BRANCH, max_epochs=3), precision="bf16").fit(X, y)
+    norms = [m for m in clf.network_.modules() if isinstance(m, MaskedBatchNorm1d)]
+    assert norms and all(m.running_var.dtype == torch.float32 for m in norms)
+    assert all(torch.isfinite(m.running_var).all() for m in norms)
+    assert np.isfinite(clf.predict_proba(X)).all()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from lstmforecast import LSTMRegressor, Windower, make_supervised
+from lstmforecast import LSTMClassifier, LSTMRegressor, Windower, make_supervised
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 
@@ -59,3 +59,17 @@ def test_training_windows_take_the_memory_of_the_rows_only():
     model.predict(windows)
     peak = torch.cuda.max_memory_allocated() - before
     assert peak < full_windows / 8, (peak, full_windows)
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16", "fp16"])
+def test_default_classifier_trains_on_cuda_padded_or_not(precision):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(96, 24, 2)).astype(np.float32)
+    X[::3, :10] = np.nan  # shorter sequences: the masked batch-norm path
+    y = np.where(np.nanmean(X[:, :, 0], axis=1) > 0, "up", "down")
+    clf = LSTMClassifier(max_epochs=5, random_state=0, precision=precision).fit(X, y)
+    assert clf.device_.type == "cuda"
+    proba = clf.predict_proba(X)
+    assert np.isfinite(proba).all()
+    loaded = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_allclose(loaded.predict_proba(X), proba, rtol=1e-5, atol=1e-6)

@@ -326,6 +326,9 @@ class MaskedBatchNorm1d(nn.BatchNorm1d):
     def forward(self, h, mask=None):
         if not self.training:
             return super().forward(h)
+        # Statistics in float32 whatever autocast made h (bf16, fp16): the running
+        # buffers are float32, and a half-precision variance loses the small channels.
+        dtype, h = h.dtype, h.float()
         if mask is None:
             count = torch.tensor(h.shape[0] * h.shape[2], dtype=h.dtype, device=h.device)
             mean = h.mean(dim=(0, 2))
@@ -340,7 +343,7 @@ class MaskedBatchNorm1d(nn.BatchNorm1d):
             self.running_mean.lerp_(mean, self.momentum)
             self.running_var.lerp_(unbiased, self.momentum)
         scale = self.weight / torch.sqrt(var + self.eps)
-        return (h - mean[:, None]) * scale[:, None] + self.bias[:, None]
+        return ((h - mean[:, None]) * scale[:, None] + self.bias[:, None]).to(dtype)
 
 
 def _left_align(x, lengths):
