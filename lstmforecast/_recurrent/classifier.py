@@ -119,11 +119,11 @@ class LSTMClassifier(ClassifierMixin, RecurrentEstimator):
         observed steps and per feature (a constant sequence becomes zeros). Sequences
         that differ in level or amplitude but share a shape (UCR's z-normalised sets,
         appliance currents of different power) then look alike; a class told apart by
-        its level or amplitude alone is no longer separable. "zscore+level" keeps both:
-        the network reads each sequence z-scored (after the training data's
-        standardisation), and its head also reads each sequence's level (mean) and the
-        log of its spread, per feature. None standardises every sequence with the
-        training data's mean and spread per feature only. "auto": "zscore+level" for
+        its level or amplitude alone is no longer separable. "zscore+level" keeps both
+        views: the network reads the standardised values beside each sequence's
+        z-scored copy, and its head also reads each sequence's level (mean) and the log
+        of its spread, per feature. None standardises every sequence with the training
+        data's mean and spread per feature only. "auto": "zscore+level" for
         values, None for token ids (``embedding_dim``) and a custom ``module``. Saved
         models and :func:`~lstmforecast.export_onnx` graphs apply it as ``predict``
         does.
