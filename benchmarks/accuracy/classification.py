@@ -69,6 +69,8 @@ CANDIDATES = [
     {**PREVIOUS_DEFAULTS, "n_iter_no_change": 100},  # the patience alone
     {"sequence_scale": None},  # the convolutional branch without the summary
     {"fcn_channels": None},  # the summary without the branch
+    {"early_stopping": False},
+    {"lr": 1e-3},
 ]
 
 # Markdown tables of the latest run, for the README block (see __main__.OWN_BLOCK).
