@@ -26,7 +26,9 @@ def quantize(model):
     (``torch.ao.quantization.quantize_dynamic``), which makes the weights about 4x
     smaller at a small cost in accuracy. It speeds CPU prediction up only for wide
     layers (hundreds of units): on narrow ones, quantizing the activations at every step
-    costs more than the int8 products save. The copy predicts
+    costs more than the int8 products save. Convolutions stay in float32 (torch has no
+    dynamic int8 kernel for them): the default classifier's convolutional branch
+    (``fcn_channels``, most of its weights) keeps its size. The copy predicts
     through the usual API (``predict``, ``predict_proba``, ``score``) on the CPU; the
     original is left as it was.
 
