@@ -330,9 +330,10 @@ class MaskedBatchNorm1d(nn.BatchNorm1d):
         # buffers are float32, and a half-precision variance loses the small channels.
         dtype, h = h.dtype, h.float()
         if mask is None:
-            count = torch.tensor(h.shape[0] * h.shape[2], dtype=h.dtype, device=h.device)
-            mean = h.mean(dim=(0, 2))
-            var = ((h - mean[:, None]) ** 2).mean(dim=(0, 2))
+            if h.shape[0] * h.shape[2] > 1:  # torch's fused kernel, when it accepts the batch
+                return super().forward(h).to(dtype)
+            count = torch.tensor(1.0, device=h.device)
+            mean, var = h.mean(dim=(0, 2)), torch.zeros_like(h[0, :, 0])
         else:
             count = mask.sum()
             mean = (h * mask).sum(dim=(0, 2)) / count
