@@ -234,7 +234,10 @@ def test_the_default_learns_a_small_ucr_style_problem():
     order = np.argsort(y[:60], kind="stable")  # UCR train files come sorted by class
     clf = LSTMClassifier(random_state=0, device="cpu").fit(X[order], y[order])
     assert clf.score(X[60:], y[60:]) >= 0.9
-    assert 1 < clf.n_iter_ < clf.max_epochs_  # early stopping ended it
+    # 54 sequences train (6 validate): ceil(1000 steps / 4 batches) epochs at most, each
+    # one validated on every class.
+    assert 1 < clf.n_iter_ <= clf.max_epochs_ == 250
+    assert np.isfinite(clf.loss_curve_["valid_loss"]).all()
 
 
 def test_early_stopping_validates_on_every_class_of_class_sorted_data():
