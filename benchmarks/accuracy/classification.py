@@ -62,6 +62,7 @@ PREVIOUS_DEFAULTS = {
     "sequence_scale": None,
     "conv_channels": 32,
     "n_iter_no_change": 30,
+    "batch_size": 64,
 }
 CANDIDATES = [
     {},
@@ -69,6 +70,7 @@ CANDIDATES = [
     {**PREVIOUS_DEFAULTS, "n_iter_no_change": 100},  # the patience alone
     {"sequence_scale": None},  # the convolutional branch without the summary
     {"fcn_channels": None},  # the summary without the branch
+    {"batch_size": 64},
     {"early_stopping": False},
     {"lr": 1e-3},
 ]
