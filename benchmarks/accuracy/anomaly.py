@@ -235,31 +235,31 @@ def yahoo_auc(look_back=32, n_train=400):
     return series_auc(values, normal, n_train, look_back, YAHOO_AUTOENCODER)
 
 
+def _aeon_split_auc(folder, prefix, train, column, look_back):
+    """ROC/PR AUC of a series that aeon ships as a normal training file and a labelled
+    test file (``{prefix}_{train}.csv``, ``{prefix}_TEST.csv``): fit on the former,
+    score every row of the latter."""
+    files = {
+        split: pd.read_csv(os.path.join(_aeon_data(folder), f"{prefix}_{split}.csv"))
+        for split in (train, "TEST")
+    }
+    values = pd.concat([files[train], files["TEST"]], ignore_index=True)[[column]]
+    normal = (files["TEST"]["is_anomaly"].to_numpy() == 0).astype(int)
+    return series_auc(values.astype(np.float64), normal, len(files[train]), look_back)
+
+
 def generated_ecg_auc(look_back=32):
     """aeon's ecg-diff-count-3 (a GutenTAG series: a synthetic ECG with three kinds of
     anomalies): fit on its 10,000 normal training rows (TRAIN_NA), score the 10,000
     test rows (300 labelled anomalous)."""
-    folder = _aeon_data("UnitTest")
-    files = {
-        split: pd.read_csv(os.path.join(folder, f"ecg-diff-count-3_{split}.csv"))
-        for split in ("TRAIN_NA", "TEST")
-    }
-    values = pd.concat([files["TRAIN_NA"], files["TEST"]], ignore_index=True)[["value-0"]]
-    normal = (files["TEST"]["is_anomaly"].to_numpy() == 0).astype(int)
-    return series_auc(values.astype(np.float64), normal, len(files["TRAIN_NA"]), look_back)
+    return _aeon_split_auc("UnitTest", "ecg-diff-count-3", "TRAIN_NA", "value-0", look_back)
 
 
 def bleeding_auc(look_back=32):
     """aeon's KDD-TSAD 135 (UCR anomaly archive, InternalBleeding16): fit on its 1,200
     normal training rows, score the 7,501 test rows (12 labelled anomalous)."""
-    folder = _aeon_data("KDD-TSAD_135")
-    files = {
-        split: pd.read_csv(os.path.join(folder, f"135_UCR_Anomaly_InternalBleeding16_{split}.csv"))
-        for split in ("TRAIN", "TEST")
-    }
-    values = pd.concat([files["TRAIN"], files["TEST"]], ignore_index=True)[["value"]]
-    normal = (files["TEST"]["is_anomaly"].to_numpy() == 0).astype(int)
-    return series_auc(values.astype(np.float64), normal, len(files["TRAIN"]), look_back)
+    prefix = "135_UCR_Anomaly_InternalBleeding16"
+    return _aeon_split_auc("KDD-TSAD_135", prefix, "TRAIN", "value", look_back)
 
 
 SETS = {"ArrowHead": lambda: ucr_auc("ArrowHead"), "Chinatown": lambda: ucr_auc("UnitTest")}
