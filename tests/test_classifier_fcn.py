@@ -130,3 +130,12 @@ def test_bf16_training_keeps_batch_norm_statistics_in_float32(rng, padded):
     assert norms and all(m.running_var.dtype == torch.float32 for m in norms)
     assert all(torch.isfinite(m.running_var).all() for m in norms)
     assert np.isfinite(clf.predict_proba(X)).all()
+
+
+def test_auto_gives_values_the_branch_and_summary_and_tokens_the_plain_network(rng):
+    X, y = ragged(rng, n=30)
+    values = LSTMClassifier(**dict(TINY, max_epochs=1)).fit(X, y).network_
+    assert values.fcn is not None and values.sequence_summary
+    tokens = rng.integers(1, 9, size=(30, 5))
+    words = LSTMClassifier(**dict(TINY, max_epochs=1), embedding_dim=4).fit(tokens, y).network_
+    assert words.fcn is None and not words.sequence_summary
